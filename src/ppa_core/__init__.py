@@ -1,0 +1,1 @@
+"""ppa_core: the pay-per-appointment billing and qualification domain, with no I/O."""

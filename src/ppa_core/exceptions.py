@@ -1,0 +1,103 @@
+"""The library's exceptions: one base, one subclass per kind of failure.
+
+Every exception carries the facts of its message as attributes, so callers and
+tests never parse strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = [
+    "CurrencyMismatch",
+    "InvalidMoney",
+    "NaiveDatetime",
+    "PpaError",
+    "RuleDefinitionError",
+    "TransitionNotAllowed",
+    "ValidationError",
+]
+
+
+class PpaError(Exception):
+    """Base class of every error ppa_core raises on purpose."""
+
+
+class ValidationError(PpaError, ValueError):
+    """Raised when a value given to a domain object is not allowed.
+
+    Attributes:
+        field: the name (or dotted path) of the offending field.
+        value: what was given.
+        allowed: a readable statement of what is allowed.
+    """
+
+    def __init__(self, field: str, value: Any, allowed: str) -> None:
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{field!r} must be {allowed} (got {value!r})")
+
+
+class InvalidMoney(ValidationError):
+    """Raised when an amount or currency cannot make a Money (a float, an unknown code...)."""
+
+
+class NaiveDatetime(ValidationError):
+    """Raised when a datetime without a time zone enters the library."""
+
+    def __init__(self, field: str, value: Any) -> None:
+        super().__init__(field, value, "a timezone-aware datetime")
+
+
+class CurrencyMismatch(PpaError, ValueError):
+    """Raised when money in two currencies meets in one operation.
+
+    Attributes:
+        operation: what was attempted ("+", "compare", "invoice line" ...).
+        currencies: the two currency codes, in the order they met.
+    """
+
+    def __init__(self, operation: str, left: str, right: str) -> None:
+        self.operation = operation
+        self.currencies = (left, right)
+        super().__init__(f"cannot {operation} money in {left} and {right}: currencies never mix")
+
+
+class TransitionNotAllowed(PpaError, ValueError):
+    """Raised when an appointment is asked for an action its state does not allow.
+
+    Attributes:
+        state: the appointment's current state.
+        action: the action attempted.
+        allowed: the actions allowed from ``state`` (sorted), empty for a final state.
+        detail: an extra reason when the action is allowed but its facts are not.
+    """
+
+    def __init__(
+        self, state: Any, action: Any, allowed: Iterable[Any], detail: str | None = None
+    ) -> None:
+        self.state = state
+        self.action = action
+        self.allowed = tuple(allowed)
+        self.detail = detail
+        names = ", ".join(str(a) for a in self.allowed) or "none (final state)"
+        message = f"cannot {action} an appointment that is {state}; allowed from {state}: {names}"
+        if detail:
+            message = f"cannot {action} an appointment that is {state}: {detail}"
+        super().__init__(message)
+
+
+class RuleDefinitionError(PpaError, ValueError):
+    """Raised when a rule set or pricing definition is broken (found when it is built).
+
+    Attributes:
+        rule: the identifier of the offending rule or term.
+        problem: what is wrong with it.
+    """
+
+    def __init__(self, rule: str, problem: str) -> None:
+        self.rule = rule
+        self.problem = problem
+        super().__init__(f"rule {rule!r}: {problem}")

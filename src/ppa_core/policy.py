@@ -1,0 +1,98 @@
+"""NoShowPolicy: the contract terms that turn attendance facts into billing facts.
+
+Every term is configurable; the defaults are the usual market terms of
+``domain.md`` section 5:
+
+>>> policy = NoShowPolicy()
+>>> policy.grace_minutes, policy.minimum_duration_minutes, policy.late_cancellation_hours
+(10, 15, 24)
+>>> policy.free_reschedules, policy.reschedule_window_days
+(2, 30)
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ppa_core import _validation as v
+from ppa_core.exceptions import ValidationError
+
+__all__ = ["NoShowPolicy"]
+
+
+def _fraction(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise ValidationError(
+            "prospect_no_show_fee", value, "a Decimal fraction from 0 to 1 (0.5 is 50 %)"
+        )
+    try:
+        fee = Decimal(value)
+    except ArithmeticError:
+        fee = Decimal("NaN")
+    if not fee.is_finite() or not Decimal(0) <= fee <= Decimal(1):
+        raise ValidationError(
+            "prospect_no_show_fee", value, "a Decimal fraction from 0 to 1 (0.5 is 50 %)"
+        )
+    return fee
+
+
+def _flag(field: str) -> Any:
+    return v.instance_of(field, bool, "a bool")
+
+
+@attrs.frozen
+class NoShowPolicy:
+    """No-show, cancellation, reschedule and correction terms.
+
+    Attributes:
+        grace_minutes: how late (minutes) the prospect may join; later is a no-show. Default 10.
+        minimum_duration_minutes: attended minutes needed to count as held. Default 15.
+        prospect_no_show_fee: fraction of the price billed for a prospect no-show,
+            0 to 1. Default 0 (not billed).
+        replacement_days: when set, the agency owes a replacement appointment within
+            this many days of a prospect no-show (reported, not billed). Default None.
+        host_no_show_billable: a meeting the client's rep missed is billable. Default True.
+        late_cancellation_hours: a cancellation less than this many hours before the
+            start is late. Default 24.
+        late_prospect_cancellation_is_no_show: a late cancellation by the prospect is
+            treated as a prospect no-show. Default True.
+        client_late_cancellation_billable: a late cancellation by the client is
+            billable (the slot was wasted). Default True.
+        free_reschedules: reschedules allowed before the appointment counts as
+            cancelled. Default 2.
+        reschedule_window_days: a reschedule must land within this many days of the
+            original start, otherwise it counts as a cancellation. Default 30.
+        correction_window_days: days after the meeting during which an outcome may be
+            corrected. Default 7.
+    """
+
+    grace_minutes: int = attrs.field(default=10, validator=v.int_field("grace_minutes"))
+    minimum_duration_minutes: int = attrs.field(
+        default=15, validator=v.int_field("minimum_duration_minutes")
+    )
+    prospect_no_show_fee: Decimal = attrs.field(default=Decimal(0), converter=_fraction)
+    replacement_days: int | None = attrs.field(
+        default=None, validator=v.optional_int_field("replacement_days", minimum=1)
+    )
+    host_no_show_billable: bool = attrs.field(
+        default=True, validator=_flag("host_no_show_billable")
+    )
+    late_cancellation_hours: int = attrs.field(
+        default=24, validator=v.int_field("late_cancellation_hours")
+    )
+    late_prospect_cancellation_is_no_show: bool = attrs.field(
+        default=True, validator=_flag("late_prospect_cancellation_is_no_show")
+    )
+    client_late_cancellation_billable: bool = attrs.field(
+        default=True, validator=_flag("client_late_cancellation_billable")
+    )
+    free_reschedules: int = attrs.field(default=2, validator=v.int_field("free_reschedules"))
+    reschedule_window_days: int = attrs.field(
+        default=30, validator=v.int_field("reschedule_window_days")
+    )
+    correction_window_days: int = attrs.field(
+        default=7, validator=v.int_field("correction_window_days")
+    )
