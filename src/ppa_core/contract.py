@@ -465,6 +465,15 @@ class Contract:
         index = bisect.bisect_right(self._starts, moment)
         return self.terms if index == 0 else self.amendments[index - 1].terms
 
+    def amendment_at(self, moment: pendulum.DateTime) -> Amendment | None:
+        """The amendment in force at ``moment``, or None while the original terms apply."""
+        index = bisect.bisect_right(self._starts, moment)
+        return None if index == 0 else self.amendments[index - 1]
+
+    def effective_from(self, amendment: Amendment) -> pendulum.DateTime:
+        """The instant ``amendment`` takes effect (a date means midnight, contract timezone)."""
+        return self._instant(amendment.effective_from)
+
     def amend(
         self,
         effective_from: pendulum.DateTime | pendulum.Date,

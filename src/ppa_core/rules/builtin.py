@@ -1,0 +1,392 @@
+"""The built-in per-appointment rules, configured by a contract's terms.
+
+They run in this order (duplicates, the cap and pricing follow in the engine,
+because they look at the other appointments of the period):
+
+=================  ==========================================================
+``term``           the meeting falls within the contract term (OUTSIDE_TERM)
+``void``           the appointment was not entered in error (VOID)
+``outcome``        the outcome is known (PENDING_OUTCOME)
+``cancellation``   early cancellations are not billed (CANCELLED); late ones
+                   by the prospect count as a no-show, by the client are
+                   billable (LATE_CANCELLATION)
+``reschedule``     at most N free reschedules, each landing within D days of
+                   the original start (RESCHEDULE_LIMIT)
+``attendance``     no-shows (PROSPECT_NO_SHOW, HOST_NO_SHOW), late joins
+                   (LATE_JOIN) and short meetings (SHORT_MEETING)
+``qualification``  the prospect meets the criteria as of the meeting date
+                   (NOT_QUALIFIED)
+``dispute``        no dispute upheld within the dispute window (DISPUTE_UPHELD)
+=================  ==========================================================
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import attrs
+import pendulum
+
+from ppa_core.appointment import Actor, AppointmentState
+from ppa_core.appointment import DisputeResolution as Resolution
+from ppa_core.contract import Contract, ContractTerms
+from ppa_core.policy import NoShowPolicy
+from ppa_core.qualification import CriteriaSet
+from ppa_core.rules.context import RuleContext
+from ppa_core.rules.verdict import Finding, ReasonCode, RuleOutcome, Verdict
+
+__all__ = [
+    "AttendanceRule",
+    "CancellationRule",
+    "DisputeRule",
+    "OutcomeRule",
+    "QualificationRule",
+    "RescheduleRule",
+    "TermRule",
+    "VoidRule",
+    "builtin_rules",
+]
+
+S = AppointmentState
+R = ReasonCode
+FAIL, PENDING, CHARGE, SKIP, PASS = (
+    RuleOutcome.FAIL,
+    RuleOutcome.PENDING,
+    RuleOutcome.CHARGE,
+    RuleOutcome.SKIP,
+    RuleOutcome.PASS,
+)
+_OPEN = frozenset({S.PROPOSED, S.SCHEDULED, S.CONFIRMED})
+
+
+def _verdict(rule_id: str, finding: Finding | None, reason: str, **facts: object) -> Verdict:
+    outcome = PASS if finding is None else finding.outcome
+    code = None if finding is None else finding.code
+    return Verdict(rule_id, outcome, code, reason, {k: str(v) for k, v in facts.items()})
+
+
+def _charge_or_fail(code: str, fee: Decimal, reason: str) -> Finding:
+    """A no-show-like event: billed at ``fee`` of the price when the fee is positive."""
+    if fee > 0:
+        return Finding(CHARGE, code, f"{reason}; billed at {fee:%} of the price", fee)
+    return Finding(FAIL, code, reason)
+
+
+@attrs.frozen
+class TermRule:
+    """The meeting starts within the contract's term (OUTSIDE_TERM otherwise)."""
+
+    start: pendulum.DateTime
+    end: pendulum.DateTime | None
+    rule_id: str = "term"
+
+    def __call__(self, ctx: RuleContext) -> Finding | None:
+        start = ctx.appointment.start
+        if start < self.start or (self.end is not None and start >= self.end):
+            return _OUTSIDE
+        return None
+
+    def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
+        term = ctx.contract.term
+        span = f"{term.start} to {term.end or 'open-ended'}"
+        day = ctx.meeting_date
+        reason = f"meeting on {day} is {'outside' if finding else 'within'} the term {span}"
+        return _verdict(self.rule_id, finding, reason, meeting_date=day, term=span)
+
+
+_OUTSIDE = Finding(FAIL, R.OUTSIDE_TERM, "meeting outside the contract term")
+
+
+@attrs.frozen
+class VoidRule:
+    """An appointment entered in error is never billed (VOID)."""
+
+    rule_id: str = "void"
+
+    def __call__(self, ctx: RuleContext) -> Finding | None:
+        return _VOIDED if ctx.appointment.state is S.VOID else None
+
+    def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
+        reason = "entered in error (void)" if finding else "not void"
+        return _verdict(self.rule_id, finding, reason, state=ctx.appointment.state)
+
+
+_VOIDED = Finding(FAIL, R.VOID, "entered in error")
+
+
+@attrs.frozen
+class OutcomeRule:
+    """Billing waits until the meeting has an outcome (PENDING_OUTCOME)."""
+
+    rule_id: str = "outcome"
+
+    def __call__(self, ctx: RuleContext) -> Finding | None:
+        return _PENDING if ctx.appointment.state in _OPEN else None
+
+    def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
+        a = ctx.appointment
+        reason = (
+            f"no outcome recorded as of {ctx.as_of} (state {a.state}, meeting {a.start})"
+            if finding
+            else f"outcome {a.state} recorded at {a.outcome_at}"
+        )
+        return _verdict(self.rule_id, finding, reason, state=a.state, as_of=ctx.as_of)
+
+
+_PENDING = Finding(PENDING, R.PENDING_OUTCOME, "outcome not yet known")
+
+
+@attrs.frozen
+class CancellationRule:
+    """Cancellations: early ones are not billed; late ones depend on who cancelled."""
+
+    policy: NoShowPolicy
+    rule_id: str = "cancellation"
+
+    def __call__(self, ctx: RuleContext) -> Finding | None:
+        a = ctx.appointment
+        if a.state is not S.CANCELLED:
+            return None
+        p = self.policy
+        cancelled_at = a.cancelled_at
+        late = cancelled_at is not None and (
+            a.start - cancelled_at < timedelta(hours=p.late_cancellation_hours)
+        )
+        who = a.cancelled_by
+        if not late:
+            return Finding(FAIL, R.CANCELLED, f"cancelled by the {who} in good time")
+        if who is Actor.PROSPECT and p.late_prospect_cancellation_is_no_show:
+            return _charge_or_fail(
+                R.LATE_CANCELLATION,
+                p.prospect_no_show_fee,
+                "late cancellation by the prospect counts as a no-show",
+            )
+        if who is Actor.CLIENT and p.client_late_cancellation_billable:
+            return Finding(
+                CHARGE, R.LATE_CANCELLATION, "late cancellation by the client is billable"
+            )
+        return Finding(FAIL, R.LATE_CANCELLATION, f"late cancellation by the {who}")
+
+    def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
+        a = ctx.appointment
+        if finding is None:
+            return _verdict(self.rule_id, None, "not cancelled", state=a.state)
+        cancelled_at = a.cancelled_at or a.start
+        hours = Decimal(int((a.start - cancelled_at).total_seconds())) / 3600
+        reason = (
+            f"{finding.reason}: cancelled {hours:.1f} h before the start "
+            f"(late window {self.policy.late_cancellation_hours} h)"
+        )
+        return _verdict(
+            self.rule_id,
+            finding,
+            reason,
+            cancelled_by=a.cancelled_by,
+            cancelled_at=cancelled_at,
+            start=a.start,
+        )
+
+
+@attrs.frozen
+class RescheduleRule:
+    """At most ``free_reschedules``, each landing within the window of the original start."""
+
+    policy: NoShowPolicy
+    rule_id: str = "reschedule"
+
+    def __call__(self, ctx: RuleContext) -> Finding | None:
+        a = ctx.appointment
+        count = a.reschedule_count
+        if not count:
+            return None
+        p = self.policy
+        if count > p.free_reschedules:
+            return Finding(
+                FAIL,
+                R.RESCHEDULE_LIMIT,
+                f"rescheduled {count} times; {p.free_reschedules} are free, "
+                "more counts as a cancellation",
+            )
+        if abs(a.start - a.original_start) > timedelta(days=p.reschedule_window_days):
+            return Finding(
+                FAIL,
+                R.RESCHEDULE_LIMIT,
+                f"rescheduled to {a.start}, more than {p.reschedule_window_days} days from the "
+                f"original start {a.original_start}; counts as a cancellation",
+            )
+        return None
+
+    def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
+        a = ctx.appointment
+        reason = (
+            finding.reason
+            if finding
+            else (
+                f"rescheduled {a.reschedule_count} times (free: {self.policy.free_reschedules}), "
+                f"within {self.policy.reschedule_window_days} days of the original start"
+            )
+        )
+        return _verdict(
+            self.rule_id,
+            finding,
+            reason,
+            reschedules=a.reschedule_count,
+            original_start=a.original_start,
+            start=a.start,
+        )
+
+
+@attrs.frozen
+class AttendanceRule:
+    """Turns attendance facts into billing facts under the no-show policy."""
+
+    policy: NoShowPolicy
+    rule_id: str = "attendance"
+
+    def __call__(self, ctx: RuleContext) -> Finding | None:
+        a = ctx.appointment
+        state = a.state
+        p = self.policy
+        if state is S.NO_SHOW:
+            absent = a.absent or frozenset()
+            if Actor.PROSPECT in absent:
+                return self._prospect_no_show("the prospect did not show")
+            return self._host_no_show()
+        if state is not S.HELD:
+            return None
+        attendance = a.attendance
+        if attendance is None:  # replay guarantees attendance for held; typing does not
+            return None
+        if not attendance.prospect_attended:
+            return self._prospect_no_show("the prospect did not attend")
+        if not attendance.host_attended:
+            return self._host_no_show()
+        if attendance.join_delay_minutes > p.grace_minutes:
+            return _charge_or_fail(
+                R.LATE_JOIN,
+                p.prospect_no_show_fee,
+                f"the prospect joined {attendance.join_delay_minutes} min late "
+                f"(grace {p.grace_minutes} min); counts as a no-show",
+            )
+        if attendance.attended_minutes < p.minimum_duration_minutes:
+            return Finding(
+                FAIL,
+                R.SHORT_MEETING,
+                f"attended {attendance.attended_minutes} min, "
+                f"below the minimum {p.minimum_duration_minutes} min",
+            )
+        return None
+
+    def _prospect_no_show(self, what: str) -> Finding:
+        p = self.policy
+        if p.replacement_days is not None:
+            what += f"; the agency owes a replacement within {p.replacement_days} days"
+        return _charge_or_fail(R.PROSPECT_NO_SHOW, p.prospect_no_show_fee, what)
+
+    def _host_no_show(self) -> Finding:
+        if self.policy.host_no_show_billable:
+            return Finding(
+                CHARGE, R.HOST_NO_SHOW, "the client's rep missed the meeting; the agency delivered"
+            )
+        return Finding(FAIL, R.HOST_NO_SHOW, "the client's rep missed the meeting")
+
+    def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
+        a = ctx.appointment
+        attendance = a.attendance
+        facts: dict[str, object] = {"state": a.state}
+        if attendance is not None:
+            facts.update(
+                join_delay_minutes=attendance.join_delay_minutes,
+                attended_minutes=attendance.attended_minutes,
+                attendees=",".join(sorted(attendance.attendees)),
+            )
+        if a.absent:
+            facts["absent"] = ",".join(sorted(a.absent))
+        if finding is not None:
+            reason = finding.reason
+        elif attendance is not None:
+            reason = (
+                f"held: joined {attendance.join_delay_minutes} min late "
+                f"(grace {self.policy.grace_minutes}), attended {attendance.attended_minutes} min "
+                f"(minimum {self.policy.minimum_duration_minutes})"
+            )
+        else:
+            reason = f"no attendance to judge (state {a.state})"
+            finding = Finding(SKIP, None, reason)
+        return _verdict(self.rule_id, finding, reason, **facts)
+
+
+@attrs.frozen
+class QualificationRule:
+    """The prospect meets the criteria, judged as of the meeting date (NOT_QUALIFIED)."""
+
+    criteria: CriteriaSet
+    rule_id: str = "qualification"
+
+    def __call__(self, ctx: RuleContext) -> Finding | None:
+        result = ctx.qualification
+        if result.qualified:
+            return None
+        return Finding(FAIL, R.NOT_QUALIFIED, result.reason)
+
+    def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
+        result = ctx.qualification
+        facts = {r.criterion: f"{r.outcome.value}: {r.reason}" for r in result.results}
+        reason = result.reason if finding else f"qualified: {result.reason}"
+        return _verdict(self.rule_id, finding, reason, **facts)
+
+
+@attrs.frozen
+class DisputeRule:
+    """A dispute upheld within the window makes the appointment not billable."""
+
+    window_days: int
+    rule_id: str = "dispute"
+
+    def deadline(self, ctx: RuleContext) -> pendulum.DateTime:
+        """The end of the dispute window: N days after the meeting (or its outcome, if later)."""
+        a = ctx.appointment
+        base = a.end
+        if a.outcome_at is not None and a.outcome_at > base:
+            base = a.outcome_at
+        return base.add(days=self.window_days)
+
+    def __call__(self, ctx: RuleContext) -> Finding | None:
+        disputes = ctx.appointment.disputes
+        if not disputes:
+            return None
+        deadline = self.deadline(ctx)
+        for dispute in disputes:
+            if dispute.resolution is Resolution.UPHELD and dispute.raised_at <= deadline:
+                return Finding(FAIL, R.DISPUTE_UPHELD, f"dispute upheld: {dispute.reason}")
+        return None
+
+    def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
+        disputes = ctx.appointment.disputes
+        if finding is not None:
+            return _verdict(self.rule_id, finding, finding.reason, disputes=len(disputes))
+        if not disputes:
+            return _verdict(self.rule_id, None, "no dispute raised")
+        deadline = self.deadline(ctx)
+        notes = []
+        for d in disputes:
+            if d.raised_at > deadline:
+                notes.append(f"dispute raised {d.raised_at} after the window closed {deadline}")
+            else:
+                notes.append(f"dispute {d.resolution or 'open'}: {d.reason}")
+        return _verdict(self.rule_id, None, "; ".join(notes), deadline=deadline)
+
+
+def builtin_rules(contract: Contract, terms: ContractTerms) -> tuple[object, ...]:
+    """The built-in rules configured by ``terms``, in evaluation order."""
+    return (
+        TermRule(contract.term_start, contract.term_end),
+        VoidRule(),
+        OutcomeRule(),
+        CancellationRule(terms.policy),
+        RescheduleRule(terms.policy),
+        AttendanceRule(terms.policy),
+        QualificationRule(terms.criteria),
+        DisputeRule(terms.dispute_window_days),
+    )

@@ -1,0 +1,89 @@
+"""The facts one appointment is decided on, and the protocol every rule follows."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+import pendulum
+
+from ppa_core.appointment import Appointment
+from ppa_core.contract import Contract, ContractTerms
+from ppa_core.qualification import QualificationResult
+from ppa_core.rules.verdict import Finding, Verdict
+
+__all__ = ["ExplainableRule", "Rule", "RuleContext"]
+
+
+class RuleContext:
+    """What a rule sees: one appointment (as known at ``as_of``) and the terms governing it.
+
+    Attributes:
+        appointment: the appointment, with history and disputes known at ``as_of``.
+        contract: the contract.
+        terms: the terms in force when the appointment was booked.
+        as_of: the moment of the decision (facts after it are not known yet).
+    """
+
+    __slots__ = ("_local_start", "_qualification", "appointment", "as_of", "contract", "terms")
+
+    def __init__(
+        self,
+        appointment: Appointment,
+        contract: Contract,
+        terms: ContractTerms,
+        as_of: pendulum.DateTime,
+    ) -> None:
+        self.appointment = appointment
+        self.contract = contract
+        self.terms = terms
+        self.as_of = as_of
+        self._local_start: pendulum.DateTime | None = None
+        self._qualification: QualificationResult | None = None
+
+    @property
+    def local_start(self) -> pendulum.DateTime:
+        """The meeting start in the contract's timezone."""
+        if self._local_start is None:
+            self._local_start = self.appointment.start.in_timezone(self.contract.timezone)
+        return self._local_start
+
+    @property
+    def meeting_date(self) -> pendulum.Date:
+        """The meeting's calendar date in the contract's timezone (criteria are judged as of it)."""
+        return self.local_start.date()
+
+    @property
+    def qualification(self) -> QualificationResult:
+        """The criteria's full result for the prospect as of the meeting date (computed once)."""
+        if self._qualification is None:
+            self._qualification = self.terms.criteria.evaluate(
+                self.appointment.prospect, self.meeting_date
+            )
+        return self._qualification
+
+
+@runtime_checkable
+class Rule(Protocol):
+    """A billing rule: a small callable with a stable ``rule_id``.
+
+    It returns None when the appointment passes, else a :class:`Finding`; it
+    never raises for a failed check.
+    """
+
+    @property
+    def rule_id(self) -> str:
+        """A stable identifier, shown in traces ("min_duration_45")."""
+        ...
+
+    def __call__(self, ctx: RuleContext) -> Finding | None:
+        """Judge one appointment."""
+        ...
+
+
+@runtime_checkable
+class ExplainableRule(Rule, Protocol):
+    """A rule that also explains itself, with the facts it used, for traces."""
+
+    def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
+        """The trace line for ``ctx`` given what ``__call__`` returned."""
+        ...

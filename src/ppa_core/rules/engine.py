@@ -1,0 +1,503 @@
+"""The billing engine: decide every appointment of a contract, explainably.
+
+Deciding runs in two stages. First each appointment, as known at ``as_of``,
+goes through the per-appointment rules of the terms in force when it was
+booked (:mod:`ppa_core.rules.builtin`, then the contract's ``extra_rules``,
+then the engine's ``extra_rules``). Then, in order of meeting start (ties by
+id), the rules that look across appointments: ``duplicate`` (a prospect is
+billed once), ``cap`` (at most N billable per billing period) and ``price``
+(unit price by seniority or volume tier, times any fraction a rule charged,
+rounded once to the minor unit).
+
+Decisions do not depend on the order appointments are given in, and the
+trace is only built when asked for (``trace=True``): the fast path runs the
+very same rule objects, so the trace always matches the decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pendulum
+
+from ppa_core import _validation as v
+from ppa_core.appointment import Appointment
+from ppa_core.contract import BillingPeriod, Contract, ContractTerms, DuplicateScope
+from ppa_core.exceptions import RuleDefinitionError, ValidationError
+from ppa_core.money import Money
+from ppa_core.pricing import Hybrid, PerAppointment
+from ppa_core.rules.builtin import builtin_rules
+from ppa_core.rules.context import Rule, RuleContext
+from ppa_core.rules.verdict import (
+    Decision,
+    DecisionStatus,
+    Finding,
+    ReasonCode,
+    RuleOutcome,
+    Verdict,
+)
+
+__all__ = ["BillingEngine", "RuleSet", "decide", "decide_all"]
+
+_FAIL, _PENDING, _CHARGE = RuleOutcome.FAIL, RuleOutcome.PENDING, RuleOutcome.CHARGE
+_BILLABLE, _NOT, _WAIT = (
+    DecisionStatus.BILLABLE,
+    DecisionStatus.NOT_BILLABLE,
+    DecisionStatus.PENDING,
+)
+_NONE: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class RuleSet:
+    """The per-appointment rules for one version of a contract's terms, in order."""
+
+    rules: tuple[Rule, ...]
+
+    @classmethod
+    def build(cls, contract: Contract, terms: ContractTerms, extra: Iterable[Any] = ()) -> RuleSet:
+        """Configure the built-in rules from ``terms`` and append the custom ones.
+
+        Raises:
+            RuleDefinitionError: a rule without a string ``rule_id``, not callable, or
+                whose id is already taken.
+        """
+        rules: list[Rule] = []
+        seen: set[str] = set()
+        reserved = {"duplicate", "cap", "price"}
+        for rule in (*builtin_rules(contract, terms), *terms.extra_rules, *extra):
+            rule_id = getattr(rule, "rule_id", None)
+            if not isinstance(rule_id, str) or not rule_id or not callable(rule):
+                raise RuleDefinitionError(repr(rule), "a rule is a callable with a str rule_id")
+            if rule_id in seen or rule_id in reserved:
+                raise RuleDefinitionError(rule_id, "another rule already has this rule_id")
+            seen.add(rule_id)
+            rules.append(rule)
+        return cls(tuple(rules))
+
+
+class _Item:
+    """One appointment's progress through the engine (private, mutable, short-lived)."""
+
+    __slots__ = (
+        "appointment",
+        "codes",
+        "ctx",
+        "factor",
+        "findings",
+        "period",
+        "price",
+        "price_note",
+        "status",
+        "terms",
+        "tier",
+        "unit",
+        "verdicts",
+    )
+
+    def __init__(
+        self,
+        appointment: Appointment,
+        terms: ContractTerms,
+        ctx: RuleContext,
+        period: BillingPeriod,
+    ) -> None:
+        self.appointment = appointment
+        self.period = period
+        self.terms = terms
+        self.ctx = ctx
+        self.status = _BILLABLE
+        self.codes: list[str] | tuple[str, ...] = _NONE
+        self.factor: Decimal | None = None
+        self.findings: list[Finding | None] | None = None
+        self.verdicts: list[Verdict] | None = None
+        self.unit: int | None = None
+        self.tier: int | None = None
+        self.price: Money | None = None
+        self.price_note = ""
+
+    def add(self, finding: Finding) -> None:
+        outcome = finding.outcome
+        if outcome is _FAIL:
+            self.status = _NOT
+        elif outcome is _PENDING:
+            if self.status is _BILLABLE:
+                self.status = _WAIT
+        elif outcome is _CHARGE:
+            if finding.factor is not None:
+                self.factor = finding.factor
+        else:
+            return
+        if finding.code is not None:
+            if self.codes is _NONE:
+                self.codes = []
+            self.codes.append(finding.code)  # type: ignore[union-attr]
+
+
+class BillingEngine:
+    """Decides and prices the appointments of one contract.
+
+    Args:
+        contract: the contract, with its amendments.
+        extra_rules: custom rules applied to every appointment after the
+            built-in ones and the contract's own ``extra_rules``.
+
+    Raises:
+        RuleDefinitionError: a broken rule, found here rather than mid-run.
+    """
+
+    def __init__(self, contract: Contract, extra_rules: Iterable[Any] = ()) -> None:
+        if not isinstance(contract, Contract):
+            raise ValidationError("contract", contract, "a Contract")
+        self.contract = contract
+        self._extra = tuple(extra_rules)
+        self._rule_sets: dict[int, RuleSet] = {}
+        for terms in (contract.terms, *(a.terms for a in contract.amendments)):
+            self._rule_sets[id(terms)] = RuleSet.build(contract, terms, self._extra)
+        self._zero = Money.zero(contract.currency)
+        self._amounts: dict[tuple[Money, Decimal | None, str], Money] = {}
+
+    def rule_set(self, terms: ContractTerms) -> RuleSet:
+        """The rules configured by ``terms`` (one of this contract's versions)."""
+        found = self._rule_sets.get(id(terms))
+        if found is None:
+            found = self._rule_sets[id(terms)] = RuleSet.build(self.contract, terms, self._extra)
+        return found
+
+    def decide(
+        self,
+        appointment: Appointment,
+        *,
+        as_of: pendulum.DateTime,
+        others: Iterable[Appointment] = (),
+        trace: bool = False,
+    ) -> Decision:
+        """Decide one appointment; ``others`` are the contract's other appointments.
+
+        Duplicates, the cap and volume tiers need the others: without them the
+        appointment is judged as if it were the only one.
+        """
+        for decision in self.decide_all([appointment, *others], as_of=as_of, trace=trace):
+            if decision.appointment_id == appointment.id:
+                return decision
+        return self._unborn(appointment, as_of)
+
+    def decide_all(
+        self,
+        appointments: Iterable[Appointment],
+        *,
+        as_of: pendulum.DateTime,
+        trace: bool = False,
+    ) -> tuple[Decision, ...]:
+        """Decide every appointment known at ``as_of``, in order of meeting start then id.
+
+        Args:
+            appointments: all the contract's appointments (any order; unique ids).
+            as_of: the moment of the decision: later history, disputes and bookings
+                are not known yet.
+            trace: also build every decision's trace.
+
+        Raises:
+            ValidationError: two appointments share an id, or ``as_of`` is naive.
+        """
+        moment = v.to_datetime(as_of, "as_of")
+        items = self._evaluate(self._known(appointments, moment), moment, trace)
+        self._apply_duplicates(items, trace)
+        self._apply_cap_and_price(items, trace)
+        return tuple(self._decision(item) for item in items)
+
+    # -- stage 1: per-appointment rules --------------------------------------------------
+
+    def _known(
+        self, appointments: Iterable[Appointment], moment: pendulum.DateTime
+    ) -> list[Appointment]:
+        known: list[Appointment] = []
+        ids: set[str] = set()
+        for i, appointment in enumerate(appointments):
+            if not isinstance(appointment, Appointment):
+                raise ValidationError(f"appointments[{i}]", appointment, "an Appointment")
+            if appointment.id in ids:
+                raise ValidationError(f"appointments[{i}].id", appointment.id, "unique")
+            ids.add(appointment.id)
+            seen = appointment.as_of(moment)
+            if seen is not None:
+                known.append(seen)
+        known.sort(key=_order)
+        return known
+
+    def _evaluate(
+        self, appointments: list[Appointment], moment: pendulum.DateTime, trace: bool
+    ) -> list[_Item]:
+        contract = self.contract
+        terms_at = contract.terms_at
+        items: list[_Item] = []
+        period: BillingPeriod | None = None
+        for appointment in appointments:
+            terms = terms_at(appointment.booked_at)
+            rules = self.rule_set(terms).rules
+            ctx = RuleContext(appointment, contract, terms, moment)
+            start = appointment.start
+            # Appointments come sorted by start, so the period changes rarely.
+            if period is None or not period.start <= start < period.end:
+                period = contract.period_containing(start)
+            item = _Item(appointment, terms, ctx, period)
+            if trace:
+                item.findings = []
+                for rule in rules:
+                    finding = rule(ctx)
+                    item.findings.append(finding)
+                    if finding is not None:
+                        item.add(finding)
+            else:
+                for rule in rules:
+                    finding = rule(ctx)
+                    if finding is not None:
+                        item.add(finding)
+            if item.status is not _NOT:
+                self._check_price(item)
+            items.append(item)
+        return items
+
+    def _check_price(self, item: _Item) -> None:
+        pricing = _per_appointment(item.terms)
+        if pricing is None or pricing.is_tiered:
+            return
+        price = pricing.unit_price(item.appointment.prospect.seniority, 1, 1)
+        if price is None:
+            item.price_note = (
+                f"no price for seniority {item.appointment.prospect.seniority or 'unknown'} "
+                "and no default price"
+            )
+            item.add(Finding(_FAIL, ReasonCode.NO_PRICE, item.price_note))
+
+    # -- stage 2: across appointments ----------------------------------------------------
+
+    def _apply_duplicates(self, items: list[_Item], trace: bool) -> None:
+        billed: dict[tuple[DuplicateScope, str], tuple[pendulum.DateTime, str]] = {}
+        for item in items:
+            rule = item.terms.duplicates
+            prospect = item.appointment.prospect
+            value = prospect.id if rule.scope is DuplicateScope.PERSON else prospect.company.key
+            key = (rule.scope, value)
+            if item.status is not _BILLABLE:
+                if trace:
+                    self._note(item, "duplicate", RuleOutcome.SKIP, None, "not billable already")
+                continue
+            start = item.appointment.start
+            previous = billed.get(key)
+            window = rule.window_days
+            if previous is not None and (
+                window is None or start - previous[0] < timedelta(days=window)
+            ):
+                what = "prospect" if rule.scope is DuplicateScope.PERSON else "company"
+                reason = f"{what} {value} was already billed for appointment {previous[1]}"
+                if window is not None:
+                    reason += f" within {window} days"
+                item.add(Finding(_FAIL, ReasonCode.DUPLICATE, reason))
+                if trace:
+                    self._note(item, "duplicate", _FAIL, ReasonCode.DUPLICATE, reason)
+                continue
+            billed[key] = (start, item.appointment.id)
+            if trace:
+                self._note(
+                    item,
+                    "duplicate",
+                    RuleOutcome.PASS,
+                    None,
+                    f"first billable appointment of {value}",
+                )
+
+    def _apply_cap_and_price(self, items: list[_Item], trace: bool) -> None:
+        counts: dict[pendulum.DateTime, int] = {}
+        in_period: list[_Item] = []
+        period: BillingPeriod | None = None
+        for item in items:
+            if item.period is not period:
+                self._price_period(in_period, counts, trace)
+                in_period = []
+                period = item.period
+            in_period.append(item)
+            if item.status is not _BILLABLE:
+                if trace:
+                    self._note(item, "cap", RuleOutcome.SKIP, None, "not billable already")
+                continue
+            key = item.period.start
+            count = counts.get(key, 0)
+            cap = item.terms.cap
+            if cap is not None and count >= cap:
+                reason = f"over the cap of {cap} billable appointments in {item.period.label}"
+                item.add(Finding(_FAIL, ReasonCode.OVER_CAP, reason))
+                if trace:
+                    self._note(item, "cap", _FAIL, ReasonCode.OVER_CAP, reason)
+                continue
+            counts[key] = item.unit = count + 1
+            if trace:
+                limit = f" of the cap {cap}" if cap is not None else " (no cap)"
+                reason = f"unit {item.unit}{limit} in {item.period.label}"
+                self._note(item, "cap", RuleOutcome.PASS, None, reason)
+        self._price_period(in_period, counts, trace)
+
+    def _price_period(
+        self, items: list[_Item], counts: dict[pendulum.DateTime, int], trace: bool
+    ) -> None:
+        for item in items:
+            if item.status is not _BILLABLE or item.unit is None:
+                if trace:
+                    note = item.price_note or "not billed"
+                    outcome = _FAIL if item.price_note else RuleOutcome.SKIP
+                    code = ReasonCode.NO_PRICE if item.price_note else None
+                    self._note(item, "price", outcome, code, note)
+                continue
+            pricing = _per_appointment(item.terms)
+            if pricing is None:
+                item.price = None
+                if trace:
+                    model = type(item.terms.pricing).__name__
+                    self._note(
+                        item,
+                        "price",
+                        RuleOutcome.PASS,
+                        None,
+                        f"{model} pricing bills per period, not per appointment",
+                    )
+                continue
+            units = counts.get(item.period.start, 0)
+            seniority = item.appointment.prospect.seniority
+            price = item.price = pricing.unit_price(seniority, item.unit, units)
+            if pricing.is_tiered:
+                rank = item.unit if pricing.tier_mode.value == "graduated" else units
+                item.tier = pricing.tier_index(rank) + 1
+            if trace and price is not None:
+                reason = self._price_reason(item, price, pricing, units)
+                self._note(item, "price", RuleOutcome.PASS, None, reason)
+
+    def _price_reason(self, item: _Item, price: Money, pricing: PerAppointment, units: int) -> str:
+        if pricing.is_tiered:
+            tier = pricing.tiers[(item.tier or 1) - 1]
+            bound = f"up to {tier.up_to}" if tier.up_to is not None else "open-ended"
+            how = (
+                f"unit {item.unit} falls in tier {item.tier} ({bound})"
+                if pricing.tier_mode.value == "graduated"
+                else f"{units} units reach tier {item.tier} ({bound}); volume prices all units"
+            )
+        elif item.appointment.prospect.seniority in pricing.seniority_prices:
+            how = f"price for seniority {item.appointment.prospect.seniority}"
+        else:
+            how = "flat price"
+        text = f"{how}: {price.format()}"
+        if item.factor is not None:
+            text += f" x {item.factor}"
+        amount = self._amount(price, item.factor, item.terms)
+        return f"{text} = {amount.format()} (rounded {item.terms.rounding.value})"
+
+    # -- results ----------------------------------------------------------------------
+
+    def _amount(self, price: Money, factor: Decimal | None, terms: ContractTerms) -> Money:
+        key = (price, factor, terms.rounding.value)
+        found = self._amounts.get(key)
+        if found is None:
+            exact = price if factor is None else price * factor
+            found = self._amounts[key] = exact.rounded(terms.rounding)
+        return found
+
+    def _note(
+        self, item: _Item, rule_id: str, outcome: RuleOutcome, code: str | None, reason: str
+    ) -> None:
+        if item.verdicts is None:
+            item.verdicts = []
+        item.verdicts.append(Verdict(rule_id, outcome, code, reason))
+
+    def _decision(self, item: _Item) -> Decision:
+        amount = self._zero
+        price = item.price
+        if item.status is _BILLABLE and price is not None:
+            amount = self._amount(price, item.factor, item.terms)
+        trace: tuple[Verdict, ...] | None = None
+        if item.findings is not None:
+            rules = self.rule_set(item.terms).rules
+            trace = tuple(
+                _explain(rule, item.ctx, finding)
+                for rule, finding in zip(rules, item.findings, strict=True)
+            ) + tuple(item.verdicts or ())
+        amendment = self.contract.amendment_at(item.appointment.booked_at)
+        return Decision(
+            item.appointment.id,
+            item.appointment.start,
+            item.appointment.state,
+            item.status,
+            amount,
+            tuple(item.codes),
+            price,
+            item.tier,
+            item.unit,
+            item.period.start,
+            None if amendment is None else self.contract.effective_from(amendment),
+            trace,
+        )
+
+    def _unborn(self, appointment: Appointment, as_of: pendulum.DateTime) -> Decision:
+        reason = f"booked at {appointment.booked_at}, after {as_of}"
+        verdict = Verdict("outcome", RuleOutcome.PENDING, ReasonCode.PENDING_OUTCOME, reason)
+        return Decision(
+            appointment.id,
+            appointment.start,
+            appointment.history[0].state,
+            _WAIT,
+            self._zero,
+            (ReasonCode.PENDING_OUTCOME,),
+            trace=(verdict,),
+        )
+
+
+def _order(appointment: Appointment) -> tuple[pendulum.DateTime, str]:
+    return (appointment.start, appointment.id)
+
+
+def _per_appointment(terms: ContractTerms) -> PerAppointment | None:
+    pricing = terms.pricing
+    if isinstance(pricing, PerAppointment):
+        return pricing
+    if isinstance(pricing, Hybrid):
+        return pricing.per_appointment
+    return None
+
+
+def _explain(rule: Rule, ctx: RuleContext, finding: Finding | None) -> Verdict:
+    explain = getattr(rule, "explain", None)
+    if explain is not None:
+        verdict = explain(ctx, finding)
+        if isinstance(verdict, Verdict):
+            return verdict
+    if finding is None:
+        return Verdict(rule.rule_id, RuleOutcome.PASS, None, "passed")
+    return Verdict(rule.rule_id, finding.outcome, finding.code, finding.reason or finding.outcome)
+
+
+def decide(
+    contract: Contract,
+    appointment: Appointment,
+    *,
+    as_of: pendulum.DateTime,
+    others: Sequence[Appointment] = (),
+    trace: bool = True,
+) -> Decision:
+    """Decide one appointment under ``contract`` (with its trace by default).
+
+    A shortcut for ``BillingEngine(contract).decide(...)``.
+    """
+    return BillingEngine(contract).decide(appointment, as_of=as_of, others=others, trace=trace)
+
+
+def decide_all(
+    contract: Contract,
+    appointments: Iterable[Appointment],
+    *,
+    as_of: pendulum.DateTime,
+    trace: bool = False,
+) -> tuple[Decision, ...]:
+    """Decide all ``appointments`` under ``contract``; see :meth:`BillingEngine.decide_all`."""
+    return BillingEngine(contract).decide_all(appointments, as_of=as_of, trace=trace)

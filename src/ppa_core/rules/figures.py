@@ -1,0 +1,304 @@
+"""Figures over a period or a campaign, and the same outcomes priced under each model.
+
+Definitions (``domain.md`` section 9):
+
+- **show rate** = held / (held + no-shows). A late cancellation by the
+  prospect and a late join count as no-shows; earlier cancellations count in
+  neither; a host no-show counts as held (the prospect came).
+- **qualification rate** = qualified / appointments with a known outcome (void
+  and pending ones left out).
+- **billable rate** = billable / appointments with a known outcome.
+- **cost per meeting** = amount billed / billable appointments.
+- **effective cost per held meeting** = total cost (period fees included) /
+  qualified meetings held.
+- **cost per opportunity** = total cost / opportunities; **ROI** =
+  (revenue - cost) / cost, when those figures are given.
+
+In :func:`compare_models` every model's effective cost per meeting divides its
+total by the same count, the meetings PPA would bill (qualified and held), so
+the models compare like for like.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+import attrs
+import pendulum
+
+from ppa_core import _validation as v
+from ppa_core.appointment import Actor, Appointment, AppointmentState
+from ppa_core.contract import BillingPeriod, Contract
+from ppa_core.exceptions import ValidationError
+from ppa_core.money import Money
+from ppa_core.pricing import (
+    Commission,
+    Hybrid,
+    PayPerLead,
+    PerAppointment,
+    Pricing,
+    PricingModel,
+    Retainer,
+    model_of,
+)
+from ppa_core.rules.engine import BillingEngine
+from ppa_core.rules.verdict import Decision, DecisionStatus, ReasonCode
+
+__all__ = ["Figures", "ModelCost", "compare_models", "compute_figures"]
+
+_NO_SHOW_CODES = frozenset({ReasonCode.PROSPECT_NO_SHOW, ReasonCode.LATE_JOIN})
+
+
+def _ratio(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:
+    return None if not denominator else Decimal(numerator) / Decimal(denominator)
+
+
+@attrs.frozen
+class Figures:
+    """Counts and rates over a set of appointments.
+
+    Rates are exact Decimals in 0..1 (None when their denominator is zero);
+    money is rounded to the minor unit.
+
+    Attributes:
+        appointments: appointments considered (meeting within the window).
+        decided: appointments with a known outcome (not pending, not void).
+        held: meetings the prospect attended in time (host no-shows included).
+        no_shows: prospect no-shows, late joins and late cancellations by the prospect.
+        cancelled: cancellations in good time (in neither side of the show rate).
+        qualified: decided appointments whose prospect met the criteria.
+        billable: billable appointments.
+        qualified_held: qualified meetings held (what PPA bills, before caps and duplicates).
+        pending: appointments still waiting for an outcome.
+        billed: the amount billed for appointments.
+        total_cost: billed plus any period fees (retainer) given.
+        show_rate, qualification_rate, billable_rate: exact ratios.
+        cost_per_meeting: billed / billable.
+        effective_cost_per_held_meeting: total cost / qualified meetings held.
+        cost_per_opportunity: total cost / opportunities, when given.
+        roi: (revenue - total cost) / total cost, when revenue is given.
+        guarantee_attainment: qualified meetings held / guaranteed minimum x periods.
+    """
+
+    appointments: int
+    decided: int
+    held: int
+    no_shows: int
+    cancelled: int
+    qualified: int
+    billable: int
+    qualified_held: int
+    pending: int
+    billed: Money
+    total_cost: Money
+    show_rate: Decimal | None
+    qualification_rate: Decimal | None
+    billable_rate: Decimal | None
+    cost_per_meeting: Money | None
+    effective_cost_per_held_meeting: Money | None
+    cost_per_opportunity: Money | None = None
+    roi: Decimal | None = None
+    guarantee_attainment: Decimal | None = None
+
+
+def _classify(appointment: Appointment, decision: Decision) -> str:
+    codes = decision.reason_codes
+    state = appointment.state
+    if decision.status is DecisionStatus.PENDING or state is AppointmentState.VOID:
+        return "undecided"
+    if ReasonCode.LATE_CANCELLATION in codes and appointment.cancelled_by is Actor.PROSPECT:
+        return "no_show"
+    if state is AppointmentState.CANCELLED:
+        return "cancelled"
+    if _NO_SHOW_CODES.intersection(codes):
+        return "no_show"
+    if state in (AppointmentState.HELD, AppointmentState.NO_SHOW):
+        return "held"  # a host no-show: the prospect came
+    return "cancelled"
+
+
+def compute_figures(
+    contract: Contract,
+    appointments: Iterable[Appointment],
+    *,
+    as_of: pendulum.DateTime,
+    period: BillingPeriod | None = None,
+    opportunities: int | None = None,
+    revenue: Money | None = None,
+    period_fees: Money | None = None,
+    engine: BillingEngine | None = None,
+) -> Figures:
+    """Figures for the appointments whose meeting falls in ``period`` (all, if None).
+
+    Args:
+        contract: the contract.
+        appointments: the contract's appointments (all of them: duplicates need history).
+        as_of: the moment the facts are read.
+        period: restrict to meetings in this period; None for the whole campaign.
+        opportunities: sales opportunities the meetings produced, for cost per opportunity.
+        revenue: revenue (or pipeline value) attributed, for ROI.
+        period_fees: fees billed outside appointments (a retainer), added to the cost.
+        engine: an engine to reuse.
+    """
+    moment = v.to_datetime(as_of, "as_of")
+    listed = list(appointments)
+    engine = engine or BillingEngine(contract)
+    decisions = engine.decide_all(listed, as_of=moment)
+    by_id = {a.id: a for a in listed}
+    zero = Money.zero(contract.currency)
+    counts = dict.fromkeys(("held", "no_show", "cancelled", "undecided"), 0)
+    qualified = billable = qualified_held = pending = considered = 0
+    billed = zero
+    periods: set[pendulum.DateTime] = set()
+    for decision in decisions:
+        if period is not None and not period.start <= decision.meeting_start < period.end:
+            continue
+        considered += 1
+        if decision.period_start is not None:
+            periods.add(decision.period_start)
+        appointment = by_id[decision.appointment_id].as_of(moment)
+        if appointment is None:  # not reachable: decide_all returns only known ones
+            continue
+        kind = _classify(appointment, decision)
+        counts[kind] += 1
+        pending += decision.status is DecisionStatus.PENDING
+        if kind != "undecided" and ReasonCode.NOT_QUALIFIED not in decision.reason_codes:
+            qualified += 1
+        if decision.billable:
+            billable += 1
+            billed += decision.amount
+        qualified_held += decision.is_qualified_held
+    decided = considered - counts["undecided"]
+    total = billed + (period_fees or zero)
+    guarantee = contract.terms.guarantee
+    attainment = None
+    if guarantee is not None and periods:
+        attainment = _ratio(qualified_held, guarantee.minimum_held * len(periods))
+    return Figures(
+        appointments=considered,
+        decided=decided,
+        held=counts["held"],
+        no_shows=counts["no_show"],
+        cancelled=counts["cancelled"],
+        qualified=qualified,
+        billable=billable,
+        qualified_held=qualified_held,
+        pending=pending,
+        billed=billed.rounded(),
+        total_cost=total.rounded(),
+        show_rate=_ratio(counts["held"], counts["held"] + counts["no_show"]),
+        qualification_rate=_ratio(qualified, decided),
+        billable_rate=_ratio(billable, decided),
+        cost_per_meeting=billed.divided_by(billable).rounded() if billable else None,
+        effective_cost_per_held_meeting=(
+            total.divided_by(qualified_held).rounded() if qualified_held else None
+        ),
+        cost_per_opportunity=total.divided_by(opportunities).rounded() if opportunities else None,
+        roi=_ratio((revenue - total).amount, total.amount) if revenue is not None else None,
+        guarantee_attainment=attainment,
+    )
+
+
+@attrs.frozen
+class ModelCost:
+    """The cost of the same outcomes under one pricing model.
+
+    Attributes:
+        model: the commercial model.
+        pricing: the pricing used.
+        total: the total cost, rounded to the minor unit.
+        meetings: the common denominator: qualified meetings held (what PPA bills).
+        cost_per_meeting: total / meetings (None when no meeting was held).
+    """
+
+    model: PricingModel
+    pricing: Pricing
+    total: Money
+    meetings: int
+    cost_per_meeting: Money | None
+
+
+def compare_models(
+    contract: Contract,
+    appointments: Iterable[Appointment],
+    models: Sequence[Pricing],
+    *,
+    as_of: pendulum.DateTime,
+    periods: int = 1,
+    leads: int = 0,
+    closed_value: Money | None = None,
+) -> tuple[ModelCost, ...]:
+    """Price the same outcomes under each pricing in ``models``, side by side.
+
+    Per-appointment models (and the per-appointment part of a hybrid) run the
+    real engine with the contract's terms but that pricing. Period fees count
+    ``periods`` times; pay per lead bills ``leads``; commission takes its rate
+    of ``closed_value``. Every model's cost per meeting divides by the same
+    count, the qualified meetings held.
+
+    Raises:
+        ValidationError: a model priced in another currency, or bad counts.
+    """
+    moment = v.to_datetime(as_of, "as_of")
+    periods = v.check_int("periods", periods, minimum=1)
+    leads = v.check_int("leads", leads)
+    listed = list(appointments)
+    currency = contract.currency
+    base = compute_figures(contract, listed, as_of=moment)
+    meetings = base.qualified_held
+    results: list[ModelCost] = []
+    for i, pricing in enumerate(models):
+        if not isinstance(pricing, PerAppointment | PayPerLead | Retainer | Commission | Hybrid):
+            raise ValidationError(f"models[{i}]", pricing, "a pricing (PerAppointment, ...)")
+        if pricing.currency != currency:
+            raise ValidationError(f"models[{i}].currency", pricing.currency.code, f"{currency}")
+        total = _model_total(contract, listed, pricing, moment, periods, leads, closed_value)
+        per_meeting = total.divided_by(meetings).rounded() if meetings else None
+        results.append(ModelCost(model_of(pricing), pricing, total, meetings, per_meeting))
+    return tuple(results)
+
+
+def _model_total(  # noqa: PLR0917 - private helper, every argument is needed
+    contract: Contract,
+    appointments: list[Appointment],
+    pricing: Pricing,
+    moment: pendulum.DateTime,
+    periods: int,
+    leads: int,
+    closed_value: Money | None,
+) -> Money:
+    zero = Money.zero(contract.currency)
+    if isinstance(pricing, PayPerLead):
+        return (pricing.price_per_lead * leads).rounded()
+    if isinstance(pricing, Retainer):
+        return (pricing.fee * periods).rounded()
+    if isinstance(pricing, Commission):
+        if closed_value is None:
+            return zero
+        if closed_value.currency != contract.currency:
+            raise ValidationError("closed_value", closed_value, f"a Money in {contract.currency}")
+        return (closed_value * pricing.rate).rounded()
+    repriced = _with_pricing(contract, pricing)
+    decisions = BillingEngine(repriced).decide_all(appointments, as_of=moment)
+    billed = Money.total((d.amount for d in decisions), contract.currency)
+    if isinstance(pricing, Hybrid):
+        billed += (pricing.retainer.fee * periods).rounded()
+    return billed
+
+
+def _with_pricing(contract: Contract, pricing: Pricing) -> Contract:
+    amendments = tuple(
+        attrs.evolve(a, terms=attrs.evolve(a.terms, pricing=pricing)) for a in contract.amendments
+    )
+    return attrs.evolve(
+        contract, terms=attrs.evolve(contract.terms, pricing=pricing), amendments=amendments
+    )
+
+
+def decisions_by_status(decisions: Iterable[Decision]) -> dict[DecisionStatus, int]:
+    """How many decisions have each status (every status present, possibly 0)."""
+    counts = dict.fromkeys(DecisionStatus, 0)
+    for decision in decisions:
+        counts[decision.status] += 1
+    return counts
