@@ -415,6 +415,7 @@ class Contract:
     amendments: tuple[Amendment, ...] = attrs.field(default=(), converter=_to_amendments)
     review_every_months: int | None = attrs.field(default=None, validator=_review)
     _starts: tuple[pendulum.DateTime, ...] = attrs.field(init=False, eq=False, repr=False)
+    _tz: pendulum.Timezone = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self.terms.check_currency(self.currency, "terms")
@@ -439,6 +440,7 @@ class Contract:
                     "different from every other amendment's",
                 )
         object.__setattr__(self, "_starts", tuple(starts))
+        object.__setattr__(self, "_tz", pendulum.timezone(self.timezone))
 
     def _instant(self, moment: pendulum.DateTime | pendulum.Date) -> pendulum.DateTime:
         if isinstance(moment, pendulum.DateTime):
@@ -456,9 +458,14 @@ class Contract:
         end = self.term.end
         return None if end is None else _midnight(end.add(days=1), self.timezone)
 
+    @property
+    def tzinfo(self) -> pendulum.Timezone:
+        """The contract's timezone as a tzinfo."""
+        return self._tz
+
     def local(self, moment: pendulum.DateTime) -> pendulum.DateTime:
         """``moment`` read in the contract's timezone."""
-        return moment.in_timezone(self.timezone)
+        return moment.astimezone(self._tz)
 
     def terms_at(self, moment: pendulum.DateTime) -> ContractTerms:
         """The terms in force at ``moment``: the last amendment effective at or before it."""

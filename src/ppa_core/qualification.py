@@ -23,13 +23,14 @@ employee count 42 is below the minimum 200
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
 import pendulum
 
 from ppa_core import _validation as v
+from ppa_core._qualification_checks import BANT_CHECKS, ICP_CHECKS, Check, Outcome
 from ppa_core.exceptions import ValidationError
 from ppa_core.money import Money
 from ppa_core.prospect import AuthorityRole, BuyingStage, Prospect, Seniority
@@ -43,14 +44,6 @@ __all__ = [
     "QualificationCriteria",
     "QualificationResult",
 ]
-
-
-class Outcome(enum.StrEnum):
-    """The outcome of one criterion. Unknown evidence gives UNKNOWN, never FAIL."""
-
-    PASS = "pass"  # noqa: S105 - an outcome, not a password
-    FAIL = "fail"
-    UNKNOWN = "unknown"
 
 
 class BantElement(enum.StrEnum):
@@ -171,80 +164,13 @@ class BantRequirements:
 
     def evaluate(self, prospect: Prospect, as_of: pendulum.Date) -> list[CriterionResult]:
         """The four element results, in B-A-N-T order."""
-        return [
-            self._budget(prospect),
-            self._authority(prospect),
-            self._need(prospect),
-            self._timeline(prospect, as_of),
-        ]
-
-    def _budget(self, prospect: Prospect) -> CriterionResult:
-        bant = prospect.bant
-        name = BantElement.BUDGET.value
-        if bant.budget_confirmed is None:
-            return CriterionResult(name, Outcome.UNKNOWN, "budget is unknown")
-        if not bant.budget_confirmed:
-            return CriterionResult(name, Outcome.FAIL, "no budget confirmed")
-        minimum = self.minimum_budget
-        if minimum is None:
-            return CriterionResult(name, Outcome.PASS, "budget confirmed")
-        amount = bant.budget_amount
-        if amount is None:
-            return CriterionResult(
-                name,
-                Outcome.UNKNOWN,
-                f"budget confirmed but its amount is unknown (minimum {minimum})",
+        results = []
+        for check in BANT_CHECKS:
+            outcome = check.outcome(self, prospect, as_of)
+            results.append(
+                CriterionResult(check.name, outcome, check.reason(self, prospect, as_of, outcome))
             )
-        if amount.currency != minimum.currency:
-            return CriterionResult(
-                name,
-                Outcome.UNKNOWN,
-                f"budget {amount} cannot be compared with the minimum {minimum} (other currency)",
-            )
-        if amount < minimum:
-            return CriterionResult(
-                name, Outcome.FAIL, f"budget {amount} is below the minimum {minimum}"
-            )
-        return CriterionResult(name, Outcome.PASS, f"budget {amount} meets the minimum {minimum}")
-
-    def _authority(self, prospect: Prospect) -> CriterionResult:
-        role = prospect.bant.authority
-        name = BantElement.AUTHORITY.value
-        roles = ", ".join(sorted(r.value for r in self.authority_roles))
-        if role is None:
-            return CriterionResult(name, Outcome.UNKNOWN, "role in the decision is unknown")
-        if role in self.authority_roles:
-            return CriterionResult(name, Outcome.PASS, f"role {role.value} is one of {roles}")
-        return CriterionResult(name, Outcome.FAIL, f"role {role.value} is not one of {roles}")
-
-    def _need(self, prospect: Prospect) -> CriterionResult:
-        confirmed = prospect.bant.need_confirmed
-        name = BantElement.NEED.value
-        if confirmed is None:
-            return CriterionResult(name, Outcome.UNKNOWN, "need is unknown")
-        if confirmed:
-            what = f": {prospect.bant.need}" if prospect.bant.need else ""
-            return CriterionResult(name, Outcome.PASS, f"need confirmed{what}")
-        return CriterionResult(name, Outcome.FAIL, "no need confirmed")
-
-    def _timeline(self, prospect: Prospect, as_of: pendulum.Date) -> CriterionResult:
-        decision = prospect.bant.decision_date
-        name = BantElement.TIMELINE.value
-        if decision is None:
-            return CriterionResult(name, Outcome.UNKNOWN, "decision date is unknown")
-        days = (decision - as_of).days
-        if days < 0:
-            return CriterionResult(
-                name, Outcome.FAIL, f"decision date {decision} is before the meeting date {as_of}"
-            )
-        limit = self.max_days_to_decision
-        if limit is not None and days > limit:
-            return CriterionResult(
-                name,
-                Outcome.FAIL,
-                f"decision in {days} days is beyond the maximum {limit} days after the meeting",
-            )
-        return CriterionResult(name, Outcome.PASS, f"decision expected in {days} days")
+        return results
 
 
 def _range(low: str, high: str) -> Callable[[Any, Any, Any], None]:
@@ -367,6 +293,12 @@ class QualificationCriteria:
         default=False, validator=v.instance_of("unknown_passes", bool, "a bool")
     )
 
+    _active: tuple[Check, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        active = tuple(check for check in ICP_CHECKS if check.configured(self))
+        object.__setattr__(self, "_active", active)
+
     @property
     def name(self) -> str:
         """The framework's name: ``"BANT"``."""
@@ -382,179 +314,55 @@ class QualificationCriteria:
         Returns:
             The result with every configured criterion's outcome and reason.
         """
-        results = [check(self, prospect) for check in _ICP_CHECKS]
-        icp = [r for r in results if r is not None]
-        bant: list[CriterionResult] = []
-        if not self.bant.is_empty:
-            bant = self.bant.evaluate(prospect, as_of)
+        results = [
+            CriterionResult(check.name, o, check.reason(self, prospect, as_of, o))
+            for check in self._active
+            for o in (check.outcome(self, prospect, as_of),)
+        ]
         holds = self._holds
-        qualified = all(holds(r) for r in icp)
-        if bant:
-            by_element = dict(zip(BantElement, bant, strict=True))
-            qualified = qualified and all(holds(by_element[e]) for e in self.bant.required)
-            met = sum(1 for r in bant if holds(r))
-            needed = self.bant.minimum_met
-            outcome = Outcome.PASS if met >= needed else Outcome.FAIL
-            bant.append(
-                CriterionResult(
-                    "bant_minimum",
-                    outcome,
-                    f"{met} of 4 BANT elements hold ({needed} required)",
-                )
+        qualified = all(holds(r.outcome) for r in results)
+        bant = self.bant
+        if not bant.is_empty:
+            elements = bant.evaluate(prospect, as_of)
+            outcomes = dict(zip(BantElement, (r.outcome for r in elements), strict=True))
+            met = sum(1 for r in elements if holds(r.outcome))
+            enough = Outcome.PASS if met >= bant.minimum_met else Outcome.FAIL
+            summary = f"{met} of 4 BANT elements hold ({bant.minimum_met} required)"
+            results += [*elements, CriterionResult("bant_minimum", enough, summary)]
+            qualified = (
+                qualified
+                and all(holds(outcomes[e]) for e in bant.required)
+                and enough is Outcome.PASS
             )
-            qualified = qualified and outcome is Outcome.PASS
-        return QualificationResult(qualified, self.name, tuple(icp + bant), self.unknown_passes)
+        return QualificationResult(qualified, self.name, tuple(results), self.unknown_passes)
 
-    def _holds(self, result: CriterionResult) -> bool:
-        if result.outcome is Outcome.UNKNOWN:
+    def qualifies(self, prospect: Prospect, as_of: pendulum.Date) -> bool:
+        """Whether ``prospect`` qualifies; the same decision as ``evaluate`` without the words.
+
+        The billing engine uses this on its fast path and ``evaluate`` for traces.
+        """
+        unknown_passes = self.unknown_passes
+        for check in self._active:
+            outcome = check.outcome(self, prospect, as_of)
+            if outcome is not Outcome.PASS and (outcome is Outcome.FAIL or not unknown_passes):
+                return False
+        bant = self.bant
+        if bant.is_empty:
+            return True
+        met = 0
+        for element, check in _BANT_PAIRS:
+            outcome = check.outcome(bant, prospect, as_of)
+            holds = outcome is Outcome.PASS or (outcome is Outcome.UNKNOWN and unknown_passes)
+            if holds:
+                met += 1
+            elif element in bant.required:
+                return False
+        return met >= bant.minimum_met
+
+    def _holds(self, outcome: Outcome) -> bool:
+        if outcome is Outcome.UNKNOWN:
             return self.unknown_passes
-        return result.outcome is Outcome.PASS
+        return outcome is Outcome.PASS
 
 
-def _check_seniority(c: QualificationCriteria, p: Prospect) -> CriterionResult | None:
-    if not c.seniorities and c.minimum_seniority is None:
-        return None
-    s = p.seniority
-    if s is None:
-        return CriterionResult("seniority", Outcome.UNKNOWN, "seniority is unknown")
-    if c.minimum_seniority is not None and s < c.minimum_seniority:
-        return CriterionResult(
-            "seniority", Outcome.FAIL, f"seniority {s} is below the minimum {c.minimum_seniority}"
-        )
-    if c.seniorities and s not in c.seniorities:
-        allowed = ", ".join(str(x) for x in sorted(c.seniorities))
-        return CriterionResult("seniority", Outcome.FAIL, f"seniority {s} is not one of {allowed}")
-    return CriterionResult("seniority", Outcome.PASS, f"seniority {s} is allowed")
-
-
-def _check_title(c: QualificationCriteria, p: Prospect) -> CriterionResult | None:
-    if not c.title_include and not c.title_exclude:
-        return None
-    title = p.job_title.casefold()
-    if not title.strip():
-        return CriterionResult("job_title", Outcome.UNKNOWN, "job title is unknown")
-    excluded = [k for k in c.title_exclude if k in title]
-    if excluded:
-        return CriterionResult(
-            "job_title", Outcome.FAIL, f"job title {p.job_title!r} contains {excluded[0]!r}"
-        )
-    if c.title_include:
-        included = [k for k in c.title_include if k in title]
-        if not included:
-            words = ", ".join(repr(k) for k in c.title_include)
-            return CriterionResult(
-                "job_title", Outcome.FAIL, f"job title {p.job_title!r} contains none of {words}"
-            )
-        return CriterionResult(
-            "job_title", Outcome.PASS, f"job title {p.job_title!r} contains {included[0]!r}"
-        )
-    return CriterionResult("job_title", Outcome.PASS, f"job title {p.job_title!r} is allowed")
-
-
-def _bounded(
-    name: str,
-    label: str,
-    value: Any,
-    low: Any,
-    high: Any,
-) -> CriterionResult | None:
-    if low is None and high is None:
-        return None
-    if value is None:
-        return CriterionResult(name, Outcome.UNKNOWN, f"{label} is unknown")
-    if isinstance(value, Money):
-        other = low if low is not None else high
-        if value.currency != other.currency:
-            return CriterionResult(
-                name, Outcome.UNKNOWN, f"{label} {value} is in another currency than {other}"
-            )
-    if low is not None and value < low:
-        return CriterionResult(name, Outcome.FAIL, f"{label} {value} is below the minimum {low}")
-    if high is not None and value > high:
-        return CriterionResult(name, Outcome.FAIL, f"{label} {value} is above the maximum {high}")
-    return CriterionResult(name, Outcome.PASS, f"{label} {value} is within range")
-
-
-def _check_employees(c: QualificationCriteria, p: Prospect) -> CriterionResult | None:
-    return _bounded(
-        "employee_count",
-        "employee count",
-        p.company.employee_count,
-        c.min_employees,
-        c.max_employees,
-    )
-
-
-def _check_revenue(c: QualificationCriteria, p: Prospect) -> CriterionResult | None:
-    return _bounded(
-        "annual_revenue", "annual revenue", p.company.annual_revenue, c.min_revenue, c.max_revenue
-    )
-
-
-def _member(
-    name: str, label: str, value: str | None, allowed: Iterable[str], fold: bool
-) -> CriterionResult:
-    if value is None:
-        return CriterionResult(name, Outcome.UNKNOWN, f"{label} is unknown")
-    key = value.strip().casefold() if fold else value
-    options = sorted(allowed)
-    if key in options:
-        return CriterionResult(name, Outcome.PASS, f"{label} {value} is allowed")
-    return CriterionResult(
-        name, Outcome.FAIL, f"{label} {value} is not one of {', '.join(options)}"
-    )
-
-
-def _check_country(c: QualificationCriteria, p: Prospect) -> CriterionResult | None:
-    if not c.countries:
-        return None
-    return _member("country", "country", p.company.country, c.countries, fold=False)
-
-
-def _check_region(c: QualificationCriteria, p: Prospect) -> CriterionResult | None:
-    if not c.regions:
-        return None
-    return _member("region", "region", p.company.region, c.regions, fold=True)
-
-
-def _check_industry(c: QualificationCriteria, p: Prospect) -> CriterionResult | None:
-    if not c.industries_include and not c.industries_exclude:
-        return None
-    industry = p.company.industry
-    if industry is None:
-        return CriterionResult("industry", Outcome.UNKNOWN, "industry is unknown")
-    if industry.strip().casefold() in c.industries_exclude:
-        return CriterionResult("industry", Outcome.FAIL, f"industry {industry} is excluded")
-    if c.industries_include:
-        return _member("industry", "industry", industry, c.industries_include, fold=True)
-    return CriterionResult("industry", Outcome.PASS, f"industry {industry} is not excluded")
-
-
-def _check_intent(c: QualificationCriteria, p: Prospect) -> CriterionResult | None:
-    return _bounded("intent_score", "intent score", p.intent_score, c.min_intent_score, None)
-
-
-def _check_stage(c: QualificationCriteria, p: Prospect) -> CriterionResult | None:
-    if not c.buying_stages:
-        return None
-    stage = p.buying_stage
-    return _member(
-        "buying_stage",
-        "buying stage",
-        None if stage is None else stage.value,
-        {s.value for s in c.buying_stages},
-        fold=False,
-    )
-
-
-_ICP_CHECKS: tuple[Callable[[QualificationCriteria, Prospect], CriterionResult | None], ...] = (
-    _check_seniority,
-    _check_title,
-    _check_employees,
-    _check_revenue,
-    _check_country,
-    _check_region,
-    _check_industry,
-    _check_intent,
-    _check_stage,
-)
+_BANT_PAIRS = tuple(zip(BantElement, BANT_CHECKS, strict=True))

@@ -254,7 +254,7 @@ class AttendanceRule:
                 return self._prospect_no_show("the prospect did not show")
             return self._host_no_show()
         if state is not S.HELD:
-            return None
+            return _NO_ATTENDANCE
         attendance = a.attendance
         if attendance is None:  # replay guarantees attendance for held; typing does not
             return None
@@ -303,7 +303,7 @@ class AttendanceRule:
             )
         if a.absent:
             facts["absent"] = ",".join(sorted(a.absent))
-        if finding is not None:
+        if finding is not None and finding.outcome is not SKIP:
             reason = finding.reason
         elif attendance is not None:
             reason = (
@@ -313,7 +313,6 @@ class AttendanceRule:
             )
         else:
             reason = f"no attendance to judge (state {a.state})"
-            finding = Finding(SKIP, None, reason)
         return _verdict(self.rule_id, finding, reason, **facts)
 
 
@@ -325,6 +324,12 @@ class QualificationRule:
     rule_id: str = "qualification"
 
     def __call__(self, ctx: RuleContext) -> Finding | None:
+        # The fast path asks only for the verdict; traces call explain() for the words.
+        qualifies = getattr(self.criteria, "qualifies", None)
+        if qualifies is not None:
+            if qualifies(ctx.appointment.prospect, ctx.meeting_date):
+                return None
+            return _NOT_QUALIFIED
         result = ctx.qualification
         if result.qualified:
             return None
@@ -335,6 +340,10 @@ class QualificationRule:
         facts = {r.criterion: f"{r.outcome.value}: {r.reason}" for r in result.results}
         reason = result.reason if finding else f"qualified: {result.reason}"
         return _verdict(self.rule_id, finding, reason, **facts)
+
+
+_NO_ATTENDANCE = Finding(SKIP, None, "no meeting outcome to judge")
+_NOT_QUALIFIED = Finding(FAIL, R.NOT_QUALIFIED, "does not meet the criteria")
 
 
 @attrs.frozen

@@ -24,7 +24,15 @@ class RuleContext:
         as_of: the moment of the decision (facts after it are not known yet).
     """
 
-    __slots__ = ("_local_start", "_qualification", "appointment", "as_of", "contract", "terms")
+    __slots__ = (
+        "_local_start",
+        "_meeting_date",
+        "_qualification",
+        "appointment",
+        "as_of",
+        "contract",
+        "terms",
+    )
 
     def __init__(
         self,
@@ -32,25 +40,29 @@ class RuleContext:
         contract: Contract,
         terms: ContractTerms,
         as_of: pendulum.DateTime,
+        meeting_date: pendulum.Date | None = None,
     ) -> None:
         self.appointment = appointment
         self.contract = contract
         self.terms = terms
         self.as_of = as_of
         self._local_start: pendulum.DateTime | None = None
+        self._meeting_date = meeting_date
         self._qualification: QualificationResult | None = None
 
     @property
     def local_start(self) -> pendulum.DateTime:
         """The meeting start in the contract's timezone."""
         if self._local_start is None:
-            self._local_start = self.appointment.start.in_timezone(self.contract.timezone)
+            self._local_start = self.contract.local(self.appointment.start)
         return self._local_start
 
     @property
     def meeting_date(self) -> pendulum.Date:
         """The meeting's calendar date in the contract's timezone (criteria are judged as of it)."""
-        return self.local_start.date()
+        if self._meeting_date is None:
+            self._meeting_date = self.local_start.date()
+        return self._meeting_date
 
     @property
     def qualification(self) -> QualificationResult:

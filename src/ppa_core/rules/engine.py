@@ -16,9 +16,10 @@ very same rule objects, so the trace always matches the decision.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -28,7 +29,7 @@ from ppa_core import _validation as v
 from ppa_core.appointment import Appointment
 from ppa_core.contract import BillingPeriod, Contract, ContractTerms, DuplicateScope
 from ppa_core.exceptions import RuleDefinitionError, ValidationError
-from ppa_core.money import Money
+from ppa_core.money import Money, RoundingMode
 from ppa_core.pricing import Hybrid, PerAppointment
 from ppa_core.rules.builtin import builtin_rules
 from ppa_core.rules.context import Rule, RuleContext
@@ -40,6 +41,8 @@ from ppa_core.rules.verdict import (
     RuleOutcome,
     Verdict,
 )
+
+_NO_FACTS: Mapping[str, str] = MappingProxyType({})
 
 __all__ = ["BillingEngine", "RuleSet", "decide", "decide_all"]
 
@@ -80,36 +83,51 @@ class RuleSet:
         return cls(tuple(rules))
 
 
-class _Item:
-    """One appointment's progress through the engine (private, mutable, short-lived)."""
+@attrs.frozen
+class _TermsInfo:
+    """What the engine derives once per version of the terms."""
+
+    terms: ContractTerms
+    rules: tuple[Rule, ...]
+    per_appointment: PerAppointment | None
+    terms_from: pendulum.DateTime | None
+
+    @property
+    def may_lack_price(self) -> bool:
+        """True when some seniority could have no price (no default, not tiered)."""
+        p = self.per_appointment
+        return p is not None and not p.is_tiered and p.price is None
+
+
+class _Item(RuleContext):
+    """One appointment's context plus its progress through the engine (private, short-lived)."""
 
     __slots__ = (
-        "appointment",
         "codes",
-        "ctx",
         "factor",
         "findings",
+        "info",
         "period",
         "price",
         "price_note",
         "status",
-        "terms",
         "tier",
         "unit",
         "verdicts",
     )
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - private, built in one place
         self,
         appointment: Appointment,
-        terms: ContractTerms,
-        ctx: RuleContext,
+        info: _TermsInfo,
+        contract: Contract,
+        as_of: pendulum.DateTime,
+        meeting_date: pendulum.Date,
         period: BillingPeriod,
     ) -> None:
-        self.appointment = appointment
+        super().__init__(appointment, contract, info.terms, as_of, meeting_date)
+        self.info = info
         self.period = period
-        self.terms = terms
-        self.ctx = ctx
         self.status = _BILLABLE
         self.codes: list[str] | tuple[str, ...] = _NONE
         self.factor: Decimal | None = None
@@ -156,10 +174,17 @@ class BillingEngine:
         self.contract = contract
         self._extra = tuple(extra_rules)
         self._rule_sets: dict[int, RuleSet] = {}
-        for terms in (contract.terms, *(a.terms for a in contract.amendments)):
-            self._rule_sets[id(terms)] = RuleSet.build(contract, terms, self._extra)
+        self._infos: dict[int, _TermsInfo] = {}
+        versions = [(None, contract.terms)] + [
+            (contract.effective_from(a), a.terms) for a in contract.amendments
+        ]
+        for since, terms in versions:
+            rules = self.rule_set(terms).rules
+            self._infos[id(terms)] = _TermsInfo(terms, rules, _per_appointment(terms), since)
         self._zero = Money.zero(contract.currency)
-        self._amounts: dict[tuple[Money, Decimal | None, str], Money] = {}
+        # Keyed by identity: hashing Money (a Decimal and a Currency) costs more
+        # than the rounding it saves; prices are few and long-lived objects.
+        self._amounts: dict[tuple[int, Decimal | None, RoundingMode], tuple[Money, Money]] = {}
 
     def rule_set(self, terms: ContractTerms) -> RuleSet:
         """The rules configured by ``terms`` (one of this contract's versions)."""
@@ -234,37 +259,47 @@ class BillingEngine:
     ) -> list[_Item]:
         contract = self.contract
         terms_at = contract.terms_at
+        infos = self._infos
         items: list[_Item] = []
         period: BillingPeriod | None = None
+        day: tuple[pendulum.DateTime, pendulum.DateTime, pendulum.Date] | None = None
         for appointment in appointments:
-            terms = terms_at(appointment.booked_at)
-            rules = self.rule_set(terms).rules
-            ctx = RuleContext(appointment, contract, terms, moment)
+            info = infos[id(terms_at(appointment.booked_at))]
             start = appointment.start
-            # Appointments come sorted by start, so the period changes rarely.
+            # Appointments come sorted by start, so the local day and the billing
+            # period change rarely: converting each start to local time is slow.
+            if day is None or not day[0] <= start < day[1]:
+                day = self._local_day(start)
             if period is None or not period.start <= start < period.end:
                 period = contract.period_containing(start)
-            item = _Item(appointment, terms, ctx, period)
+            item = _Item(appointment, info, contract, moment, day[2], period)
             if trace:
                 item.findings = []
-                for rule in rules:
-                    finding = rule(ctx)
+                for rule in info.rules:
+                    finding = rule(item)
                     item.findings.append(finding)
                     if finding is not None:
                         item.add(finding)
             else:
-                for rule in rules:
-                    finding = rule(ctx)
+                for rule in info.rules:
+                    finding = rule(item)
                     if finding is not None:
                         item.add(finding)
-            if item.status is not _NOT:
+            if info.may_lack_price and item.status is not _NOT:
                 self._check_price(item)
             items.append(item)
         return items
 
+    def _local_day(
+        self, moment: pendulum.DateTime
+    ) -> tuple[pendulum.DateTime, pendulum.DateTime, pendulum.Date]:
+        local = self.contract.local(moment)
+        midnight = pendulum.datetime(local.year, local.month, local.day, tz=self.contract.tzinfo)
+        return midnight, midnight.add(days=1), local.date()
+
     def _check_price(self, item: _Item) -> None:
-        pricing = _per_appointment(item.terms)
-        if pricing is None or pricing.is_tiered:
+        pricing = item.info.per_appointment
+        if pricing is None:
             return
         price = pricing.unit_price(item.appointment.prospect.seniority, 1, 1)
         if price is None:
@@ -352,7 +387,7 @@ class BillingEngine:
                     code = ReasonCode.NO_PRICE if item.price_note else None
                     self._note(item, "price", outcome, code, note)
                 continue
-            pricing = _per_appointment(item.terms)
+            pricing = item.info.per_appointment
             if pricing is None:
                 item.price = None
                 if trace:
@@ -397,19 +432,19 @@ class BillingEngine:
     # -- results ----------------------------------------------------------------------
 
     def _amount(self, price: Money, factor: Decimal | None, terms: ContractTerms) -> Money:
-        key = (price, factor, terms.rounding.value)
+        key = (id(price), factor, terms.rounding)
         found = self._amounts.get(key)
-        if found is None:
+        if found is None or found[0] is not price:
             exact = price if factor is None else price * factor
-            found = self._amounts[key] = exact.rounded(terms.rounding)
-        return found
+            found = self._amounts[key] = (price, exact.rounded(terms.rounding))
+        return found[1]
 
     def _note(
         self, item: _Item, rule_id: str, outcome: RuleOutcome, code: str | None, reason: str
     ) -> None:
         if item.verdicts is None:
             item.verdicts = []
-        item.verdicts.append(Verdict(rule_id, outcome, code, reason))
+        item.verdicts.append(Verdict(rule_id, outcome, code, reason, _NO_FACTS))
 
     def _decision(self, item: _Item) -> Decision:
         amount = self._zero
@@ -418,12 +453,10 @@ class BillingEngine:
             amount = self._amount(price, item.factor, item.terms)
         trace: tuple[Verdict, ...] | None = None
         if item.findings is not None:
-            rules = self.rule_set(item.terms).rules
             trace = tuple(
-                _explain(rule, item.ctx, finding)
-                for rule, finding in zip(rules, item.findings, strict=True)
+                _explain(rule, item, finding)
+                for rule, finding in zip(item.info.rules, item.findings, strict=True)
             ) + tuple(item.verdicts or ())
-        amendment = self.contract.amendment_at(item.appointment.booked_at)
         return Decision(
             item.appointment.id,
             item.appointment.start,
@@ -435,7 +468,7 @@ class BillingEngine:
             item.tier,
             item.unit,
             item.period.start,
-            None if amendment is None else self.contract.effective_from(amendment),
+            item.info.terms_from,
             trace,
         )
 
@@ -467,14 +500,10 @@ def _per_appointment(terms: ContractTerms) -> PerAppointment | None:
 
 
 def _explain(rule: Rule, ctx: RuleContext, finding: Finding | None) -> Verdict:
-    explain = getattr(rule, "explain", None)
-    if explain is not None:
-        verdict = explain(ctx, finding)
-        if isinstance(verdict, Verdict):
-            return verdict
+    """The trace line of ``rule``: outcome and code now, words when first read."""
     if finding is None:
-        return Verdict(rule.rule_id, RuleOutcome.PASS, None, "passed")
-    return Verdict(rule.rule_id, finding.outcome, finding.code, finding.reason or finding.outcome)
+        return Verdict.deferred(RuleOutcome.PASS, None, (rule, ctx, None))
+    return Verdict.deferred(finding.outcome, finding.code, (rule, ctx, finding))
 
 
 def decide(

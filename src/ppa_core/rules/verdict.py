@@ -11,6 +11,7 @@ import enum
 from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 import pendulum
@@ -95,13 +96,35 @@ class Finding:
 _NO_FACTS: Mapping[str, str] = MappingProxyType({})
 
 
-def _facts(value: Mapping[str, str]) -> Mapping[str, str]:
-    return value if isinstance(value, MappingProxyType) else MappingProxyType(dict(value))
+def _facts(value: Mapping[str, object]) -> Mapping[str, str]:
+    if isinstance(value, MappingProxyType) and all(isinstance(v, str) for v in value.values()):
+        return value
+    return MappingProxyType({str(k): str(v) for k, v in value.items()})
 
 
-@attrs.frozen
+Source = tuple[Any, Any, "Finding | None"]
+"""What a deferred verdict renders from: the rule, the context it judged, its finding."""
+
+
+def _render(source: Source) -> tuple[str, Mapping[str, object]]:
+    rule, ctx, finding = source
+    explain = getattr(rule, "explain", None)
+    if explain is not None:
+        verdict = explain(ctx, finding)
+        if isinstance(verdict, Verdict):
+            return verdict.reason, verdict.facts
+    if finding is None:
+        return "passed", _NO_FACTS
+    return finding.reason or finding.outcome.value, _NO_FACTS
+
+
 class Verdict:
     """One line of a decision's trace: a rule, its outcome, and why.
+
+    The outcome and code are fixed when the rule runs; the readable ``reason``
+    and ``facts`` may be rendered on first read (the engine defers them so a
+    trace costs little until someone reads it). Either way they are computed
+    from the same facts the rule judged, once, and never change.
 
     Attributes:
         rule_id: the rule's stable identifier ("attendance", "cap" ...).
@@ -111,23 +134,100 @@ class Verdict:
         facts: the facts the rule used, as readable strings.
     """
 
+    __slots__ = ("_facts", "_reason", "_source", "code", "outcome", "rule_id")
+
     rule_id: str
     outcome: RuleOutcome
     code: str | None
-    reason: str
-    facts: Mapping[str, str] = attrs.field(
-        default=_NO_FACTS,
-        converter=_facts,
-        eq=attrs.cmp_using(eq=lambda a, b: dict(a) == dict(b)),
-        hash=False,
-    )
+    _reason: str | None
+    _facts: Mapping[str, str] | None
+    _source: Source | None
+
+    def __init__(
+        self,
+        rule_id: str,
+        outcome: RuleOutcome | str,
+        code: str | None,
+        reason: str,
+        facts: Mapping[str, object] = _NO_FACTS,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "rule_id", rule_id)
+        _set(self, "outcome", RuleOutcome(outcome))
+        _set(self, "code", code)
+        _set(self, "_reason", reason)
+        _set(self, "_facts", _facts(facts))
+        _set(self, "_source", None)
+
+    @classmethod
+    def deferred(cls, outcome: RuleOutcome, code: str | None, source: Source) -> Verdict:
+        """A verdict whose reason and facts the rule's ``explain`` renders on first read.
+
+        Args:
+            outcome: the outcome the rule's finding gave.
+            code: the finding's reason code.
+            source: ``(rule, context, finding)``; the rule's ``explain(context, finding)``
+                supplies the words (the finding's reason when it has no ``explain``).
+        """
+        verdict = cls.__new__(cls)
+        _set = object.__setattr__
+        _set(verdict, "rule_id", source[0].rule_id)
+        _set(verdict, "outcome", outcome)
+        _set(verdict, "code", code)
+        _set(verdict, "_reason", None)
+        _set(verdict, "_facts", None)
+        _set(verdict, "_source", source)
+        return verdict
+
+    def _rendered(self) -> None:
+        source = self._source
+        if source is not None:
+            reason, facts = _render(source)
+            object.__setattr__(self, "_reason", reason)
+            object.__setattr__(self, "_facts", _facts(facts))
+            object.__setattr__(self, "_source", None)
+
+    @property
+    def reason(self) -> str:
+        """A sentence a client can read."""
+        self._rendered()
+        return self._reason or ""
+
+    @property
+    def facts(self) -> Mapping[str, str]:
+        """The facts the rule used, as readable strings."""
+        self._rendered()
+        return self._facts if self._facts is not None else _NO_FACTS
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    def __delattr__(self, name: str) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.rule_id, self.outcome, self.code, self.reason, tuple(self.facts.items()))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Verdict):
+            return NotImplemented
+        return self._key() == other._key()
 
     def __hash__(self) -> int:
-        return hash((self.rule_id, self.outcome, self.code, self.reason, tuple(self.facts.items())))
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Verdict(rule_id={self.rule_id!r}, outcome={self.outcome.value!r}, "
+            f"code={self.code!r}, reason={self.reason!r}, facts={dict(self.facts)!r})"
+        )
 
     def __str__(self) -> str:
         code = f" {self.code}" if self.code else ""
         return f"{self.rule_id:<14} {self.outcome.value:<7}{code}: {self.reason}"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Verdict, (self.rule_id, self.outcome, self.code, self.reason, dict(self.facts)))
 
 
 _NOT_HELD = frozenset(
