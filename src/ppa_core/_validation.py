@@ -39,7 +39,7 @@ def to_datetime(value: Any, field: str) -> pendulum.DateTime:
         return pendulum.instance(value)
     if isinstance(value, str):
         try:
-            parsed = pendulum.parse(value, exact=True)
+            parsed = pendulum.parse(value, exact=True, tz=None)  # no offset stays naive
         except (ValueError, pendulum.parsing.exceptions.ParserError):
             parsed = None
         if isinstance(parsed, pendulum.DateTime) and parsed.tzinfo is not None:

@@ -29,6 +29,7 @@ Money('400', 'EUR')
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import enum
 from typing import Any
 
@@ -73,15 +74,23 @@ class BillingPeriod:
     end: pendulum.DateTime
 
     def __contains__(self, moment: object) -> bool:
-        if not isinstance(moment, pendulum.DateTime):
+        if not isinstance(moment, dt.datetime):
             return False
-        return self.start <= moment < self.end
+        # A naive datetime is refused rather than silently reported outside.
+        return self.start <= v.to_datetime(moment, "moment") < self.end
 
     @property
     def label(self) -> str:
         """A short human label: ``2026-03`` for a calendar month, else ``start..end``."""
         s, e = self.start, self.end
-        if s.day == 1 and s.hour == 0 and e == s.add(months=1) and s.minute == 0:
+        # Compare with the day's first instant, not 00:00: midnight may be skipped (DST).
+        day, tz = s.date(), s.tzinfo
+        if (
+            day.day == 1
+            and tz is not None
+            and s == _midnight(day, tz)
+            and e == _midnight(day.add(months=1), tz)
+        ):
             return s.format("YYYY-MM")
         return f"{s.to_date_string()}..{e.to_date_string()}"
 
@@ -117,7 +126,7 @@ class BillingPeriodRule:
 
     def period_containing(self, moment: pendulum.DateTime, tz: str) -> BillingPeriod:
         """The period that contains ``moment``, read in timezone ``tz``."""
-        local = moment.in_timezone(tz)
+        local = v.to_datetime(moment, "moment").in_timezone(tz)
         day = local.date()
         if self.kind is PeriodKind.WEEKLY:
             back = (day.weekday() - self.anchor_day) % 7
@@ -147,8 +156,17 @@ class BillingPeriodRule:
         return tuple(found)
 
 
-def _midnight(day: Any, tz: str) -> pendulum.DateTime:
-    # Midnight may not exist on a DST day (e.g. America/Santiago); pendulum moves it forward.
+def _midnight(day: Any, tz: str | dt.tzinfo) -> pendulum.DateTime:
+    """The first instant of ``day`` in ``tz``.
+
+    Midnight may occur twice when DST ends at 01:00 (America/Havana): the day starts
+    at the first one (fold=0). It may not exist when DST starts at 00:00
+    (America/Santiago): fold=0 then lands on the previous day, and pendulum's
+    default (fold=1) moves it forward to the first instant after the gap.
+    """
+    first = pendulum.datetime(day.year, day.month, day.day, tz=tz, fold=0)
+    if first.day == day.day:
+        return first
     return pendulum.datetime(day.year, day.month, day.day, tz=tz)
 
 
@@ -348,8 +366,6 @@ def _date_or_datetime(value: Any, field: str) -> pendulum.DateTime | pendulum.Da
         return value
     if isinstance(value, str):
         return v.to_datetime(value, field)
-    import datetime as dt  # noqa: PLC0415 - only to tell a date from a datetime
-
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return v.to_date(value, field)
     return v.to_datetime(value, field)
@@ -433,7 +449,9 @@ class Contract:
                     amendment.effective_from,
                     f"on or after the term start ({self.term.start})",
                 )
-            if i and start == starts[i - 1]:
+            # Not ``==``: it is always False between zones when one side is a repeated
+            # local time (PEP 495), e.g. a date amendment on a day with two midnights.
+            if i and not starts[i - 1] < start:
                 raise ValidationError(
                     f"amendments[{i}].effective_from",
                     amendment.effective_from,
@@ -469,12 +487,12 @@ class Contract:
 
     def terms_at(self, moment: pendulum.DateTime) -> ContractTerms:
         """The terms in force at ``moment``: the last amendment effective at or before it."""
-        index = bisect.bisect_right(self._starts, moment)
+        index = bisect.bisect_right(self._starts, v.to_datetime(moment, "moment"))
         return self.terms if index == 0 else self.amendments[index - 1].terms
 
     def amendment_at(self, moment: pendulum.DateTime) -> Amendment | None:
         """The amendment in force at ``moment``, or None while the original terms apply."""
-        index = bisect.bisect_right(self._starts, moment)
+        index = bisect.bisect_right(self._starts, v.to_datetime(moment, "moment"))
         return None if index == 0 else self.amendments[index - 1]
 
     def effective_from(self, amendment: Amendment) -> pendulum.DateTime:
