@@ -33,6 +33,7 @@ from ppa_core.contract import (
 from ppa_core.exceptions import (
     CurrencyMismatch,
     InvalidMoney,
+    MoneyOperationError,
     NaiveDatetime,
     PpaError,
     RuleDefinitionError,
@@ -143,6 +144,7 @@ __all__ = [
     "HistoryEntry",
     "Hybrid",
     "InvalidMoney",
+    "MoneyOperationError",
     "Invoice",
     "InvoiceLine",
     "LineKind",

@@ -7,11 +7,13 @@ tests never parse strings.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 __all__ = [
     "CurrencyMismatch",
     "InvalidMoney",
+    "MoneyOperationError",
     "NaiveDatetime",
     "PpaError",
     "RuleDefinitionError",
@@ -44,6 +46,38 @@ class InvalidMoney(ValidationError):
     """Raised when an amount or currency cannot make a Money (a float, an unknown code...)."""
 
 
+class MoneyOperationError(PpaError, TypeError):
+    """Raised when money meets a value it cannot be combined with (a float, a bare number).
+
+    Attributes:
+        operation: the operator method attempted ("__mul__", "__add__" ...).
+        other: the value it was combined with.
+    """
+
+    _WORDS: ClassVar[Mapping[str, str]] = {
+        "__add__": "add",
+        "__radd__": "add",
+        "__sub__": "subtract",
+        "__rsub__": "subtract",
+        "__mul__": "multiply",
+        "__lt__": "compare",
+        "__le__": "compare",
+        "__gt__": "compare",
+        "__ge__": "compare",
+    }
+
+    def __init__(self, operation: str, other: Any) -> None:
+        self.operation = operation
+        self.other = other
+        verb = self._WORDS.get(operation, operation)
+        allowed = (
+            "a Decimal or int factor (floats are refused for money)"
+            if verb == "multiply"
+            else "Money in the same currency"
+        )
+        super().__init__(f"cannot {verb} Money and {other!r}: expected {allowed}")
+
+
 class NaiveDatetime(ValidationError):
     """Raised when a datetime without a time zone enters the library."""
 
@@ -55,7 +89,7 @@ class CurrencyMismatch(PpaError, ValueError):
     """Raised when money in two currencies meets in one operation.
 
     Attributes:
-        operation: what was attempted ("+", "compare", "invoice line" ...).
+        operation: what was attempted ("add", "subtract", "compare" ...).
         currencies: the two currency codes, in the order they met.
     """
 

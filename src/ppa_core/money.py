@@ -23,7 +23,7 @@ from typing import Any, Self
 
 import attrs
 
-from ppa_core.exceptions import CurrencyMismatch, InvalidMoney
+from ppa_core.exceptions import CurrencyMismatch, InvalidMoney, MoneyOperationError
 
 __all__ = ["CURRENCIES", "Currency", "Money", "RoundingMode", "currency"]
 
@@ -222,22 +222,28 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise MoneyOperationError("__add__", other)
         self._check(other, "add")
         return Money(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise MoneyOperationError("__sub__", other)
         self._check(other, "subtract")
         return Money(self.amount - other.amount, self.currency)
 
     def __mul__(self, factor: Decimal | int) -> Money:
         if isinstance(factor, bool) or not isinstance(factor, Decimal | int):
-            return NotImplemented
+            raise MoneyOperationError("__mul__", factor)
         return Money(self.amount * factor, self.currency)
 
     __rmul__ = __mul__
+
+    def __radd__(self, other: object) -> Money:
+        raise MoneyOperationError("__radd__", other)
+
+    def __rsub__(self, other: object) -> Money:
+        raise MoneyOperationError("__rsub__", other)
 
     def __neg__(self) -> Money:
         return Money(-self.amount, self.currency)
@@ -247,25 +253,25 @@ class Money:
 
     def __lt__(self, other: Money) -> bool:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise MoneyOperationError("__lt__", other)
         self._check(other, "compare")
         return self.amount < other.amount
 
     def __le__(self, other: Money) -> bool:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise MoneyOperationError("__le__", other)
         self._check(other, "compare")
         return self.amount <= other.amount
 
     def __gt__(self, other: Money) -> bool:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise MoneyOperationError("__gt__", other)
         self._check(other, "compare")
         return self.amount > other.amount
 
     def __ge__(self, other: Money) -> bool:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise MoneyOperationError("__ge__", other)
         self._check(other, "compare")
         return self.amount >= other.amount
 

@@ -185,7 +185,7 @@ class BantEvidence:
 
 def _intent_score(_instance: Any, _attribute: Any, value: Any) -> None:
     if value is not None:
-        v.check_int("intent_score", value, minimum=0, maximum=100)
+        v.check_int("prospect.intent_score", value, minimum=0, maximum=100)
 
 
 def _to_prospect_seniority(value: Any) -> Seniority | None:
