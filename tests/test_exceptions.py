@@ -11,6 +11,7 @@ from ppa_core import exceptions
 from ppa_core.exceptions import (
     CurrencyMismatch,
     InvalidMoney,
+    MissingDependency,
     MoneyOperationError,
     NaiveDatetime,
     PpaError,
@@ -26,6 +27,7 @@ ALL_ERRORS = (
     NaiveDatetime,
     CurrencyMismatch,
     MoneyOperationError,
+    MissingDependency,
     TransitionNotAllowed,
     RuleDefinitionError,
 )
@@ -38,7 +40,9 @@ class TestHierarchy:
     ) -> None:
         """Callers catching ValueError/TypeError keep working: each error is also one of them."""
         assert issubclass(error, PpaError)
-        expected = TypeError if error is MoneyOperationError else ValueError
+        expected = {MoneyOperationError: TypeError, MissingDependency: ImportError}.get(
+            error, ValueError
+        )
         assert issubclass(error, expected)
 
     def test_ppa_error_is_an_exception_but_not_itself_a_value_error(self) -> None:

@@ -5,6 +5,7 @@ NoShowPolicy, Contract) and a rules engine that decides billability and prices
 meetings. Adapters (``ppa_core.cli``, ``ppa_core.testing``) sit around it.
 """
 
+
 from ppa_core.appointment import (
     CORRECTIONS,
     TRANSITIONS,
@@ -17,6 +18,7 @@ from ppa_core.appointment import (
     DisputeResolution,
     HistoryEntry,
 )
+from ppa_core.break_even import BreakEven, break_even_show_rate
 from ppa_core.contract import (
     Amendment,
     BillingPeriod,
@@ -30,9 +32,11 @@ from ppa_core.contract import (
     PeriodKind,
     Term,
 )
+from ppa_core.distribution import Beta, Choice, Distribution, Fixed, Triangular, Uniform
 from ppa_core.exceptions import (
     CurrencyMismatch,
     InvalidMoney,
+    MissingDependency,
     MoneyOperationError,
     NaiveDatetime,
     PpaError,
@@ -41,6 +45,7 @@ from ppa_core.exceptions import (
     ValidationError,
 )
 from ppa_core.money import CURRENCIES, Currency, Money, RoundingMode, currency
+from ppa_core.plan import CampaignPlan
 from ppa_core.policy import NoShowPolicy
 from ppa_core.pricing import (
     Commission,
@@ -73,6 +78,7 @@ from ppa_core.qualification import (
 )
 from ppa_core.rules import (
     BillingEngine,
+    Comparison,
     Condition,
     Decision,
     DecisionStatus,
@@ -99,6 +105,9 @@ from ppa_core.rules import (
     decide_all,
     not_,
 )
+from ppa_core.scenario import ModelSummary, PricedModel, Scenario, ScenarioResult, simulate
+from ppa_core.simulation import Realization, RunOutcome
+from ppa_core.summary import Summary, percentile, summarize
 
 __version__ = "0.1.0.dev0"
 
@@ -116,13 +125,18 @@ __all__ = [
     "BantElement",
     "BantEvidence",
     "BantRequirements",
+    "Beta",
     "BillingEngine",
     "BillingPeriod",
     "BillingPeriodRule",
+    "BreakEven",
     "BuyingStage",
+    "CampaignPlan",
     "Channel",
+    "Choice",
     "Commission",
     "Company",
+    "Comparison",
     "Condition",
     "Contract",
     "ContractTerms",
@@ -134,22 +148,26 @@ __all__ = [
     "DecisionStatus",
     "Dispute",
     "DisputeResolution",
+    "Distribution",
     "DuplicateRule",
     "DuplicateScope",
     "Figures",
     "Finding",
+    "Fixed",
     "Guarantee",
     "GuaranteeRemedy",
     "GuaranteeResult",
     "HistoryEntry",
     "Hybrid",
     "InvalidMoney",
-    "MoneyOperationError",
     "Invoice",
     "InvoiceLine",
     "LineKind",
+    "MissingDependency",
     "ModelCost",
+    "ModelSummary",
     "Money",
+    "MoneyOperationError",
     "NaiveDatetime",
     "NoShowPolicy",
     "Outcome",
@@ -157,11 +175,13 @@ __all__ = [
     "PerAppointment",
     "PeriodKind",
     "PpaError",
+    "PricedModel",
     "Pricing",
     "PricingModel",
     "Prospect",
     "QualificationCriteria",
     "QualificationResult",
+    "Realization",
     "ReasonCode",
     "Require",
     "Retainer",
@@ -170,16 +190,23 @@ __all__ = [
     "RuleContext",
     "RuleDefinitionError",
     "RuleOutcome",
+    "RunOutcome",
+    "Scenario",
+    "ScenarioResult",
     "Seniority",
+    "Summary",
     "Term",
     "Tier",
     "TierMode",
     "TransitionNotAllowed",
+    "Triangular",
+    "Uniform",
     "ValidationError",
     "Verdict",
     "__version__",
     "all_of",
     "any_of",
+    "break_even_show_rate",
     "build_invoice",
     "compare_models",
     "compute_figures",
@@ -188,4 +215,7 @@ __all__ = [
     "decide",
     "decide_all",
     "not_",
+    "percentile",
+    "simulate",
+    "summarize",
 ]

@@ -6,13 +6,13 @@ tests never parse strings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 __all__ = [
     "CurrencyMismatch",
     "InvalidMoney",
+    "MissingDependency",
     "MoneyOperationError",
     "NaiveDatetime",
     "PpaError",
@@ -76,6 +76,23 @@ class MoneyOperationError(PpaError, TypeError):
             else "Money in the same currency"
         )
         super().__init__(f"cannot {verb} Money and {other!r}: expected {allowed}")
+
+
+class MissingDependency(PpaError, ImportError):
+    """Raised when a feature needs an optional extra that is not installed.
+
+    Attributes:
+        module: the module that could not be imported ("pandas").
+        extra: the ppa_core extra that installs it ("pandas").
+    """
+
+    def __init__(self, module: str, extra: str, feature: str) -> None:
+        self.module = module
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs {module}, which is not installed: pip install 'ppa_core[{extra}]'",
+            name=module,
+        )
 
 
 class NaiveDatetime(ValidationError):

@@ -174,6 +174,12 @@ class PerAppointment:
     def __hash__(self) -> int:
         return hash((self.price, _eq_mapping(self.seniority_prices), self.tiers, self.tier_mode))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A mappingproxy does not pickle; rebuild from the constructor's arguments so
+        # pricings cross process boundaries (process pools, Dask).
+        prices = dict(self.seniority_prices)
+        return (PerAppointment, (self.price, prices, self.tiers, self.tier_mode))
+
     def _all_prices(self) -> Iterable[Money]:
         if self.price is not None:
             yield self.price

@@ -299,6 +299,12 @@ class QualificationCriteria:
         active = tuple(check for check in ICP_CHECKS if check.configured(self))
         object.__setattr__(self, "_active", active)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The derived checks hold lambdas, which do not pickle; rebuild from the fields
+        # so criteria cross process boundaries (process pools, Dask).
+        fields = attrs.fields(QualificationCriteria)
+        return (QualificationCriteria, tuple(getattr(self, f.name) for f in fields if f.init))
+
     @property
     def name(self) -> str:
         """The framework's name: ``"BANT"``."""

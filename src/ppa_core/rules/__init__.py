@@ -14,7 +14,7 @@ from ppa_core.rules.builtin import (
 from ppa_core.rules.context import ExplainableRule, Rule, RuleContext
 from ppa_core.rules.custom import Condition, Require, all_of, any_of, condition, not_
 from ppa_core.rules.engine import BillingEngine, RuleSet, decide, decide_all
-from ppa_core.rules.figures import Figures, ModelCost, compare_models, compute_figures
+from ppa_core.rules.figures import Comparison, Figures, ModelCost, compare_models, compute_figures
 from ppa_core.rules.invoice import (
     GuaranteeResult,
     Invoice,
@@ -35,6 +35,7 @@ __all__ = [
     "AttendanceRule",
     "BillingEngine",
     "CancellationRule",
+    "Comparison",
     "Condition",
     "Decision",
     "DecisionStatus",

@@ -231,8 +231,7 @@ class BillingEngine:
         """
         moment = v.to_datetime(as_of, "as_of")
         items = self._evaluate(self._known(appointments, moment), moment, trace)
-        self._apply_duplicates(items, trace)
-        self._apply_cap_and_price(items, trace)
+        self._apply_duplicates_cap_and_price(items, trace)
         return tuple(self._decision(item) for item in items)
 
     # -- stage 1: per-appointment rules --------------------------------------------------
@@ -311,42 +310,44 @@ class BillingEngine:
 
     # -- stage 2: across appointments ----------------------------------------------------
 
-    def _apply_duplicates(self, items: list[_Item], trace: bool) -> None:
-        billed: dict[tuple[DuplicateScope, str], tuple[pendulum.DateTime, str]] = {}
-        for item in items:
-            rule = item.terms.duplicates
-            prospect = item.appointment.prospect
-            value = prospect.id if rule.scope is DuplicateScope.PERSON else prospect.company.key
-            key = (rule.scope, value)
-            if item.status is not _BILLABLE:
-                if trace:
-                    self._note(item, "duplicate", RuleOutcome.SKIP, None, "not billable already")
-                continue
-            start = item.appointment.start
-            previous = billed.get(key)
-            window = rule.window_days
-            if previous is not None and (
-                window is None or start - previous[0] < timedelta(days=window)
-            ):
-                what = "prospect" if rule.scope is DuplicateScope.PERSON else "company"
-                reason = f"{what} {value} was already billed for appointment {previous[1]}"
-                if window is not None:
-                    reason += f" within {window} days"
-                item.add(Finding(_FAIL, ReasonCode.DUPLICATE, reason))
-                if trace:
-                    self._note(item, "duplicate", _FAIL, ReasonCode.DUPLICATE, reason)
-                continue
-            billed[key] = (start, item.appointment.id)
+    def _check_duplicate(
+        self,
+        item: _Item,
+        billed: dict[tuple[DuplicateScope, str], tuple[pendulum.DateTime, str]],
+        trace: bool,
+    ) -> tuple[DuplicateScope, str] | None:
+        """Fail ``item`` if its prospect was billed already; else the key to record once billed."""
+        if item.status is not _BILLABLE:
             if trace:
-                self._note(
-                    item,
-                    "duplicate",
-                    RuleOutcome.PASS,
-                    None,
-                    f"first billable appointment of {value}",
-                )
+                self._note(item, "duplicate", RuleOutcome.SKIP, None, "not billable already")
+            return None
+        rule = item.terms.duplicates
+        prospect = item.appointment.prospect
+        value = prospect.id if rule.scope is DuplicateScope.PERSON else prospect.company.key
+        key = (rule.scope, value)
+        previous = billed.get(key)
+        window = rule.window_days
+        if previous is not None and (
+            window is None or item.appointment.start - previous[0] < timedelta(days=window)
+        ):
+            what = "prospect" if rule.scope is DuplicateScope.PERSON else "company"
+            reason = f"{what} {value} was already billed for appointment {previous[1]}"
+            if window is not None:
+                reason += f" within {window} days"
+            item.add(Finding(_FAIL, ReasonCode.DUPLICATE, reason))
+            if trace:
+                self._note(item, "duplicate", _FAIL, ReasonCode.DUPLICATE, reason)
+            return None
+        if trace:
+            self._note(
+                item, "duplicate", RuleOutcome.PASS, None, f"first billable appointment of {value}"
+            )
+        return key
 
-    def _apply_cap_and_price(self, items: list[_Item], trace: bool) -> None:
+    def _apply_duplicates_cap_and_price(self, items: list[_Item], trace: bool) -> None:
+        # One pass in meeting order: a prospect counts as billed only once a meeting of
+        # theirs has passed the cap too (an over-cap meeting was never billed).
+        billed: dict[tuple[DuplicateScope, str], tuple[pendulum.DateTime, str]] = {}
         counts: dict[pendulum.DateTime, int] = {}
         in_period: list[_Item] = []
         period: BillingPeriod | None = None
@@ -356,7 +357,8 @@ class BillingEngine:
                 in_period = []
                 period = item.period
             in_period.append(item)
-            if item.status is not _BILLABLE:
+            prospect_key = self._check_duplicate(item, billed, trace)
+            if prospect_key is None:
                 if trace:
                     self._note(item, "cap", RuleOutcome.SKIP, None, "not billable already")
                 continue
@@ -370,6 +372,7 @@ class BillingEngine:
                     self._note(item, "cap", _FAIL, ReasonCode.OVER_CAP, reason)
                 continue
             counts[key] = item.unit = count + 1
+            billed[prospect_key] = (item.appointment.start, item.appointment.id)
             if trace:
                 limit = f" of the cap {cap}" if cap is not None else " (no cap)"
                 reason = f"unit {item.unit}{limit} in {item.period.label}"

@@ -45,7 +45,7 @@ from ppa_core.pricing import (
 from ppa_core.rules.engine import BillingEngine
 from ppa_core.rules.verdict import Decision, DecisionStatus, ReasonCode
 
-__all__ = ["Figures", "ModelCost", "compare_models", "compute_figures"]
+__all__ = ["Comparison", "Figures", "ModelCost", "compare_models", "compute_figures"]
 
 _NO_SHOW_CODES = frozenset({ReasonCode.PROSPECT_NO_SHOW, ReasonCode.LATE_JOIN})
 
@@ -78,7 +78,9 @@ class Figures:
         effective_cost_per_held_meeting: total cost / qualified meetings held.
         cost_per_opportunity: total cost / opportunities, when given.
         roi: (revenue - total cost) / total cost, when revenue is given.
-        guarantee_attainment: qualified meetings held / guaranteed minimum x periods.
+        guarantee_attainment: qualified meetings held / the sum of the periods' guaranteed
+            minimums (the guarantee in force at each period's start), over the periods
+            that have one.
     """
 
     appointments: int
@@ -150,13 +152,14 @@ def compute_figures(
     counts = dict.fromkeys(("held", "no_show", "cancelled", "undecided"), 0)
     qualified = billable = qualified_held = pending = considered = 0
     billed = zero
-    periods: set[pendulum.DateTime] = set()
+    held_by_period: dict[pendulum.DateTime, int] = {}
     for decision in decisions:
         if period is not None and not period.start <= decision.meeting_start < period.end:
             continue
         considered += 1
         if decision.period_start is not None:
-            periods.add(decision.period_start)
+            held_by_period.setdefault(decision.period_start, 0)
+            held_by_period[decision.period_start] += decision.is_qualified_held
         appointment = by_id[decision.appointment_id].as_of(moment)
         if appointment is None:  # not reachable: decide_all returns only known ones
             continue
@@ -171,10 +174,15 @@ def compute_figures(
         qualified_held += decision.is_qualified_held
     decided = considered - counts["undecided"]
     total = billed + (period_fees or zero)
-    guarantee = contract.terms.guarantee
+    # Each period against the guarantee in force at its start, as its invoice reads it.
+    minimums = {
+        start: guarantee.minimum_held
+        for start in held_by_period
+        if (guarantee := contract.terms_at(start).guarantee) is not None
+    }
     attainment = None
-    if guarantee is not None and periods:
-        attainment = _ratio(qualified_held, guarantee.minimum_held * len(periods))
+    if minimums:
+        attainment = _ratio(sum(held_by_period[p] for p in minimums), sum(minimums.values()))
     return Figures(
         appointments=considered,
         decided=decided,
@@ -218,6 +226,32 @@ class ModelCost:
     meetings: int
     cost_per_meeting: Money | None
 
+    def __repr__(self) -> str:
+        from ppa_core._repr import model_cost_text  # noqa: PLC0415 - formatting stays out
+
+        return model_cost_text(self)
+
+    def _repr_html_(self) -> str:
+        """A one-row HTML table for Jupyter."""
+        from ppa_core._repr import model_cost_html  # noqa: PLC0415 - formatting stays out
+
+        return model_cost_html(self)
+
+
+class Comparison(tuple[ModelCost, ...]):
+    """What :func:`compare_models` returns: a tuple of :class:`ModelCost`, one per model.
+
+    It is a plain tuple in every way, and shows as one table in Jupyter.
+    """
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        """One row per model."""
+        from ppa_core._repr import comparison_html  # noqa: PLC0415 - formatting stays out
+
+        return comparison_html(self)
+
 
 def compare_models(
     contract: Contract,
@@ -235,7 +269,8 @@ def compare_models(
     real engine with the contract's terms but that pricing. Period fees count
     ``periods`` times; pay per lead bills ``leads``; commission takes its rate
     of ``closed_value``. Every model's cost per meeting divides by the same
-    count, the qualified meetings held.
+    count, the qualified meetings held. The tuple returned is a
+    :class:`Comparison` (it shows as a table in Jupyter).
 
     Raises:
         ValidationError: a model priced in another currency, or bad counts.
@@ -256,7 +291,7 @@ def compare_models(
         total = _model_total(contract, listed, pricing, moment, periods, leads, closed_value)
         per_meeting = total.divided_by(meetings).rounded() if meetings else None
         results.append(ModelCost(model_of(pricing), pricing, total, meetings, per_meeting))
-    return tuple(results)
+    return Comparison(results)
 
 
 def _model_total(  # noqa: PLR0917 - private helper, every argument is needed
@@ -269,21 +304,22 @@ def _model_total(  # noqa: PLR0917 - private helper, every argument is needed
     closed_value: Money | None,
 ) -> Money:
     zero = Money.zero(contract.currency)
+    rounding = contract.terms.rounding  # as the contract's invoices round their lines
     if isinstance(pricing, PayPerLead):
-        return (pricing.price_per_lead * leads).rounded()
+        return (pricing.price_per_lead * leads).rounded(rounding)
     if isinstance(pricing, Retainer):
-        return (pricing.fee * periods).rounded()
+        return (pricing.fee * periods).rounded(rounding)
     if isinstance(pricing, Commission):
         if closed_value is None:
             return zero
         if closed_value.currency != contract.currency:
             raise ValidationError("closed_value", closed_value, f"a Money in {contract.currency}")
-        return (closed_value * pricing.rate).rounded()
+        return (closed_value * pricing.rate).rounded(rounding)
     repriced = _with_pricing(contract, pricing)
     decisions = BillingEngine(repriced).decide_all(appointments, as_of=moment)
     billed = Money.total((d.amount for d in decisions), contract.currency)
     if isinstance(pricing, Hybrid):
-        billed += (pricing.retainer.fee * periods).rounded()
+        billed += (pricing.retainer.fee * periods).rounded(rounding)
     return billed
 
 

@@ -163,6 +163,17 @@ class Invoice:
             if line.kind is LineKind.APPOINTMENT and line.appointment_id is not None
         )
 
+    def __repr__(self) -> str:
+        from ppa_core._repr import invoice_text  # noqa: PLC0415 - formatting stays out of the domain
+
+        return invoice_text(self)
+
+    def _repr_html_(self) -> str:
+        """A compact HTML table for Jupyter."""
+        from ppa_core._repr import invoice_html  # noqa: PLC0415 - formatting stays out of the domain
+
+        return invoice_html(self)
+
 
 def _appointment_line(decision: Decision, prospects: dict[str, str]) -> InvoiceLine:
     billed = decision.billable

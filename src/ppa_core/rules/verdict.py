@@ -300,3 +300,14 @@ class Decision:
         if self.trace is None:
             return head
         return "\n".join([head, *(f"  {v}" for v in self.trace)])
+
+    def __repr__(self) -> str:
+        from ppa_core._repr import decision_text  # noqa: PLC0415 - formatting stays out of the domain
+
+        return decision_text(self)
+
+    def _repr_html_(self) -> str:
+        """A compact HTML table for Jupyter."""
+        from ppa_core._repr import decision_html  # noqa: PLC0415 - formatting stays out of the domain
+
+        return decision_html(self)

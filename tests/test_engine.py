@@ -1,0 +1,1016 @@
+"""The billing engine: explainable billability decisions and pricing (domain.md sections 5-8)."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import attrs
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from _scenario import (
+    ACROSS_ORDER,
+    BUILTIN_ORDER,
+    LATER,
+    TZ,
+    at,
+    booked,
+    by_id,
+    cancelled,
+    contract,
+    eur,
+    held,
+    no_show,
+    prospect,
+    rule_ids,
+    terms,
+    verdict,
+)
+from ppa_core import (
+    Actor,
+    Appointment,
+    AppointmentState,
+    Attendance,
+    BantElement,
+    BantEvidence,
+    BantRequirements,
+    BillingEngine,
+    Contract,
+    ContractTerms,
+    Decision,
+    DecisionStatus,
+    DuplicateRule,
+    Money,
+    NoShowPolicy,
+    PerAppointment,
+    QualificationCriteria,
+    ReasonCode,
+    RoundingMode,
+    RuleOutcome,
+    Seniority,
+    Tier,
+    ValidationError,
+    decide,
+    decide_all,
+)
+
+R = ReasonCode
+BILLABLE, NOT_BILLABLE, PENDING = (
+    DecisionStatus.BILLABLE,
+    DecisionStatus.NOT_BILLABLE,
+    DecisionStatus.PENDING,
+)
+
+
+def decided(
+    c: Contract,
+    appointment: Appointment,
+    *others: Appointment,
+    as_of: pendulum.DateTime = LATER,
+) -> Decision:
+    """The traced decision of ``appointment`` among ``others``."""
+    return BillingEngine(c).decide(appointment, as_of=as_of, others=others, trace=True)
+
+
+def assert_full_trace(decision: Decision, custom: tuple[str, ...] = ()) -> None:
+    """Every rule appears once, in the documented order, with a readable reason."""
+    assert rule_ids(decision) == BUILTIN_ORDER + custom + ACROSS_ORDER
+    assert decision.trace is not None
+    for line in decision.trace:
+        assert line.reason.strip(), f"{line.rule_id} gives no reason"
+
+
+def assert_not_billed(decision: Decision, code: str, rule_id: str) -> None:
+    """Not billable for ``code``, found by ``rule_id``, nothing charged, the whole trace shown."""
+    assert decision.status is NOT_BILLABLE
+    assert decision.amount == eur(0)
+    assert code in decision.reason_codes
+    line = verdict(decision, rule_id)
+    assert line.outcome is RuleOutcome.FAIL
+    assert line.code == code
+    assert_full_trace(decision)
+
+
+class TestBillableMeeting:
+    def test_qualified_meeting_held_in_time_and_long_enough_is_billed_the_price(self) -> None:
+        decision = decided(contract(), held("a-1", at(2)))
+
+        assert decision.status is BILLABLE
+        assert decision.billable
+        assert decision.amount == eur("350.00")
+        assert decision.reason_codes == ()
+        assert decision.reason == "BILLABLE"
+
+    def test_trace_lists_every_rule_in_the_documented_order(self) -> None:
+        decision = decided(contract(), held("a-1", at(2)))
+
+        assert_full_trace(decision)
+        assert decision.trace is not None
+        per_appointment = decision.trace[: len(BUILTIN_ORDER)]
+        assert all(v.outcome is RuleOutcome.PASS for v in per_appointment)
+
+    def test_trace_reasons_state_the_facts_judged(self) -> None:
+        decision = decided(contract(), held("a-1", at(2), minutes=40, delay=3))
+
+        attendance = verdict(decision, "attendance")
+        assert "3 min" in attendance.reason
+        assert "40 min" in attendance.reason
+        assert attendance.facts["attended_minutes"] == "40"
+        assert "350.00" in verdict(decision, "price").reason
+
+    def test_explain_prints_the_status_and_one_line_per_rule(self) -> None:
+        decision = decided(contract(), no_show("a-1", at(2)))
+
+        text = decision.explain().splitlines()
+        assert "not_billable" in text[0]
+        assert "PROSPECT_NO_SHOW" in text[0]
+        assert len(text) == 1 + len(BUILTIN_ORDER) + len(ACROSS_ORDER)
+
+    def test_untraced_decision_equals_the_traced_one(self) -> None:
+        c, a = contract(), held("a-1", at(2))
+        engine = BillingEngine(c)
+
+        fast = engine.decide(a, as_of=LATER)
+        traced = engine.decide(a, as_of=LATER, trace=True)
+
+        assert fast.trace is None
+        assert fast == traced
+
+    def test_module_level_decide_traces_by_default(self) -> None:
+        decision = decide(contract(), held("a-1", at(2)), as_of=LATER)
+
+        assert_full_trace(decision)
+
+
+class TestOutsideTerm:
+    def test_meeting_before_the_term_starts_is_not_billed(self) -> None:
+        c = contract(start=pendulum.Date(2026, 3, 10))
+
+        assert_not_billed(decided(c, held("a-1", at(9))), R.OUTSIDE_TERM, "term")
+
+    def test_meeting_after_the_last_day_of_the_term_is_not_billed(self) -> None:
+        c = contract(end=pendulum.Date(2026, 3, 31))
+
+        decision = decided(c, held("a-1", at(1, month=4)))
+
+        assert_not_billed(decision, R.OUTSIDE_TERM, "term")
+        assert "2026-03-31" in verdict(decision, "term").reason
+
+    def test_meeting_late_on_the_last_day_of_the_term_is_billed(self) -> None:
+        c = contract(end=pendulum.Date(2026, 3, 31))
+
+        assert decided(c, held("a-1", at(31, 23, 0))).status is BILLABLE
+
+
+class TestVoid:
+    def test_appointment_entered_in_error_is_never_billed(self) -> None:
+        void = booked("a-1", at(2)).void(at=at(1))
+
+        assert_not_billed(decided(contract(), void), R.VOID, "void")
+
+
+class TestPendingOutcome:
+    def test_meeting_without_a_recorded_outcome_is_pending(self) -> None:
+        decision = decided(contract(), booked("a-1", at(2)))
+
+        assert decision.status is PENDING
+        assert decision.amount == eur(0)
+        assert decision.reason_codes == (R.PENDING_OUTCOME,)
+        line = verdict(decision, "outcome")
+        assert line.outcome is RuleOutcome.PENDING
+        assert line.code == R.PENDING_OUTCOME
+        assert_full_trace(decision)
+
+    def test_outcome_recorded_after_the_decision_moment_is_not_known_yet(self) -> None:
+        meeting = held("a-1", at(2))
+
+        before = decided(contract(), meeting, as_of=at(2, 10, 5))
+        after = decided(contract(), meeting, as_of=at(2, 11))
+
+        assert before.status is PENDING
+        assert before.state is AppointmentState.SCHEDULED
+        assert after.status is BILLABLE
+
+    def test_unqualified_prospect_is_not_billable_even_before_the_outcome_is_known(self) -> None:
+        c = contract(terms(criteria=QualificationCriteria(min_employees=200)))
+        small = booked("a-1", at(2), who=prospect(employees=42))
+
+        decision = decided(c, small)
+
+        assert decision.status is NOT_BILLABLE
+        assert decision.reason_codes == (R.PENDING_OUTCOME, R.NOT_QUALIFIED)
+
+
+class TestProspectNoShow:
+    def test_prospect_no_show_is_not_billed_by_default(self) -> None:
+        assert_not_billed(
+            decided(contract(), no_show("a-1", at(2))), R.PROSPECT_NO_SHOW, "attendance"
+        )
+
+    def test_held_meeting_the_prospect_did_not_attend_is_a_prospect_no_show(self) -> None:
+        alone = held("a-1", at(2), attendees=(Actor.CLIENT,))
+
+        assert_not_billed(decided(contract(), alone), R.PROSPECT_NO_SHOW, "attendance")
+
+    def test_no_show_fee_bills_that_fraction_of_the_price(self) -> None:
+        c = contract(terms(policy=NoShowPolicy(prospect_no_show_fee=Decimal("0.25"))))
+
+        decision = decided(c, no_show("a-1", at(2)))
+
+        assert decision.status is BILLABLE
+        assert decision.amount == eur("87.50")
+        assert decision.unit_price == eur(350)
+        assert decision.reason_codes == (R.PROSPECT_NO_SHOW,)
+        assert verdict(decision, "attendance").outcome is RuleOutcome.CHARGE
+        assert "25" in verdict(decision, "attendance").reason
+        assert_full_trace(decision)
+
+    def test_replacement_owed_is_stated_in_the_trace_and_not_billed(self) -> None:
+        c = contract(terms(policy=NoShowPolicy(replacement_days=14)))
+
+        decision = decided(c, no_show("a-1", at(2)))
+
+        assert decision.status is NOT_BILLABLE
+        assert "replacement" in verdict(decision, "attendance").reason
+        assert "14 days" in verdict(decision, "attendance").reason
+
+
+class TestHostNoShow:
+    def test_meeting_the_clients_rep_missed_is_billed_in_full(self) -> None:
+        decision = decided(contract(), no_show("a-1", at(2), absent=Actor.CLIENT))
+
+        assert decision.status is BILLABLE
+        assert decision.amount == eur("350.00")
+        assert decision.reason_codes == (R.HOST_NO_SHOW,)
+        line = verdict(decision, "attendance")
+        assert line.outcome is RuleOutcome.CHARGE
+        assert line.code == R.HOST_NO_SHOW
+        assert "rep" in line.reason
+        assert_full_trace(decision)
+
+    def test_held_meeting_without_the_clients_rep_is_a_billable_host_no_show(self) -> None:
+        decision = decided(contract(), held("a-1", at(2), attendees=(Actor.PROSPECT,)))
+
+        assert decision.status is BILLABLE
+        assert decision.reason_codes == (R.HOST_NO_SHOW,)
+
+    def test_host_no_show_is_not_billed_when_the_policy_says_so(self) -> None:
+        c = contract(terms(policy=NoShowPolicy(host_no_show_billable=False)))
+
+        assert_not_billed(
+            decided(c, no_show("a-1", at(2), absent=Actor.CLIENT)), R.HOST_NO_SHOW, "attendance"
+        )
+
+    def test_host_no_show_is_billed_in_full_even_with_a_prospect_no_show_fee(self) -> None:
+        c = contract(terms(policy=NoShowPolicy(prospect_no_show_fee=Decimal("0.5"))))
+
+        decision = decided(c, no_show("a-1", at(2), absent=Actor.CLIENT))
+
+        assert decision.amount == eur("350.00")
+
+
+class TestLateJoin:
+    def test_prospect_joining_after_the_10_minute_grace_counts_as_a_no_show(self) -> None:
+        decision = decided(contract(), held("a-1", at(2), delay=11))
+
+        assert_not_billed(decision, R.LATE_JOIN, "attendance")
+        assert "11 min" in verdict(decision, "attendance").reason
+        assert "10 min" in verdict(decision, "attendance").reason
+
+    def test_prospect_joining_exactly_10_minutes_late_is_in_time(self) -> None:
+        assert decided(contract(), held("a-1", at(2), delay=10)).status is BILLABLE
+
+    def test_grace_period_is_a_contract_term(self) -> None:
+        c = contract(terms(policy=NoShowPolicy(grace_minutes=5)))
+
+        assert decided(c, held("a-1", at(2), delay=6)).reason_codes == (R.LATE_JOIN,)
+
+    def test_late_join_is_billed_at_the_no_show_fee(self) -> None:
+        c = contract(terms(policy=NoShowPolicy(prospect_no_show_fee=Decimal("0.5"))))
+
+        decision = decided(c, held("a-1", at(2), delay=20))
+
+        assert decision.status is BILLABLE
+        assert decision.amount == eur("175.00")
+        assert decision.reason_codes == (R.LATE_JOIN,)
+
+
+class TestMinimumDuration:
+    def test_meeting_shorter_than_15_minutes_is_not_billed(self) -> None:
+        decision = decided(contract(), held("a-1", at(2), minutes=14))
+
+        assert_not_billed(decision, R.SHORT_MEETING, "attendance")
+        assert "14 min" in verdict(decision, "attendance").reason
+
+    def test_meeting_of_exactly_15_minutes_counts_as_held(self) -> None:
+        assert decided(contract(), held("a-1", at(2), minutes=15)).status is BILLABLE
+
+    def test_minimum_duration_is_a_contract_term(self) -> None:
+        c = contract(terms(policy=NoShowPolicy(minimum_duration_minutes=45)))
+
+        assert decided(c, held("a-1", at(2), minutes=44)).reason_codes == (R.SHORT_MEETING,)
+
+
+class TestCancellation:
+    def test_late_cancellation_by_prospect_counts_as_no_show(self) -> None:
+        decision = decided(contract(), cancelled("a-1", at(2), by=Actor.PROSPECT, hours_before=23))
+
+        assert_not_billed(decision, R.LATE_CANCELLATION, "cancellation")
+        assert "no-show" in verdict(decision, "cancellation").reason
+
+    def test_late_cancellation_by_prospect_is_billed_at_the_no_show_fee(self) -> None:
+        c = contract(terms(policy=NoShowPolicy(prospect_no_show_fee=Decimal("0.2"))))
+
+        decision = decided(c, cancelled("a-1", at(2), by=Actor.PROSPECT, hours_before=2))
+
+        assert decision.status is BILLABLE
+        assert decision.amount == eur("70.00")
+        assert decision.reason_codes == (R.LATE_CANCELLATION,)
+
+    def test_late_cancellation_by_client_is_billable_because_the_slot_was_wasted(self) -> None:
+        decision = decided(contract(), cancelled("a-1", at(2), by=Actor.CLIENT, hours_before=3))
+
+        assert decision.status is BILLABLE
+        assert decision.amount == eur("350.00")
+        assert decision.reason_codes == (R.LATE_CANCELLATION,)
+        assert verdict(decision, "cancellation").outcome is RuleOutcome.CHARGE
+        assert_full_trace(decision)
+
+    def test_late_cancellation_by_client_is_not_billed_when_the_contract_says_so(self) -> None:
+        c = contract(terms(policy=NoShowPolicy(client_late_cancellation_billable=False)))
+
+        decision = decided(c, cancelled("a-1", at(2), by=Actor.CLIENT, hours_before=3))
+
+        assert_not_billed(decision, R.LATE_CANCELLATION, "cancellation")
+
+    @pytest.mark.parametrize("hours_before", [24, 25, 72])
+    @pytest.mark.parametrize("by", [Actor.PROSPECT, Actor.CLIENT, Actor.AGENCY])
+    def test_cancellation_24_hours_or_more_ahead_is_simply_not_billed(
+        self, by: Actor, hours_before: int
+    ) -> None:
+        decision = decided(contract(), cancelled("a-1", at(5), by=by, hours_before=hours_before))
+
+        assert_not_billed(decision, R.CANCELLED, "cancellation")
+
+    def test_late_window_is_a_contract_term(self) -> None:
+        c = contract(terms(policy=NoShowPolicy(late_cancellation_hours=48)))
+
+        decision = decided(c, cancelled("a-1", at(5), by=Actor.PROSPECT, hours_before=30))
+
+        assert decision.reason_codes == (R.LATE_CANCELLATION,)
+
+
+class TestReschedule:
+    def test_two_reschedules_are_free(self) -> None:
+        a = (
+            booked("a-1", at(2))
+            .reschedule(to=at(4), at=at(1))
+            .reschedule(to=at(6), at=at(3))
+            .hold(at=at(6, 11), attendance=Attendance(attended_minutes=30))
+        )
+
+        assert decided(contract(), a).status is BILLABLE
+
+    def test_third_reschedule_counts_as_a_cancellation(self) -> None:
+        a = (
+            booked("a-1", at(2))
+            .reschedule(to=at(4), at=at(1))
+            .reschedule(to=at(6), at=at(3))
+            .reschedule(to=at(9), at=at(5))
+            .hold(at=at(9, 11), attendance=Attendance(attended_minutes=30))
+        )
+
+        decision = decided(contract(), a)
+
+        assert_not_billed(decision, R.RESCHEDULE_LIMIT, "reschedule")
+        assert "3 times" in verdict(decision, "reschedule").reason
+
+    def test_reschedule_landing_more_than_30_days_from_the_original_start_is_a_cancellation(
+        self,
+    ) -> None:
+        a = (
+            booked("a-1", at(2))
+            .reschedule(to=at(2).add(days=31), at=at(1))
+            .hold(at=at(2).add(days=31, hours=1), attendance=Attendance(attended_minutes=30))
+        )
+
+        assert_not_billed(decided(contract(), a), R.RESCHEDULE_LIMIT, "reschedule")
+
+    def test_window_counts_from_the_original_start_not_the_previous_one(self) -> None:
+        a = (
+            booked("a-1", at(2))
+            .reschedule(to=at(2).add(days=20), at=at(1))
+            .reschedule(to=at(2).add(days=40), at=at(2).add(days=19))
+        )
+
+        assert decided(contract(), a).reason_codes == (R.PENDING_OUTCOME, R.RESCHEDULE_LIMIT)
+
+    def test_reschedule_landing_exactly_30_days_later_is_within_the_window(self) -> None:
+        original = at(2, month=4)  # April to May: no clock change in between
+        a = (
+            booked("a-1", original)
+            .reschedule(to=original.add(days=30), at=at(1, month=4))
+            .hold(at=original.add(days=30, hours=1), attendance=Attendance(attended_minutes=30))
+        )
+
+        assert decided(contract(), a).status is BILLABLE
+
+
+class TestQualification:
+    def test_unqualified_prospect_is_not_billed_and_the_trace_says_why(self) -> None:
+        c = contract(terms(criteria=QualificationCriteria(min_employees=200)))
+
+        decision = decided(c, held("a-1", at(2), who=prospect(employees=42)))
+
+        assert_not_billed(decision, R.NOT_QUALIFIED, "qualification")
+        assert "42" in verdict(decision, "qualification").reason
+        assert "200" in verdict(decision, "qualification").reason
+
+    def test_unknown_evidence_fails_a_criterion_that_needs_it(self) -> None:
+        c = contract(terms(criteria=QualificationCriteria(min_employees=200)))
+
+        decision = decided(c, held("a-1", at(2), who=prospect(employees=None)))
+
+        assert decision.reason_codes == (R.NOT_QUALIFIED,)
+        assert "unknown" in verdict(decision, "qualification").reason
+
+    def test_timeline_is_counted_from_the_meeting_date_not_the_booking(self) -> None:
+        criteria = QualificationCriteria(
+            bant=BantRequirements(required={BantElement.TIMELINE}, max_days_to_decision=90)
+        )
+        # Booked 20 December, meeting 2 March: the decision on 30 May is 89 days after
+        # the meeting (qualified) though 161 days after the booking.
+        who = attrs.evolve(prospect(), bant=BantEvidence(decision_date=pendulum.Date(2026, 5, 30)))
+        a = held("a-1", at(2), who=who, booked_at=pendulum.datetime(2025, 12, 20, tz=TZ))
+        c = contract(terms(criteria=criteria), start=pendulum.Date(2025, 12, 1))
+
+        assert decided(c, a).status is BILLABLE
+
+
+def disputed(a: Appointment, raised: pendulum.DateTime, upheld: bool | None = True) -> Appointment:
+    a = a.dispute(at=raised, reason="the prospect was a student")
+    if upheld is None:
+        return a
+    return a.resolve_dispute(at=raised.add(days=1), upheld=upheld)
+
+
+class TestDispute:
+    def test_dispute_upheld_within_the_window_is_not_billed(self) -> None:
+        decision = decided(contract(), disputed(held("a-1", at(2)), at(5)))
+
+        assert_not_billed(decision, R.DISPUTE_UPHELD, "dispute")
+        assert "student" in verdict(decision, "dispute").reason
+
+    def test_dispute_raised_after_the_7_day_window_is_ignored_and_noted(self) -> None:
+        decision = decided(contract(), disputed(held("a-1", at(2)), at(10)))
+
+        assert decision.status is BILLABLE
+        assert decision.amount == eur("350.00")
+        line = verdict(decision, "dispute")
+        assert line.outcome is RuleOutcome.PASS
+        assert "after the window" in line.reason
+
+    def test_dispute_window_is_a_contract_term(self) -> None:
+        c = contract(terms(dispute_window_days=1))
+
+        assert decided(c, disputed(held("a-1", at(2)), at(5))).status is BILLABLE
+
+    def test_rejected_dispute_leaves_the_meeting_billed(self) -> None:
+        decision = decided(contract(), disputed(held("a-1", at(2)), at(3), upheld=False))
+
+        assert decision.status is BILLABLE
+        assert "rejected" in verdict(decision, "dispute").reason
+
+    def test_dispute_upheld_after_the_decision_moment_is_not_known_yet(self) -> None:
+        a = disputed(held("a-1", at(2)), at(3))
+
+        assert decided(contract(), a, as_of=at(3, 12)).status is BILLABLE
+        assert decided(contract(), a, as_of=at(5)).status is NOT_BILLABLE
+
+
+class TestDuplicate:
+    def test_same_person_is_billed_once(self) -> None:
+        first, second = held("a-1", at(2)), held("a-2", at(9))
+
+        decision = decided(contract(), second, first)
+
+        assert_not_billed(decision, R.DUPLICATE, "duplicate")
+        assert "a-1" in verdict(decision, "duplicate").reason
+        assert decided(contract(), first, second).status is BILLABLE
+
+    def test_the_earlier_meeting_is_billed_whatever_the_input_order(self) -> None:
+        first, second = held("a-2", at(2)), held("a-1", at(9))
+
+        decisions = by_id(decide_all(contract(), [second, first], as_of=LATER))
+
+        assert decisions["a-2"].status is BILLABLE
+        assert decisions["a-1"].reason_codes == (R.DUPLICATE,)
+
+    def test_a_prospect_not_billed_before_is_billed_at_the_next_meeting(self) -> None:
+        first, second = no_show("a-1", at(2)), held("a-2", at(9))
+
+        assert decided(contract(), second, first).status is BILLABLE
+
+    def test_two_people_of_one_company_are_not_duplicates_by_person(self) -> None:
+        first = held("a-1", at(2), who=prospect("p-1"))
+        second = held("a-2", at(3), who=prospect("p-2"))
+
+        assert decided(contract(), second, first).status is BILLABLE
+
+    def test_same_company_within_the_window_is_a_duplicate(self) -> None:
+        c = contract(terms(duplicates=DuplicateRule(scope="company", window_days=30)))
+        first = held("a-1", at(2), who=prospect("p-1"))
+        second = held("a-2", at(20), who=prospect("p-2", company="ACME corp"))
+
+        decision = decided(c, second, first)
+
+        assert_not_billed(decision, R.DUPLICATE, "duplicate")
+        assert "30 days" in verdict(decision, "duplicate").reason
+
+    def test_same_company_after_the_window_is_billed_again(self) -> None:
+        c = contract(terms(duplicates=DuplicateRule(scope="company", window_days=30)))
+        first = held("a-1", at(2), who=prospect("p-1"))
+        second = held("a-2", at(2).add(days=31), who=prospect("p-2"))
+
+        assert decided(c, second, first).status is BILLABLE
+
+    def test_same_person_within_a_person_window_is_a_duplicate_and_later_is_not(self) -> None:
+        c = contract(terms(duplicates=DuplicateRule(scope="person", window_days=14)))
+        first, soon, later = held("a-1", at(2)), held("a-2", at(9)), held("a-3", at(30))
+
+        decisions = by_id(BillingEngine(c).decide_all([first, soon, later], as_of=LATER))
+
+        assert [decisions[i].status for i in ("a-1", "a-2", "a-3")] == [
+            BILLABLE,
+            NOT_BILLABLE,
+            BILLABLE,
+        ]
+
+
+class TestCap:
+    def test_appointments_over_the_periods_cap_are_not_billed(self) -> None:
+        c = contract(terms(cap=2))
+        meetings = [held(f"a-{i}", at(i + 1), who=prospect(f"p-{i}")) for i in range(1, 4)]
+
+        decisions = by_id(BillingEngine(c).decide_all(meetings, as_of=LATER, trace=True))
+
+        assert [decisions[f"a-{i}"].status for i in (1, 2, 3)] == [
+            BILLABLE,
+            BILLABLE,
+            NOT_BILLABLE,
+        ]
+        over = decisions["a-3"]
+        assert_not_billed(over, R.OVER_CAP, "cap")
+        assert "2" in verdict(over, "cap").reason
+
+    def test_the_cap_takes_meetings_in_order_of_meeting_time(self) -> None:
+        c = contract(terms(cap=1))
+        late = held("a-1", at(20), who=prospect("p-1"))
+        early = held("a-2", at(3), who=prospect("p-2"))
+
+        decisions = by_id(decide_all(c, [late, early], as_of=LATER))
+
+        assert decisions["a-2"].status is BILLABLE
+        assert decisions["a-1"].reason_codes == (R.OVER_CAP,)
+
+    def test_the_cap_counts_again_in_the_next_period(self) -> None:
+        c = contract(terms(cap=1))
+        march = held("a-1", at(20), who=prospect("p-1"))
+        april = held("a-2", at(3, month=4), who=prospect("p-2"))
+
+        assert all(d.billable for d in decide_all(c, [march, april], as_of=LATER))
+
+    def test_a_prospect_whose_meeting_was_over_the_cap_is_billed_at_the_next_meeting(
+        self,
+    ) -> None:
+        """Over the cap means never billed, so the prospect has not been billed once yet."""
+        c = contract(terms(cap=1))
+        other = held("a-1", at(2), who=prospect("p-2"))
+        over = held("a-2", at(3), who=prospect("p-1"))
+        next_month = held("a-3", at(3, month=4), who=prospect("p-1"))
+
+        decisions = by_id(decide_all(c, [other, over, next_month], as_of=LATER))
+
+        assert decisions["a-2"].reason_codes == (R.OVER_CAP,)
+        assert decisions["a-3"].status is BILLABLE
+
+    def test_not_billable_meetings_do_not_use_up_the_cap(self) -> None:
+        c = contract(terms(cap=1))
+        missed = no_show("a-1", at(2), who=prospect("p-1"))
+        met = held("a-2", at(3), who=prospect("p-2"))
+
+        assert decided(c, met, missed).status is BILLABLE
+
+
+class TestNoPrice:
+    def test_seniority_without_price_and_no_default_is_not_billed(self) -> None:
+        pricing = PerAppointment(seniority_prices={"c_level": eur(600), "vp": eur(450)})
+        c = contract(terms(pricing=pricing))
+
+        decision = decided(c, held("a-1", at(2), who=prospect(seniority=Seniority.MANAGER)))
+
+        assert_not_billed(decision, R.NO_PRICE, "price")
+        assert "manager" in verdict(decision, "price").reason
+
+    def test_unknown_seniority_without_default_is_not_billed(self) -> None:
+        pricing = PerAppointment(seniority_prices={"vp": eur(450)})
+
+        decision = decided(
+            contract(terms(pricing=pricing)), held("a-1", at(2), who=prospect(seniority=None))
+        )
+
+        assert decision.reason_codes == (R.NO_PRICE,)
+
+
+class TestSeniorityPricing:
+    PRICING = PerAppointment(
+        price=eur(300),
+        seniority_prices={"c_level": eur(600), "vp": eur(450), "director": eur(350)},
+    )
+
+    @pytest.mark.parametrize(
+        ("seniority", "amount"),
+        [
+            (Seniority.C_LEVEL, "600.00"),
+            (Seniority.VP, "450.00"),
+            (Seniority.DIRECTOR, "350.00"),
+            (Seniority.MANAGER, "300.00"),
+            (None, "300.00"),
+        ],
+    )
+    def test_each_seniority_is_billed_its_price_else_the_default(
+        self, seniority: Seniority | None, amount: str
+    ) -> None:
+        c = contract(terms(pricing=self.PRICING))
+
+        decision = decided(c, held("a-1", at(2), who=prospect(seniority=seniority)))
+
+        assert decision.amount == eur(amount)
+        assert decision.unit_price == eur(amount)
+
+
+TIERS = (Tier(10, eur(350)), Tier(None, eur(150)))
+
+
+def tiered(mode: str, n: int) -> tuple[Contract, list[Appointment]]:
+    """``n`` billable meetings (one person each) in March under 350-then-150 tiers."""
+    c = contract(terms(pricing=PerAppointment(tiers=TIERS, tier_mode=mode)))
+    meetings = [
+        held(f"a-{i:02d}", at(2).add(hours=i), who=prospect(f"p-{i}")) for i in range(1, n + 1)
+    ]
+    return c, meetings
+
+
+class TestTieredPricing:
+    def test_graduated_bills_the_first_10_at_350_and_each_one_after_at_150(self) -> None:
+        c, meetings = tiered("graduated", 12)
+
+        decisions = decide_all(c, meetings, as_of=LATER)
+
+        assert [d.amount for d in decisions] == [eur(350)] * 10 + [eur(150)] * 2
+        assert sum(d.amount.amount for d in decisions) == 3800
+
+    def test_graduated_tier_up_to_10_includes_the_10th_unit(self) -> None:
+        c, meetings = tiered("graduated", 11)
+
+        decisions = by_id(decide_all(c, meetings, as_of=LATER))
+
+        tenth, eleventh = decisions["a-10"], decisions["a-11"]
+        assert (tenth.unit, tenth.tier, tenth.amount) == (10, 1, eur(350))
+        assert (eleventh.unit, eleventh.tier, eleventh.amount) == (11, 2, eur(150))
+
+    def test_volume_bills_every_unit_at_the_tier_the_period_reaches(self) -> None:
+        c, meetings = tiered("volume", 12)
+
+        decisions = decide_all(c, meetings, as_of=LATER)
+
+        assert {d.amount for d in decisions} == {eur(150)}
+        assert sum(d.amount.amount for d in decisions) == 1800
+
+    def test_volume_with_exactly_10_units_stays_in_the_first_tier(self) -> None:
+        c, meetings = tiered("volume", 10)
+
+        assert sum(d.amount.amount for d in decide_all(c, meetings, as_of=LATER)) == 3500
+
+    def test_units_are_taken_in_order_of_meeting_time(self) -> None:
+        c, meetings = tiered("graduated", 11)
+        shuffled = list(reversed(meetings))
+
+        decisions = by_id(decide_all(c, shuffled, as_of=LATER))
+
+        assert decisions["a-01"].unit == 1
+        assert decisions["a-11"].amount == eur(150)
+
+    def test_not_billable_meetings_take_no_unit(self) -> None:
+        c, meetings = tiered("graduated", 11)
+        meetings[0] = no_show("a-01", at(2).add(hours=1), who=prospect("p-1"))
+
+        decisions = by_id(decide_all(c, meetings, as_of=LATER))
+
+        assert decisions["a-01"].unit is None
+        assert decisions["a-11"].unit == 10
+        assert decisions["a-11"].amount == eur(350)
+
+    def test_units_restart_in_each_billing_period(self) -> None:
+        c, meetings = tiered("graduated", 10)
+        april = held("a-april", at(1, month=4), who=prospect("p-april"))
+
+        decision = by_id(decide_all(c, [*meetings, april], as_of=LATER))["a-april"]
+
+        assert (decision.unit, decision.amount) == (1, eur(350))
+
+    def test_trace_names_the_tier(self) -> None:
+        c, meetings = tiered("graduated", 11)
+
+        decision = decided(c, meetings[-1], *meetings[:-1])
+
+        assert "tier 2" in verdict(decision, "price").reason
+
+
+class TestRounding:
+    @pytest.mark.parametrize(
+        ("mode", "expected"),
+        [(RoundingMode.HALF_UP, "175.01"), (RoundingMode.HALF_EVEN, "175.00")],
+    )
+    def test_half_fee_on_an_odd_cent_price_rounds_by_the_contracts_mode(
+        self, mode: RoundingMode, expected: str
+    ) -> None:
+        policy = NoShowPolicy(prospect_no_show_fee=Decimal("0.5"))
+        c = contract(terms("350.01", policy=policy, rounding=mode))
+
+        decision = decided(c, no_show("a-1", at(2)))
+
+        assert str(decision.amount.amount) == expected
+        assert mode.value in verdict(decision, "price").reason
+
+    def test_half_up_is_the_default(self) -> None:
+        c = contract(terms("350.01", policy=NoShowPolicy(prospect_no_show_fee=Decimal("0.5"))))
+
+        assert decided(c, no_show("a-1", at(2))).amount == eur("175.01")
+
+    @pytest.mark.parametrize(
+        ("mode", "expected"), [(RoundingMode.HALF_UP, "501"), (RoundingMode.HALF_EVEN, "500")]
+    )
+    def test_yen_contract_rounds_to_whole_yen(self, mode: RoundingMode, expected: str) -> None:
+        policy = NoShowPolicy(prospect_no_show_fee=Decimal("0.5"))
+        c = contract(terms(Money.of(1001, "JPY"), policy=policy, rounding=mode), currency="JPY")
+
+        decision = decided(c, no_show("a-1", at(2)))
+
+        assert str(decision.amount.amount) == expected
+        assert decision.amount.currency.code == "JPY"
+
+    @pytest.mark.parametrize(
+        ("mode", "expected"),
+        [(RoundingMode.HALF_UP, "5.003"), (RoundingMode.HALF_EVEN, "5.002")],
+    )
+    def test_bahraini_dinar_contract_rounds_to_the_fils(
+        self, mode: RoundingMode, expected: str
+    ) -> None:
+        policy = NoShowPolicy(prospect_no_show_fee=Decimal("0.5"))
+        c = contract(terms(Money.of("10.005", "BHD"), policy=policy, rounding=mode), currency="BHD")
+
+        decision = decided(c, no_show("a-1", at(2)))
+
+        assert str(decision.amount.amount) == expected
+
+    def test_a_full_price_is_stated_to_the_minor_unit(self) -> None:
+        c = contract(terms(Money.of("12", "BHD")), currency="BHD")
+
+        assert str(decided(c, held("a-1", at(2))).amount.amount) == "12.000"
+
+
+class TestAmendments:
+    AMENDED = pendulum.Date(2026, 3, 15)
+
+    def amended(self) -> Contract:
+        return contract().amend(self.AMENDED, pricing=PerAppointment(price=eur(400)))
+
+    def test_booked_before_an_amendment_keeps_the_old_price_when_held_after(self) -> None:
+        a = held("a-1", at(20), booked_at=at(10))
+
+        decision = decided(self.amended(), a)
+
+        assert decision.amount == eur(350)
+        assert decision.terms_from is None
+
+    def test_booked_after_an_amendment_gets_the_new_price(self) -> None:
+        a = held("a-1", at(20), booked_at=at(16))
+
+        decision = decided(self.amended(), a)
+
+        assert decision.amount == eur(400)
+        assert decision.terms_from == pendulum.datetime(2026, 3, 15, tz=TZ)
+
+    def test_booked_at_the_amendments_first_instant_gets_the_new_terms(self) -> None:
+        a = held("a-1", at(20), booked_at=pendulum.datetime(2026, 3, 15, tz=TZ))
+
+        assert decided(self.amended(), a).amount == eur(400)
+
+    def test_policy_amendments_apply_by_booking_date_too(self) -> None:
+        c = contract().amend(self.AMENDED, policy=NoShowPolicy(grace_minutes=5))
+        old = held("a-1", at(20), delay=7, booked_at=at(10), who=prospect("p-1"))
+        new = held("a-2", at(20, 12), delay=7, booked_at=at(16), who=prospect("p-2"))
+
+        decisions = by_id(decide_all(c, [old, new], as_of=LATER))
+
+        assert decisions["a-1"].status is BILLABLE
+        assert decisions["a-2"].reason_codes == (R.LATE_JOIN,)
+
+
+class TestDecideAll:
+    def test_decisions_come_in_order_of_meeting_start_then_id(self) -> None:
+        meetings = [
+            held("b", at(3), who=prospect("p-b")),
+            held("a", at(3), who=prospect("p-a")),
+            held("c", at(2), who=prospect("p-c")),
+        ]
+
+        ids = [d.appointment_id for d in decide_all(contract(), meetings, as_of=LATER)]
+
+        assert ids == ["c", "a", "b"]
+
+    def test_an_appointment_booked_after_the_decision_moment_is_unknown(self) -> None:
+        a = held("a-1", at(20), booked_at=at(10))
+
+        assert decide_all(contract(), [a], as_of=at(5)) == ()
+        assert decided(contract(), a, as_of=at(5)).status is PENDING
+
+    def test_two_appointments_with_one_id_are_refused(self) -> None:
+        with pytest.raises(ValidationError) as raised:
+            decide_all(contract(), [held("a-1", at(2)), held("a-1", at(3))], as_of=LATER)
+        assert raised.value.field == "appointments[1].id"
+
+
+# -- properties -------------------------------------------------------------------------
+
+
+PEOPLE = [prospect(f"p-{i}", company=f"Company {i % 3}") for i in range(5)]
+
+
+@st.composite
+def appointment_sets(draw: st.DrawFn, *, max_size: int = 12) -> list[Appointment]:
+    """Appointments in March-April 2026 with varied outcomes; shrinks towards fewer, held ones."""
+    count = draw(st.integers(min_value=0, max_value=max_size))
+    result = []
+    for i in range(count):
+        start = at(1).add(hours=draw(st.integers(min_value=0, max_value=24 * 50)))
+        who = draw(st.sampled_from(PEOPLE))
+        kind = draw(st.sampled_from(["held", "no_show", "host", "late", "short", "cancel", "open"]))
+        a = booked(f"a-{i:02d}", start, who=who)
+        end = start.add(minutes=45)
+        if kind == "held":
+            a = a.hold(at=end, attendance=Attendance(attended_minutes=30))
+        elif kind == "no_show":
+            a = a.no_show(at=end)
+        elif kind == "host":
+            a = a.no_show(at=end, absent=Actor.CLIENT)
+        elif kind == "late":
+            a = a.hold(at=end, attendance=Attendance(attended_minutes=30, join_delay_minutes=12))
+        elif kind == "short":
+            a = a.hold(at=end, attendance=Attendance(attended_minutes=10))
+        elif kind == "cancel":
+            hours_before = draw(st.integers(min_value=1, max_value=100))
+            by = draw(st.sampled_from([Actor.PROSPECT, Actor.CLIENT]))
+            a = a.cancel(at=start.subtract(hours=hours_before), actor=by)
+        result.append(a)
+    return result
+
+
+@st.composite
+def engine_terms(draw: st.DrawFn) -> ContractTerms:
+    """Terms varying cap, duplicates, fee and tiers; shrinks towards the defaults."""
+    pricing = draw(
+        st.sampled_from(
+            [
+                PerAppointment(price=eur(350)),
+                PerAppointment(tiers=TIERS, tier_mode="graduated"),
+                PerAppointment(tiers=(Tier(2, eur(300)), Tier(None, eur(200))), tier_mode="volume"),
+            ]
+        )
+    )
+    return terms(
+        pricing=pricing,
+        cap=draw(st.none() | st.integers(min_value=1, max_value=5)),
+        duplicates=draw(
+            st.sampled_from([DuplicateRule(), DuplicateRule(scope="company", window_days=10)])
+        ),
+        policy=NoShowPolicy(prospect_no_show_fee=draw(st.sampled_from(["0", "0.5"]))),
+    )
+
+
+class TestDeterminismProperties:
+    @given(appointment_sets(), engine_terms(), st.randoms(use_true_random=False))
+    def test_decisions_do_not_depend_on_the_order_appointments_arrive_in(
+        self, meetings: list[Appointment], contract_terms: ContractTerms, rng: random.Random
+    ) -> None:
+        c = contract(contract_terms)
+        shuffled = list(meetings)
+        rng.shuffle(shuffled)
+
+        assert decide_all(c, shuffled, as_of=LATER) == decide_all(c, meetings, as_of=LATER)
+
+    @given(appointment_sets(), engine_terms())
+    def test_deciding_twice_gives_the_same_decisions(
+        self, meetings: list[Appointment], contract_terms: ContractTerms
+    ) -> None:
+        engine = BillingEngine(contract(contract_terms))
+
+        assert engine.decide_all(meetings, as_of=LATER) == engine.decide_all(meetings, as_of=LATER)
+
+    @given(appointment_sets(max_size=8), engine_terms())
+    def test_every_trace_lists_every_rule_in_order(
+        self, meetings: list[Appointment], contract_terms: ContractTerms
+    ) -> None:
+        for decision in decide_all(contract(contract_terms), meetings, as_of=LATER, trace=True):
+            assert_full_trace(decision)
+
+
+class TestNoShowProperties:
+    @given(appointment_sets(), st.sampled_from([None, 14]))
+    def test_a_prospect_no_show_is_never_billed_without_a_fee(
+        self, meetings: list[Appointment], replacement: int | None
+    ) -> None:
+        c = contract(terms(policy=NoShowPolicy(replacement_days=replacement)))
+        cancelled_by = {a.id: a.cancelled_by for a in meetings}
+
+        for decision in decide_all(c, meetings, as_of=LATER):
+            codes = set(decision.reason_codes)
+            late_by_prospect = (
+                R.LATE_CANCELLATION in codes
+                and cancelled_by[decision.appointment_id] is Actor.PROSPECT
+            )
+            if codes & {R.PROSPECT_NO_SHOW, R.LATE_JOIN} or late_by_prospect:
+                assert not decision.billable
+                assert decision.amount == eur(0)
+
+    @given(appointment_sets(), st.decimals(min_value="0.01", max_value=1, places=2))
+    def test_a_prospect_no_show_with_a_fee_is_billed_that_fraction(
+        self, meetings: list[Appointment], fee: Decimal
+    ) -> None:
+        c = contract(terms(policy=NoShowPolicy(prospect_no_show_fee=fee)))
+
+        for decision in decide_all(c, meetings, as_of=LATER):
+            if R.PROSPECT_NO_SHOW in decision.reason_codes and decision.billable:
+                assert decision.amount == (eur(350) * fee).rounded()
+
+
+@st.composite
+def tier_tables(draw: st.DrawFn) -> tuple[Tier, ...]:
+    """Ascending tier bounds with prices; shrinks towards a single open-ended tier."""
+    bounds = sorted(draw(st.sets(st.integers(min_value=1, max_value=15), max_size=3)))
+    prices = draw(
+        st.lists(
+            st.decimals(min_value=0, max_value=1000, places=2),
+            min_size=len(bounds) + 1,
+            max_size=len(bounds) + 1,
+        )
+    )
+    ups: list[int | None] = [*bounds, None]
+    return tuple(Tier(up, eur(str(p))) for up, p in zip(ups, prices, strict=True))
+
+
+def reference_graduated(tiers: tuple[Tier, ...], units: int) -> Decimal:
+    """Each unit at the price of the tier it falls in, counted tier by tier."""
+    total, lower = Decimal(0), 0
+    for tier in tiers:
+        upper = units if tier.up_to is None else min(units, tier.up_to)
+        if upper > lower:
+            total += (upper - lower) * tier.price.amount
+        lower = upper if tier.up_to is None else tier.up_to
+    return total
+
+
+def reference_volume(tiers: tuple[Tier, ...], units: int) -> Decimal:
+    """Every unit at the price of the first tier whose bound reaches the count."""
+    if not units:
+        return Decimal(0)
+    price = next(t.price for t in tiers if t.up_to is None or units <= t.up_to)
+    return units * price.amount
+
+
+class TestTierProperties:
+    @given(tier_tables(), st.integers(min_value=0, max_value=20))
+    def test_graduated_total_matches_a_tier_by_tier_computation(
+        self, tiers: tuple[Tier, ...], units: int
+    ) -> None:
+        _, meetings = tiered("graduated", units)
+        c = contract(terms(pricing=PerAppointment(tiers=tiers, tier_mode="graduated")))
+
+        total = sum(d.amount.amount for d in decide_all(c, meetings, as_of=LATER))
+
+        assert total == reference_graduated(tiers, units)
+
+    @given(tier_tables(), st.integers(min_value=0, max_value=20))
+    def test_volume_total_matches_the_price_of_the_tier_reached(
+        self, tiers: tuple[Tier, ...], units: int
+    ) -> None:
+        _, meetings = tiered("volume", units)
+        c = contract(terms(pricing=PerAppointment(tiers=tiers, tier_mode="volume")))
+
+        total = sum(d.amount.amount for d in decide_all(c, meetings, as_of=LATER))
+
+        assert total == reference_volume(tiers, units)
