@@ -23,6 +23,7 @@ ppa_core.exceptions.TransitionNotAllowed: cannot cancel an appointment that is h
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -131,6 +132,17 @@ CORRECTIONS: Mapping[AppointmentState, frozenset[AppointmentState]] = MappingPro
 
 _MEETING_OUTCOMES = frozenset({S.HELD, S.NO_SHOW})
 _DISPUTABLE = frozenset({S.HELD, S.NO_SHOW, S.CANCELLED})
+
+
+def _utc(moment: pendulum.DateTime) -> pendulum.DateTime:
+    """``moment`` in UTC, for comparing instants.
+
+    Two datetimes with the same tzinfo compare by wall time, ignoring ``fold``
+    (PEP 495): in Berlin 02:59 CEST would come after 02:00 CET, an hour later.
+    """
+    if moment.tzinfo is dt.UTC:  # the engine converts its moment once, up front
+        return moment
+    return moment.astimezone(dt.UTC)
 
 
 def allowed_actions(state: AppointmentState) -> tuple[Action, ...]:
@@ -287,16 +299,17 @@ class Dispute:
             raise ValidationError(
                 "dispute.resolved_at", self.resolved_at, "set exactly when a resolution is set"
             )
-        if self.resolved_at is not None and self.resolved_at < self.raised_at:
+        if self.resolved_at is not None and _utc(self.resolved_at) < _utc(self.raised_at):
             raise ValidationError(
                 "dispute.resolved_at", self.resolved_at, f">= raised_at ({self.raised_at})"
             )
 
     def as_of(self, at: pendulum.DateTime) -> Dispute | None:
         """The dispute as known at ``at``: None before raised, open before resolved."""
-        if self.raised_at > at:
+        at = _utc(v.to_datetime(at, "at"))
+        if _utc(self.raised_at) > at:
             return None
-        if self.resolved_at is not None and self.resolved_at > at:
+        if self.resolved_at is not None and _utc(self.resolved_at) > at:
             return Dispute(self.raised_at, self.reason)
         return self
 
@@ -312,6 +325,8 @@ class _Replayed:
     cancelled_by: Actor | None
     outcome_at: pendulum.DateTime | None
     corrected: bool
+    first_utc: pendulum.DateTime
+    last_utc: pendulum.DateTime
 
 
 def _history(value: Any) -> tuple[HistoryEntry, ...]:
@@ -335,9 +350,10 @@ def _replay(history: tuple[HistoryEntry, ...]) -> _Replayed:
     cancelled_by: Actor | None = None
     outcome_at: pendulum.DateTime | None = None
     corrected = False
-    previous = first.at
+    previous, previous_utc = first.at, _utc(first.at)
     for i, entry in enumerate(history[1:], start=1):
-        if entry.at < previous:
+        at_utc = _utc(entry.at)
+        if at_utc < previous_utc:
             raise ValidationError(
                 f"history[{i}].at", entry.at, f">= the previous entry's time ({previous})"
             )
@@ -360,9 +376,19 @@ def _replay(history: tuple[HistoryEntry, ...]) -> _Replayed:
         if entry.state.is_final and entry.action is not A.CORRECT:
             outcome_at = entry.at
         state = entry.state
-        previous = entry.at
+        previous, previous_utc = entry.at, at_utc
     return _Replayed(
-        state, start, original, reschedules, attendance, absent, cancelled_by, outcome_at, corrected
+        state,
+        start,
+        original,
+        reschedules,
+        attendance,
+        absent,
+        cancelled_by,
+        outcome_at,
+        corrected,
+        _utc(first.at),
+        previous_utc,
     )
 
 
@@ -378,7 +404,7 @@ def _check_step(state: AppointmentState, entry: HistoryEntry, start: pendulum.Da
             raise TransitionNotAllowed(state, action, allowed_actions(state))
         if target is not entry.state:
             raise ValidationError("history.state", entry.state, f"{target} after {action}")
-    if entry.state in _MEETING_OUTCOMES and entry.at < start:
+    if entry.state in _MEETING_OUTCOMES and _utc(entry.at) < _utc(start):
         raise TransitionNotAllowed(
             state,
             action,
@@ -422,7 +448,7 @@ class Appointment:
         object.__setattr__(self, "_facts", _replay(self.history))
         facts = self._facts
         for i, dispute in enumerate(self.disputes):
-            if facts.outcome_at is None or dispute.raised_at < facts.outcome_at:
+            if facts.outcome_at is None or _utc(dispute.raised_at) < _utc(facts.outcome_at):
                 raise ValidationError(
                     f"disputes[{i}].raised_at",
                     dispute.raised_at,
@@ -431,6 +457,14 @@ class Appointment:
             if i and self.disputes[i - 1].resolution is None:
                 raise ValidationError(
                     f"disputes[{i}]", dispute, "raised only once the previous dispute is resolved"
+                )
+            # Time never goes backwards; else as_of() in between sees two open disputes.
+            resolved = self.disputes[i - 1].resolved_at if i else None
+            if resolved is not None and _utc(dispute.raised_at) < _utc(resolved):
+                raise ValidationError(
+                    f"disputes[{i}].raised_at",
+                    dispute.raised_at,
+                    f">= when the previous dispute was resolved ({resolved})",
                 )
 
     # -- construction ----------------------------------------------------------------
@@ -668,7 +702,7 @@ class Appointment:
                 else f"a correction leads to held or no_show, not {target}",
             )
         when = v.to_datetime(at, "at")
-        if deadline is not None and when > v.to_datetime(deadline, "deadline"):
+        if deadline is not None and _utc(when) > _utc(v.to_datetime(deadline, "deadline")):
             raise TransitionNotAllowed(
                 self.state,
                 A.CORRECT,
@@ -720,15 +754,19 @@ class Appointment:
         """The appointment as known at ``at``: later history and disputes are dropped.
 
         Returns None when the appointment was booked after ``at``.
+
+        Raises:
+            NaiveDatetime: ``at`` has no timezone.
         """
-        if self.history[0].at > at:
+        at = _utc(v.to_datetime(at, "at"))
+        facts = self._facts
+        if facts.first_utc > at:
             return None
-        last = self.history[-1].at
-        if last <= at and all(
-            d.raised_at <= at and (d.resolved_at is None or d.resolved_at <= at)
+        if facts.last_utc <= at and all(
+            _utc(d.raised_at) <= at and (d.resolved_at is None or _utc(d.resolved_at) <= at)
             for d in self.disputes
         ):
             return self
-        history = tuple(e for e in self.history if e.at <= at)
+        history = tuple(e for e in self.history if _utc(e.at) <= at)
         disputes = tuple(d for d in (x.as_of(at) for x in self.disputes) if d is not None)
         return attrs.evolve(self, history=history, disputes=disputes)

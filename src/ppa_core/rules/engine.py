@@ -17,6 +17,7 @@ very same rule objects, so the trace always matches the decision.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+import datetime as dt
 from datetime import timedelta
 from decimal import Decimal
 from types import MappingProxyType
@@ -230,7 +231,9 @@ class BillingEngine:
             ValidationError: two appointments share an id, or ``as_of`` is naive.
         """
         moment = v.to_datetime(as_of, "as_of")
-        items = self._evaluate(self._known(appointments, moment), moment, trace)
+        # One conversion to UTC up front: appointments compare instants in UTC.
+        known = self._known(appointments, moment.astimezone(dt.UTC))
+        items = self._evaluate(known, moment, trace)
         self._apply_duplicates_cap_and_price(items, trace)
         return tuple(self._decision(item) for item in items)
 

@@ -1,0 +1,259 @@
+"""Strategies for no-show policies, contract terms and contracts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+from ppa_core import _validation as v
+from ppa_core.contract import (
+    Amendment,
+    BillingPeriodRule,
+    Contract,
+    ContractTerms,
+    DuplicateRule,
+    DuplicateScope,
+    Guarantee,
+    GuaranteeRemedy,
+    PeriodKind,
+    Term,
+)
+from ppa_core.exceptions import ValidationError
+from ppa_core.money import Currency, RoundingMode
+from ppa_core.policy import NoShowPolicy
+from ppa_core.pricing import (
+    Commission,
+    Hybrid,
+    PayPerLead,
+    PerAppointment,
+    Pricing,
+    PricingModel,
+    Retainer,
+    Tier,
+    TierMode,
+)
+from ppa_core.prospect import Seniority
+from ppa_core.testing._prospects import _COMPANY_NAMES
+from ppa_core.testing._qualification import _criteria
+from ppa_core.testing._values import (
+    TIMEZONES,
+    _around,
+    _currency_option,
+    _ids,
+    _maybe,
+    _pdate,
+    _zone_option,
+    currencies,
+    money,
+)
+
+
+def no_show_policies() -> st.SearchStrategy[NoShowPolicy]:
+    """No-show, cancellation, reschedule and correction terms, each the default or any value.
+
+    Shrinks towards the market defaults, ``NoShowPolicy()``.
+
+    Returns:
+        A strategy of :class:`~ppa_core.policy.NoShowPolicy`.
+    """
+    return st.builds(
+        NoShowPolicy,
+        grace_minutes=_around(10, 0, 30),
+        minimum_duration_minutes=_around(15, 0, 45),
+        prospect_no_show_fee=st.one_of(
+            st.just(Decimal(0)), st.integers(0, 100).map(lambda n: Decimal(n).scaleb(-2))
+        ),
+        replacement_days=_maybe(st.integers(1, 30)),
+        host_no_show_billable=st.booleans().map(lambda b: not b),
+        late_cancellation_hours=_around(24, 0, 72),
+        late_prospect_cancellation_is_no_show=st.booleans().map(lambda b: not b),
+        client_late_cancellation_billable=st.booleans().map(lambda b: not b),
+        free_reschedules=_around(2, 0, 5),
+        reschedule_window_days=_around(30, 0, 90),
+        correction_window_days=_around(7, 0, 30),
+    )
+
+
+_POLICIES = no_show_policies()
+
+
+def _models_option(models: Iterable[PricingModel | str] | None) -> tuple[PricingModel, ...]:
+    if models is None:
+        return tuple(PricingModel)
+    if isinstance(models, str) or not isinstance(models, Iterable):
+        raise ValidationError("models", models, f"a collection of {tuple(PricingModel)}")
+    chosen = tuple(v.to_enum(PricingModel, f"models[{i}]", m) for i, m in enumerate(models))
+    if not chosen:
+        raise ValidationError("models", chosen, "at least one pricing model")
+    return tuple(dict.fromkeys(chosen))
+
+
+@functools.cache  # one strategy per currency: building one is slow
+@st.composite
+def _per_appointment(draw: st.DrawFn, cur: Currency) -> PerAppointment:
+    price = money(cur, 50, 1_000)
+    kind = draw(st.sampled_from(("flat", "seniority", "tiers")))
+    if kind == "flat":
+        return PerAppointment(price=draw(price))
+    if kind == "seniority":
+        prices = draw(st.dictionaries(st.sampled_from(Seniority), price, min_size=1))
+        return PerAppointment(price=draw(_maybe(price)), seniority_prices=prices)
+    bounds = sorted(draw(st.sets(st.integers(1, 50), min_size=1, max_size=3)))
+    tiers = [Tier(b, draw(price)) for b in bounds] + [Tier(None, draw(price))]
+    return PerAppointment(tiers=tiers, tier_mode=draw(st.sampled_from(TierMode)))
+
+
+@functools.cache
+def _pricing(cur: Currency, models: tuple[PricingModel, ...]) -> st.SearchStrategy[Pricing]:
+    by_model: dict[PricingModel, st.SearchStrategy[Pricing]] = {
+        PricingModel.PAY_PER_APPOINTMENT: _per_appointment(cur),
+        PricingModel.PAY_PER_LEAD: st.builds(PayPerLead, money(cur, 10, 300)),
+        PricingModel.RETAINER: st.builds(Retainer, money(cur, 1_000, 20_000)),
+        PricingModel.COMMISSION: st.builds(
+            Commission, st.integers(1, 30).map(lambda n: Decimal(n).scaleb(-2)), st.just(cur)
+        ),
+        PricingModel.HYBRID: st.builds(
+            Hybrid,
+            st.builds(Retainer, money(cur, 1_000, 20_000)),
+            st.builds(PerAppointment, price=money(cur, 50, 1_000)),
+        ),
+    }
+    return st.one_of(*(by_model[m] for m in models))
+
+
+_DUPLICATES = st.builds(
+    DuplicateRule, scope=st.sampled_from(DuplicateScope), window_days=_maybe(st.integers(1, 365))
+)
+
+
+@functools.cache
+def _guarantees(cur: Currency) -> st.SearchStrategy[Guarantee]:
+    credit, held = money(cur, 50, 1_000), st.integers(1, 20)
+    return st.one_of(
+        st.builds(Guarantee, held, st.just(GuaranteeRemedy.SERVICE_CREDIT), credit),
+        st.builds(Guarantee, held, st.just(GuaranteeRemedy.ROLL_OVER), _maybe(credit)),
+    )
+
+
+@functools.cache
+@st.composite
+def _terms(draw: st.DrawFn, cur: Currency, models: tuple[PricingModel, ...]) -> ContractTerms:
+    return ContractTerms(
+        pricing=draw(_pricing(cur, models)),
+        criteria=draw(_criteria(cur)),
+        policy=draw(_POLICIES),
+        dispute_window_days=draw(_around(7, 0, 14)),
+        cap=draw(_maybe(st.integers(0, 50))),
+        guarantee=draw(_maybe(_guarantees(cur))),
+        duplicates=draw(_DUPLICATES),
+        rounding=draw(st.sampled_from(RoundingMode)),
+    )
+
+
+def contract_terms(
+    *,
+    currency: Currency | str | None = None,
+    models: Iterable[PricingModel | str] | None = None,
+) -> st.SearchStrategy[ContractTerms]:
+    """Commercial terms in one currency: pricing, satisfiable criteria, policy, cap, guarantee.
+
+    Shrinks towards a flat price per appointment, no criteria, the market defaults,
+    no cap and no guarantee, rounded half-up.
+
+    Args:
+        currency: the currency of every amount (default: drawn from :func:`currencies`).
+        models: the pricing models to draw from (default: all of PricingModel).
+
+    Returns:
+        A strategy of :class:`~ppa_core.contract.ContractTerms` (no custom rules).
+
+    Raises:
+        ValidationError: an unknown currency or pricing model, or no model.
+    """
+    chosen = _models_option(models)
+    if currency is not None:
+        return _terms(_currency_option("currency", currency), chosen)
+    return currencies().flatmap(lambda cur: _terms(cur, chosen))
+
+
+_TERM_STARTS = st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)).map(_pdate)
+
+
+@st.composite
+def _contracts(
+    draw: st.DrawFn,
+    cur: Currency | None,
+    zone: str | None,
+    max_amendments: int,
+    models: tuple[PricingModel, ...],
+) -> Contract:
+    cur = cur or draw(currencies())
+    first = draw(_TERM_STARTS)
+    length = draw(_maybe(st.integers(0, 3 * 365)))
+    span = 2 * 365 if length is None else length
+    offsets = draw(
+        st.lists(st.integers(1, max(span, 1)), unique=True, max_size=min(max_amendments, span))
+    )
+    amendments = [
+        Amendment(first.add(days=o), draw(_terms(cur, models)), note=f"amendment {i + 1}")
+        for i, o in enumerate(sorted(offsets))
+    ]
+    monthly = st.builds(
+        BillingPeriodRule, kind=st.just(PeriodKind.MONTHLY), anchor_day=st.integers(1, 31)
+    )
+    weekly = st.builds(
+        BillingPeriodRule, kind=st.just(PeriodKind.WEEKLY), anchor_day=st.integers(0, 6)
+    )
+    return Contract(
+        id=draw(_ids("c")),
+        agency=draw(st.sampled_from(("Outbound Co", "Pipeline Partners", "Meetly"))),
+        client=draw(st.sampled_from(_COMPANY_NAMES)),
+        currency=cur,
+        timezone=zone or draw(st.sampled_from(TIMEZONES)),
+        term=Term(
+            first,
+            None if length is None else first.add(days=length),
+            draw(_around(30, 0, 90)),
+        ),
+        terms=draw(_terms(cur, models)),
+        billing_period=draw(st.one_of(st.just(BillingPeriodRule()), monthly, weekly)),
+        amendments=amendments,
+        review_every_months=draw(_maybe(st.integers(1, 12))),
+    )
+
+
+def contracts(
+    *,
+    currency: Currency | str | None = None,
+    timezone: str | None = None,
+    max_amendments: int = 3,
+    models: Iterable[PricingModel | str] | None = None,
+) -> st.SearchStrategy[Contract]:
+    """Contracts with a term, terms, a billing period and effective-dated amendments.
+
+    Amendments take effect on distinct days after the term start (within the term when
+    it ends), each with complete terms from :func:`contract_terms` in the contract's
+    currency. Shrinks towards an open-ended contract in UTC with calendar-month
+    periods, no amendment and the smallest terms of :func:`contract_terms`.
+
+    Args:
+        currency: the billing currency (default: drawn from :func:`currencies`).
+        timezone: the IANA billing timezone (default: drawn from :data:`TIMEZONES`).
+        max_amendments: the most amendments, 0 to 20 (default 3).
+        models: the pricing models to draw from (default: all).
+
+    Returns:
+        A strategy of :class:`~ppa_core.contract.Contract`.
+
+    Raises:
+        ValidationError: an unknown currency, timezone or pricing model, or
+            ``max_amendments`` out of range.
+    """
+    cur = None if currency is None else _currency_option("currency", currency)
+    zone = None if timezone is None else _zone_option("timezone", timezone)
+    v.check_int("max_amendments", max_amendments, minimum=0, maximum=20)
+    return _contracts(cur, zone, max_amendments, _models_option(models))

@@ -1,0 +1,317 @@
+"""Strategies for satisfiable qualification criteria and the prospects that meet them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from decimal import Decimal
+from typing import Any
+
+import pendulum
+from hypothesis import strategies as st
+
+from ppa_core import _validation as v
+from ppa_core.exceptions import ValidationError
+from ppa_core.money import Currency, Money
+from ppa_core.prospect import (
+    AuthorityRole,
+    BantEvidence,
+    BuyingStage,
+    Company,
+    Prospect,
+    Seniority,
+)
+from ppa_core.qualification import BantElement, BantRequirements, QualificationCriteria
+from ppa_core.testing._prospects import (
+    _ALL_TITLES,
+    _COMPANY_NAMES,
+    _COUNTRIES,
+    _EXCLUDED_INDUSTRIES,
+    _EXCLUDED_KEYWORDS,
+    _INDUSTRIES,
+    _NEEDS,
+    _REGIONS,
+    _TITLE_KEYWORDS,
+    _TITLE_PATTERNS,
+    _bant,
+    _people,
+    _revenue,
+)
+from ppa_core.testing._values import (
+    T,
+    _currency_option,
+    _maybe,
+    _money_in,
+    _unit_bounds,
+    currencies,
+    money,
+)
+
+_MAYBE_SENIORITY = _maybe(st.sampled_from(Seniority))
+_MIN_EMPLOYEES = _maybe(st.integers(0, 5_000))
+_EMPLOYEE_SPAN = _maybe(st.integers(0, 100_000))
+_INCLUDED = st.lists(st.sampled_from(_TITLE_KEYWORDS), max_size=2, unique=True)
+_EXCLUDED = st.lists(st.sampled_from(_EXCLUDED_KEYWORDS), max_size=2, unique=True)
+_SOME_COUNTRIES = st.frozensets(st.sampled_from(_COUNTRIES), max_size=3)
+_SOME_REGIONS = st.frozensets(st.sampled_from(_REGIONS), max_size=2)
+_SOME_INDUSTRIES = st.frozensets(st.sampled_from(_INDUSTRIES), max_size=3)
+_SOME_EXCLUDED_INDUSTRIES = st.frozensets(st.sampled_from(_EXCLUDED_INDUSTRIES), max_size=2)
+_MIN_INTENT = _maybe(st.integers(0, 100))
+_STAGES = st.frozensets(st.sampled_from(BuyingStage))
+_ELEMENTS = st.frozensets(st.sampled_from(BantElement))
+_ROLES = st.frozensets(st.sampled_from(AuthorityRole), min_size=1)
+_MAX_DAYS = _maybe(st.integers(0, 365))
+
+
+@functools.cache
+def _seniorities_from(minimum: Seniority | None) -> st.SearchStrategy[frozenset[Seniority]]:
+    return st.frozensets(st.sampled_from([s for s in Seniority if minimum is None or s >= minimum]))
+
+
+@functools.cache
+@st.composite
+def _criteria(draw: st.DrawFn, cur_option: Currency | None) -> QualificationCriteria:
+    cur = cur_option or draw(currencies())
+    minimum = draw(_MAYBE_SENIORITY)
+    min_employees = draw(_MIN_EMPLOYEES)
+    span = draw(_EMPLOYEE_SPAN)
+    min_revenue = draw(_maybe(money(cur, 0, 10**8)))
+    revenue_span = draw(_maybe(money(cur, 0, 10**9)))
+    base = min_revenue or Money.zero(cur)
+    return QualificationCriteria(
+        seniorities=draw(_seniorities_from(minimum)),
+        minimum_seniority=minimum,
+        title_include=draw(_INCLUDED),
+        title_exclude=draw(_EXCLUDED),
+        min_employees=min_employees,
+        max_employees=None if span is None else (min_employees or 0) + span,
+        min_revenue=min_revenue,
+        max_revenue=None if revenue_span is None else base + revenue_span,
+        countries=draw(_SOME_COUNTRIES),
+        regions=draw(_SOME_REGIONS),
+        industries_include=draw(_SOME_INDUSTRIES),
+        industries_exclude=draw(_SOME_EXCLUDED_INDUSTRIES),
+        min_intent_score=draw(_MIN_INTENT),
+        buying_stages=draw(_STAGES),
+        bant=BantRequirements(
+            required=draw(_ELEMENTS),
+            minimum_met=draw(st.integers(0, 4)),
+            minimum_budget=draw(_maybe(money(cur, 0, 10**6))),
+            authority_roles=draw(_ROLES),
+            max_days_to_decision=draw(_MAX_DAYS),
+        ),
+        unknown_passes=draw(st.booleans()),
+    )
+
+
+def qualification_criteria(
+    *, currency: Currency | str | None = None
+) -> st.SearchStrategy[QualificationCriteria]:
+    """Satisfiable BANT criteria: every filter may be on, and some prospect always qualifies.
+
+    Included and excluded keywords and industries come from disjoint lists, allowed
+    seniorities respect the minimum, ranges are ordered. Pair with
+    :func:`qualified_prospects`. Shrinks towards ``QualificationCriteria()`` (no filter).
+
+    Args:
+        currency: the currency of revenue and budget bounds (default: drawn).
+
+    Returns:
+        A strategy of :class:`~ppa_core.qualification.QualificationCriteria`.
+
+    Raises:
+        ValidationError: an unknown currency.
+    """
+    return _criteria(None if currency is None else _currency_option("currency", currency))
+
+
+def _unsatisfiable(criteria: QualificationCriteria, why: str) -> ValidationError:
+    return ValidationError("criteria", criteria, f"criteria some prospect can meet ({why})")
+
+
+def _or_unknown(
+    strategy: st.SearchStrategy[T], criteria: QualificationCriteria
+) -> st.SearchStrategy[T | None]:
+    return _maybe(strategy) if criteria.unknown_passes else strategy
+
+
+def _passing_titles(c: QualificationCriteria) -> list[str]:
+    if c.title_include:
+        candidates = [p.format(k.capitalize()) for k in c.title_include for p in _TITLE_PATTERNS]
+        candidates += list(c.title_include)
+    else:
+        candidates = [*_ALL_TITLES, *(f"Title {n}" for n in range(len(c.title_exclude) + 1))]
+    return [
+        t
+        for t in dict.fromkeys(candidates)
+        if not any(k in t.casefold() for k in c.title_exclude)
+        and (not c.title_include or any(k in t.casefold() for k in c.title_include))
+    ]
+
+
+def _passing_industries(c: QualificationCriteria) -> list[str]:
+    if c.industries_include:
+        return sorted(c.industries_include - c.industries_exclude)
+    pool = [*_INDUSTRIES, *(f"industry {n}" for n in range(len(c.industries_exclude) + 1))]
+    return [i for i in pool if i.casefold() not in c.industries_exclude]
+
+
+def _icp_parts(c: QualificationCriteria) -> dict[str, st.SearchStrategy[Any]]:
+    """A strategy per ICP fact that passes the configured check (or is unknown when allowed)."""
+    parts: dict[str, st.SearchStrategy[Any]] = {}
+    levels = [
+        s
+        for s in Seniority
+        if (c.minimum_seniority is None or s >= c.minimum_seniority)
+        and (not c.seniorities or s in c.seniorities)
+    ]
+    if not levels:
+        raise _unsatisfiable(c, "no seniority is both allowed and above the minimum")
+    configured = bool(c.seniorities) or c.minimum_seniority is not None
+    parts["seniority"] = (
+        _or_unknown(st.sampled_from(levels), c)
+        if configured
+        else _maybe(st.sampled_from(Seniority))
+    )
+    if c.title_include or c.title_exclude:
+        titles = _passing_titles(c)
+        if not titles:
+            raise _unsatisfiable(c, "every job title with an included keyword is excluded")
+        blank = [""] if c.unknown_passes else []
+        parts["title"] = st.sampled_from([*titles, *blank])
+    low, high = c.min_employees, c.max_employees
+    parts["employee_count"] = (
+        _maybe(st.integers(1, 250_000))
+        if low is None and high is None
+        else _or_unknown(st.integers(low or 0, high if high is not None else (low or 0) + 10**5), c)
+    )
+    bound = c.min_revenue or c.max_revenue
+    if bound is None:
+        parts["annual_revenue"] = _maybe(_revenue(None))
+    else:
+        lo = c.min_revenue.amount if c.min_revenue else min(Decimal(0), bound.amount)
+        hi = c.max_revenue.amount if c.max_revenue else lo + 10**9
+        units = _unit_bounds(bound.currency, lo, hi)
+        if units is None:
+            raise _unsatisfiable(c, f"no whole {bound.currency} amount within the revenue range")
+        parts["annual_revenue"] = _or_unknown(_money_in(bound.currency, units), c)
+    parts["country"] = (
+        _or_unknown(st.sampled_from(sorted(c.countries)), c)
+        if c.countries
+        else _maybe(st.sampled_from(_COUNTRIES))
+    )
+    parts["region"] = (
+        _or_unknown(st.sampled_from(sorted(c.regions)), c)
+        if c.regions
+        else _maybe(st.sampled_from(_REGIONS))
+    )
+    if c.industries_include or c.industries_exclude:
+        industries = _passing_industries(c)
+        if not industries:
+            raise _unsatisfiable(c, "every included industry is also excluded")
+        parts["industry"] = _or_unknown(st.sampled_from(industries), c)
+    else:
+        parts["industry"] = _maybe(st.sampled_from(_INDUSTRIES))
+    parts["intent"] = (
+        _maybe(st.integers(0, 100))
+        if c.min_intent_score is None
+        else _or_unknown(st.integers(c.min_intent_score, 100), c)
+    )
+    parts["stage"] = (
+        _or_unknown(st.sampled_from(sorted(c.buying_stages, key=list(BuyingStage).index)), c)
+        if c.buying_stages
+        else _maybe(st.sampled_from(BuyingStage))
+    )
+    return parts
+
+
+def _passing_bant(
+    c: QualificationCriteria, as_of: pendulum.Date
+) -> st.SearchStrategy[BantEvidence]:
+    b = c.bant
+    if b.is_empty:
+        return _bant(None)
+    passable = {BantElement.BUDGET, BantElement.NEED, BantElement.TIMELINE}
+    if b.authority_roles or c.unknown_passes:
+        passable.add(BantElement.AUTHORITY)
+    if not b.required <= passable or len(passable) < b.minimum_met:
+        raise _unsatisfiable(c, "no authority role counts, yet authority is needed")
+    budget = (
+        money(b.minimum_budget.currency, b.minimum_budget.amount, b.minimum_budget.amount + 10**6)
+        if b.minimum_budget is not None
+        else _revenue(None)
+    )
+    roles = sorted(b.authority_roles, key=list(AuthorityRole).index)
+    authority = st.sampled_from(roles) if roles else st.none()
+    days = b.max_days_to_decision if b.max_days_to_decision is not None else 365
+
+    @st.composite
+    def evidence(draw: st.DrawFn) -> BantEvidence:
+        optional = sorted(passable - b.required, key=list(BantElement).index)
+        extra = draw(st.permutations(optional))[: max(0, b.minimum_met - len(b.required))]
+        holds = b.required | set(extra)
+        anything = draw(_bant(None))
+        return BantEvidence(
+            budget_confirmed=True if BantElement.BUDGET in holds else anything.budget_confirmed,
+            budget_amount=(
+                draw(budget if b.minimum_budget else _maybe(budget))
+                if BantElement.BUDGET in holds
+                else anything.budget_amount
+            ),
+            authority=(draw(authority) if BantElement.AUTHORITY in holds else anything.authority),
+            need_confirmed=True if BantElement.NEED in holds else anything.need_confirmed,
+            need=draw(_maybe(st.sampled_from(_NEEDS)))
+            if BantElement.NEED in holds
+            else anything.need,
+            decision_date=(
+                as_of.add(days=draw(st.integers(0, days)))
+                if BantElement.TIMELINE in holds
+                else anything.decision_date
+            ),
+        )
+
+    return evidence()
+
+
+def qualified_prospects(
+    criteria: QualificationCriteria, as_of: dt.date
+) -> st.SearchStrategy[Prospect]:
+    """Prospects that meet ``criteria`` for a meeting on ``as_of``, built from its fields.
+
+    Every configured filter gets a passing value (or, with ``unknown_passes``, maybe an
+    unknown one); enough BANT elements hold, the required ones always. Facts no filter
+    looks at are drawn freely. Shrinks towards the first allowed value of every filter.
+
+    Args:
+        criteria: the criteria to meet.
+        as_of: the meeting date (timelines count from it).
+
+    Returns:
+        A strategy of :class:`~ppa_core.prospect.Prospect` for which
+        ``criteria.evaluate(prospect, as_of).qualified`` is True.
+
+    Raises:
+        ValidationError: ``criteria`` is not a QualificationCriteria or no prospect can
+            meet it (``criteria``), or ``as_of`` is not a date.
+    """
+    if not isinstance(criteria, QualificationCriteria):
+        raise ValidationError("criteria", criteria, "a QualificationCriteria")
+    day = v.to_date(as_of, "as_of")
+    parts = _icp_parts(criteria)
+    company = st.builds(
+        Company,
+        name=st.sampled_from(_COMPANY_NAMES),
+        employee_count=parts["employee_count"],
+        annual_revenue=parts["annual_revenue"],
+        industry=parts["industry"],
+        country=parts["country"],
+        region=parts["region"],
+    )
+    return _people(
+        seniority=parts["seniority"],
+        title=parts.get("title"),
+        company=company,
+        bant=_passing_bant(criteria, day),
+        intent=parts["intent"],
+        stage=parts["stage"],
+    )
