@@ -5,7 +5,6 @@ NoShowPolicy, Contract) and a rules engine that decides billability and prices
 meetings. Adapters (``ppa_core.cli``, ``ppa_core.testing``) sit around it.
 """
 
-
 from ppa_core.appointment import (
     CORRECTIONS,
     TRANSITIONS,

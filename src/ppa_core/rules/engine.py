@@ -16,8 +16,8 @@ very same rule objects, so the trace always matches the decision.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from types import MappingProxyType
