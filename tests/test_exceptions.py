@@ -10,6 +10,7 @@ import ppa_core
 from ppa_core import exceptions
 from ppa_core.exceptions import (
     CurrencyMismatch,
+    DocumentError,
     InvalidMoney,
     MissingDependency,
     MoneyOperationError,
@@ -26,6 +27,7 @@ ALL_ERRORS = (
     InvalidMoney,
     NaiveDatetime,
     CurrencyMismatch,
+    DocumentError,
     MoneyOperationError,
     MissingDependency,
     TransitionNotAllowed,

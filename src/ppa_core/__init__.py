@@ -34,6 +34,7 @@ from ppa_core.contract import (
 from ppa_core.distribution import Beta, Choice, Distribution, Fixed, Triangular, Uniform
 from ppa_core.exceptions import (
     CurrencyMismatch,
+    DocumentError,
     InvalidMoney,
     MissingDependency,
     MoneyOperationError,
@@ -148,6 +149,7 @@ __all__ = [
     "Dispute",
     "DisputeResolution",
     "Distribution",
+    "DocumentError",
     "DuplicateRule",
     "DuplicateScope",
     "Figures",

@@ -9,8 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
+import attrs
+
+# Problem is a value carried by DocumentError, not an error: ppa_core.serialization
+# exports it, and this module's __all__ lists exactly its error classes.
 __all__ = [
     "CurrencyMismatch",
+    "DocumentError",
     "InvalidMoney",
     "MissingDependency",
     "MoneyOperationError",
@@ -152,3 +157,40 @@ class RuleDefinitionError(PpaError, ValueError):
         self.rule = rule
         self.problem = problem
         super().__init__(f"rule {rule!r}: {problem}")
+
+
+@attrs.frozen
+class Problem:
+    """One problem found in a document: where it is and what is wrong.
+
+    Attributes:
+        path: where, from the document's kind: ``contract.terms.pricing.tiers[2].price.amount``
+            (fields after dots, list indices and mapping keys in brackets); envelope
+            problems name the envelope key (``version``).
+        message: what is wrong and what is allowed.
+    """
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class DocumentError(PpaError, ValueError):
+    """Raised when a serialised document cannot be loaded, or an object cannot be dumped.
+
+    Every problem found is listed, each with its path, one per line of the message.
+
+    Attributes:
+        problems: every problem found, in document order (at least one).
+    """
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        lines = "\n".join(str(p) for p in self.problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the document:\n{lines}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (DocumentError, (self.problems,))
