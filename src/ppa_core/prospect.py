@@ -51,10 +51,17 @@ class Seniority(enum.Enum):
     VP = "vp"
     C_LEVEL = "c_level"
 
-    @property
-    def rank(self) -> int:
-        """0 for individual contributor up to 4 for C-level/owner."""
-        return _SENIORITY_RANK[self]
+    rank: int
+    """0 for individual contributor up to 4 for C-level/owner."""
+
+    def __init__(self, _value: str) -> None:
+        # A plain attribute: qualification compares ranks for every appointment
+        # billed, and a property over a dict keyed by members costs several times more.
+        self.rank = len(type(self).__members__)
+
+    # Members are singletons: identity hashing is exact and avoids Enum's
+    # Python-level __hash__ in frozenset membership tests on hot paths.
+    __hash__ = object.__hash__
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Seniority):
@@ -62,10 +69,7 @@ class Seniority(enum.Enum):
         return self.rank < other.rank
 
     def __str__(self) -> str:
-        return self.value
-
-
-_SENIORITY_RANK = {s: i for i, s in enumerate(Seniority)}
+        return str(self.value)
 
 
 class AuthorityRole(enum.StrEnum):

@@ -22,7 +22,6 @@ because they look at the other appointments of the period):
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 import attrs
@@ -64,6 +63,15 @@ def _verdict(rule_id: str, finding: Finding | None, reason: str, **facts: object
     outcome = PASS if finding is None else finding.outcome
     code = None if finding is None else finding.code
     return Verdict(rule_id, outcome, code, reason, {k: str(v) for k, v in facts.items()})
+
+
+def _seconds_between(earlier: pendulum.DateTime, later: pendulum.DateTime) -> float:
+    """Seconds from ``earlier`` to ``later``, as instants.
+
+    POSIX timestamps are exact across DST folds and cost a fraction of pendulum's
+    subtraction, which builds a calendar-aware Interval.
+    """
+    return later.timestamp() - earlier.timestamp()
 
 
 def _charge_or_fail(code: str, fee: Decimal, reason: str) -> Finding:
@@ -151,7 +159,7 @@ class CancellationRule:
         p = self.policy
         cancelled_at = a.cancelled_at
         late = cancelled_at is not None and (
-            a.start - cancelled_at < timedelta(hours=p.late_cancellation_hours)
+            _seconds_between(cancelled_at, a.start) < p.late_cancellation_hours * 3600
         )
         who = a.cancelled_by
         if not late:
@@ -173,7 +181,7 @@ class CancellationRule:
         if finding is None:
             return _verdict(self.rule_id, None, "not cancelled", state=a.state)
         cancelled_at = a.cancelled_at or a.start
-        hours = Decimal(int((a.start - cancelled_at).total_seconds())) / 3600
+        hours = Decimal(int(_seconds_between(cancelled_at, a.start))) / 3600
         reason = (
             f"{finding.reason}: cancelled {hours:.1f} h before the start "
             f"(late window {self.policy.late_cancellation_hours} h)"
@@ -208,7 +216,7 @@ class RescheduleRule:
                 f"rescheduled {count} times; {p.free_reschedules} are free, "
                 "more counts as a cancellation",
             )
-        if abs(a.start - a.original_start) > timedelta(days=p.reschedule_window_days):
+        if abs(_seconds_between(a.original_start, a.start)) > p.reschedule_window_days * 86400:
             return Finding(
                 FAIL,
                 R.RESCHEDULE_LIMIT,

@@ -26,6 +26,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from ppa_core import _gc
 from ppa_core import _validation as v
 from ppa_core.appointment import Appointment
 from ppa_core.contract import BillingPeriod, Contract, ContractTerms, DuplicateScope
@@ -231,11 +232,12 @@ class BillingEngine:
             ValidationError: two appointments share an id, or ``as_of`` is naive.
         """
         moment = v.to_datetime(as_of, "as_of")
-        # One conversion to UTC up front: appointments compare instants in UTC.
-        known = self._known(appointments, moment.astimezone(dt.UTC))
-        items = self._evaluate(known, moment, trace)
-        self._apply_duplicates_cap_and_price(items, trace)
-        return tuple(self._decision(item) for item in items)
+        with _gc.paused():
+            # One conversion to UTC up front: appointments compare instants in UTC.
+            known = self._known(appointments, moment.astimezone(dt.UTC))
+            items = self._evaluate(known, moment, trace)
+            self._apply_duplicates_cap_and_price(items, trace)
+            return tuple(self._decision(item) for item in items)
 
     # -- stage 1: per-appointment rules --------------------------------------------------
 
