@@ -443,10 +443,18 @@ class Appointment:
     )
     disputes: tuple[Dispute, ...] = attrs.field(default=(), converter=_disputes)
     _facts: _Replayed = attrs.field(init=False, eq=False, repr=False)
+    # The two facts every rule reads, as plain attributes: the engine reads them
+    # several times per decision and a property costs twice a slot read.
+    state: AppointmentState = attrs.field(init=False, eq=False, repr=False)
+    """The current state."""
+    start: pendulum.DateTime = attrs.field(init=False, eq=False, repr=False)
+    """The scheduled start (the latest one after reschedules)."""
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_facts", _replay(self.history))
-        facts = self._facts
+        facts = _replay(self.history)
+        object.__setattr__(self, "_facts", facts)
+        object.__setattr__(self, "state", facts.state)
+        object.__setattr__(self, "start", facts.start)
         for i, dispute in enumerate(self.disputes):
             if facts.outcome_at is None or _utc(dispute.raised_at) < _utc(facts.outcome_at):
                 raise ValidationError(
@@ -505,16 +513,6 @@ class Appointment:
         ).schedule(at=at, actor=Actor.PROSPECT)
 
     # -- derived facts -------------------------------------------------------------------
-
-    @property
-    def state(self) -> AppointmentState:
-        """The current state."""
-        return self._facts.state
-
-    @property
-    def start(self) -> pendulum.DateTime:
-        """The scheduled start (the latest one after reschedules)."""
-        return self._facts.start
 
     @property
     def end(self) -> pendulum.DateTime:

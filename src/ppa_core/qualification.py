@@ -294,10 +294,27 @@ class QualificationCriteria:
     )
 
     _active: tuple[Check, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _icp_outcomes: tuple[Callable[..., Outcome], ...] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+    _bant_outcomes: tuple[tuple[bool, Callable[..., Outcome]], ...] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         active = tuple(check for check in ICP_CHECKS if check.configured(self))
         object.__setattr__(self, "_active", active)
+        # The fast path's view of the same checks: bare outcome functions, and for
+        # BANT whether each element is required (none when BANT asks for nothing).
+        object.__setattr__(self, "_icp_outcomes", tuple(check.outcome for check in active))
+        bant = (
+            ()
+            if self.bant.is_empty
+            else tuple(
+                (element in self.bant.required, check.outcome) for element, check in _BANT_PAIRS
+            )
+        )
+        object.__setattr__(self, "_bant_outcomes", bant)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The derived checks hold lambdas, which do not pickle; rebuild from the fields
@@ -348,20 +365,20 @@ class QualificationCriteria:
         The billing engine uses this on its fast path and ``evaluate`` for traces.
         """
         unknown_passes = self.unknown_passes
-        for check in self._active:
-            outcome = check.outcome(self, prospect, as_of)
-            if outcome is not Outcome.PASS and (outcome is Outcome.FAIL or not unknown_passes):
+        passed = Outcome.PASS
+        for outcome_of in self._icp_outcomes:
+            outcome = outcome_of(self, prospect, as_of)
+            if outcome is not passed and (outcome is Outcome.FAIL or not unknown_passes):
                 return False
         bant = self.bant
-        if bant.is_empty:
+        if not self._bant_outcomes:
             return True
         met = 0
-        for element, check in _BANT_PAIRS:
-            outcome = check.outcome(bant, prospect, as_of)
-            holds = outcome is Outcome.PASS or (outcome is Outcome.UNKNOWN and unknown_passes)
-            if holds:
+        for required, outcome_of in self._bant_outcomes:
+            outcome = outcome_of(bant, prospect, as_of)
+            if outcome is passed or (outcome is Outcome.UNKNOWN and unknown_passes):
                 met += 1
-            elif element in bant.required:
+            elif required:
                 return False
         return met >= bant.minimum_met
 

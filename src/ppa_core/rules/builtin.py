@@ -23,6 +23,7 @@ because they look at the other appointments of the period):
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 import attrs
 import pendulum
@@ -111,6 +112,7 @@ class VoidRule:
     """An appointment entered in error is never billed (VOID)."""
 
     rule_id: str = "void"
+    applies_to: ClassVar[frozenset[AppointmentState]] = frozenset({S.VOID})
 
     def __call__(self, ctx: RuleContext) -> Finding | None:
         return _VOIDED if ctx.appointment.state is S.VOID else None
@@ -128,6 +130,7 @@ class OutcomeRule:
     """Billing waits until the meeting has an outcome (PENDING_OUTCOME)."""
 
     rule_id: str = "outcome"
+    applies_to: ClassVar[frozenset[AppointmentState]] = _OPEN
 
     def __call__(self, ctx: RuleContext) -> Finding | None:
         return _PENDING if ctx.appointment.state in _OPEN else None
@@ -151,6 +154,7 @@ class CancellationRule:
 
     policy: NoShowPolicy
     rule_id: str = "cancellation"
+    applies_to: ClassVar[frozenset[AppointmentState]] = frozenset({S.CANCELLED})
 
     def __call__(self, ctx: RuleContext) -> Finding | None:
         a = ctx.appointment
@@ -251,6 +255,7 @@ class AttendanceRule:
 
     policy: NoShowPolicy
     rule_id: str = "attendance"
+    applies_to: ClassVar[frozenset[AppointmentState]] = frozenset({S.HELD, S.NO_SHOW})
 
     def __call__(self, ctx: RuleContext) -> Finding | None:
         a = ctx.appointment
@@ -360,6 +365,7 @@ class DisputeRule:
 
     window_days: int
     rule_id: str = "dispute"
+    applies_to: ClassVar[frozenset[AppointmentState]] = frozenset({S.HELD, S.NO_SHOW, S.CANCELLED})
 
     def deadline(self, ctx: RuleContext) -> pendulum.DateTime:
         """The end of the dispute window: N days after the meeting (or its outcome, if later)."""

@@ -79,7 +79,10 @@ class Rule(Protocol):
     """A billing rule: a small callable with a stable ``rule_id``.
 
     It returns None when the appointment passes, else a :class:`Finding`; it
-    never raises for a failed check.
+    never raises for a failed check. A rule may also declare ``applies_to``, the
+    appointment states in which it can find anything: in every other state it
+    must pass or skip, and the engine's fast path does not call it there (traces
+    still do).
     """
 
     @property

@@ -28,7 +28,7 @@ import pendulum
 
 from ppa_core import _gc
 from ppa_core import _validation as v
-from ppa_core.appointment import Appointment
+from ppa_core.appointment import Appointment, AppointmentState
 from ppa_core.contract import BillingPeriod, Contract, ContractTerms, DuplicateScope
 from ppa_core.exceptions import RuleDefinitionError, ValidationError
 from ppa_core.money import Money, RoundingMode
@@ -93,10 +93,25 @@ class _TermsInfo:
     rules: tuple[Rule, ...]
     per_appointment: PerAppointment | None
     terms_from: pendulum.DateTime | None
+    # True when some seniority could have no price (no default, not tiered).
+    may_lack_price: bool = attrs.field(init=False)
+    # The fast path's rules for each state: those whose applies_to excludes the
+    # state cannot find anything there.
+    by_state: Mapping[AppointmentState, tuple[Rule, ...]] = attrs.field(init=False)
 
-    @property
-    def may_lack_price(self) -> bool:
-        """True when some seniority could have no price (no default, not tiered)."""
+    @by_state.default
+    def _by_state(self) -> Mapping[AppointmentState, tuple[Rule, ...]]:
+        return MappingProxyType(
+            {
+                state: tuple(
+                    rule for rule in self.rules if state in getattr(rule, "applies_to", (state,))
+                )
+                for state in AppointmentState
+            }
+        )
+
+    @may_lack_price.default
+    def _may_lack_price(self) -> bool:
         p = self.per_appointment
         return p is not None and not p.is_tiered and p.price is None
 
@@ -267,8 +282,10 @@ class BillingEngine:
         items: list[_Item] = []
         period: BillingPeriod | None = None
         day: tuple[pendulum.DateTime, pendulum.DateTime, pendulum.Date] | None = None
+        # Without amendments every appointment has the same terms: skip the look-up.
+        only = infos[id(contract.terms)] if not contract.amendments else None
         for appointment in appointments:
-            info = infos[id(terms_at(appointment.booked_at))]
+            info = only or infos[id(terms_at(appointment.booked_at))]
             start = appointment.start
             # Appointments come sorted by start, so the local day and the billing
             # period change rarely: converting each start to local time is slow.
@@ -285,7 +302,7 @@ class BillingEngine:
                     if finding is not None:
                         item.add(finding)
             else:
-                for rule in info.rules:
+                for rule in info.by_state[appointment.state]:
                     finding = rule(item)
                     if finding is not None:
                         item.add(finding)
