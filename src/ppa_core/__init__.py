@@ -105,6 +105,7 @@ from ppa_core.rules import (
     decide_all,
     not_,
 )
+from ppa_core.sample import SampleCampaign, sample_campaign
 from ppa_core.scenario import ModelSummary, PricedModel, Scenario, ScenarioResult, simulate
 from ppa_core.simulation import Realization, RunOutcome
 from ppa_core.summary import Summary, percentile, summarize
@@ -192,6 +193,7 @@ __all__ = [
     "RuleDefinitionError",
     "RuleOutcome",
     "RunOutcome",
+    "SampleCampaign",
     "Scenario",
     "ScenarioResult",
     "Seniority",
@@ -217,6 +219,7 @@ __all__ = [
     "decide_all",
     "not_",
     "percentile",
+    "sample_campaign",
     "simulate",
     "summarize",
 ]

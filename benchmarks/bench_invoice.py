@@ -1,0 +1,96 @@
+"""Invoicing time and memory for 10,000, 100,000 and 1,000,000 appointments in one month.
+
+For each size, the synthetic appointments (``synthetic.generate``, every meeting
+in March 2026) are built first; then ``build_invoice`` invoices the month:
+
+- time: the best of ``--repeat`` runs, without tracemalloc (it slows Python down);
+- memory: one more run under tracemalloc, started after the inputs were built,
+  so its peak is what invoicing needs beyond the input objects (the invoice it
+  returns included), reported per appointment.
+
+Targets (the billing-engine issue): time grows linearly (10x appointments take
+at most 11x the time) and the peak beyond the inputs stays under 1 KiB per
+appointment. ``--max 100000`` stops at 100k for a quick run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import itertools
+import time
+import tracemalloc
+
+import pendulum
+
+from ppa_core import BillingEngine, build_invoice
+from synthetic import as_of_after, generate, make_contract
+
+MONTH = pendulum.Date(2026, 3, 1)
+SIZES = (10_000, 100_000, 1_000_000)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max", type=int, default=SIZES[-1], help="largest size (default 1M)")
+    parser.add_argument("--repeat", type=int, default=3, help="best of k runs (default 3)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--cap", type=int, default=None, help="billable cap per month")
+    args = parser.parse_args()
+    contract = make_contract(cap=args.cap)
+    period = contract.period_containing(pendulum.datetime(2026, 3, 15, tz=contract.timezone))
+    print(f"invoicing {period.label}; time: best of {args.repeat}; memory: tracemalloc peak")
+    print(
+        f"\n{'appointments':>12} {'generate s':>10} {'invoice s':>10} {'per s':>10} "
+        f"{'lines':>8} {'not billed':>10} {'peak MiB':>9} {'B/appt':>7}"
+    )
+    times: dict[int, float] = {}
+    peaks: dict[int, float] = {}
+    for n in (s for s in SIZES if s <= args.max):
+        started = time.perf_counter()
+        appointments = generate(n, seed=args.seed, first_day=MONTH, days=31, outside_term=False)
+        generated = time.perf_counter() - started
+        as_of = as_of_after(appointments)
+        best = float("inf")
+        invoice = None
+        for _ in range(args.repeat):
+            invoice = None
+            gc.collect()
+            started = time.perf_counter()
+            invoice = build_invoice(
+                contract, appointments, period, as_of=as_of, engine=BillingEngine(contract)
+            )
+            best = min(best, time.perf_counter() - started)
+        assert invoice is not None
+        lines, not_billed = len(invoice.lines), len(invoice.not_billed)
+        invoice = None
+        gc.collect()
+        tracemalloc.start()
+        invoice = build_invoice(
+            contract, appointments, period, as_of=as_of, engine=BillingEngine(contract)
+        )
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        invoice = None
+        times[n], peaks[n] = best, peak / n
+        print(
+            f"{n:>12,} {generated:>10.1f} {best:>10.2f} {n / best:>10,.0f} "
+            f"{lines:>8,} {not_billed:>10,} {peak / 2**20:>9.1f} {peak / n:>7.0f}"
+        )
+        del appointments
+        gc.collect()
+
+    print("\ntargets")
+    sizes = sorted(times)
+    for small, large in itertools.pairwise(sizes):
+        ratio = times[large] / times[small]
+        limit = 1.1 * large / small
+        verdict = "PASS" if ratio <= limit else "FAIL"
+        print(f"  time {large:>9,} / {small:>9,}: {ratio:5.2f}x (<= {limit:.0f}x)  {verdict}")
+    for n in sizes:
+        verdict = "PASS" if peaks[n] < 1024 else "FAIL"
+        print(f"  peak beyond inputs at {n:>9,}: {peaks[n]:5.0f} B/appointment (< 1024)  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
