@@ -197,6 +197,7 @@ def _appointment_line(decision: Decision, prospects: dict[str, str]) -> InvoiceL
     )
 
 
+@_gc.paused()
 def build_invoice(
     contract: Contract,
     appointments: Iterable[Appointment],
@@ -226,30 +227,6 @@ def build_invoice(
         ValidationError: a naive datetime, a period that is not the contract's,
             an invoice in ``previous`` of another contract, bad leads or value.
     """
-    with _gc.paused():
-        return _build_invoice(
-            contract,
-            appointments,
-            period,
-            as_of=as_of,
-            previous=previous,
-            leads=leads,
-            closed_value=closed_value,
-            engine=engine,
-        )
-
-
-def _build_invoice(
-    contract: Contract,
-    appointments: Iterable[Appointment],
-    period: BillingPeriod | pendulum.DateTime,
-    *,
-    as_of: pendulum.DateTime,
-    previous: Sequence[Invoice] = (),
-    leads: int = 0,
-    closed_value: Money | None = None,
-    engine: BillingEngine | None = None,
-) -> Invoice:
     moment = v.to_datetime(as_of, "as_of")
     if not isinstance(period, BillingPeriod):
         period = contract.period_containing(v.to_datetime(period, "period"))
