@@ -337,7 +337,7 @@ def scenario_html(result: ScenarioResult) -> str:
                 cost.p90,
                 _mean(summary.cost_per_held_meeting),
                 _mean(summary.cost_per_opportunity),
-                _mean(summary.roi),
+                None if summary.roi is None else round(summary.roi.mean, 2),  # a ratio: 2 places
             )
         )
     caption = (

@@ -1,0 +1,72 @@
+"""The documentation's examples are real code: each page's blocks run as they stand."""
+
+import contextlib
+import io
+import pathlib
+import re
+
+from ppa_core import CORRECTIONS, TRANSITIONS
+
+DOCS = pathlib.Path(__file__).resolve().parents[1] / "docs"
+README = DOCS.parent / "README.md"
+
+
+def _blocks(path: pathlib.Path, kind: str) -> list[str]:
+    return re.findall(rf"```{kind}\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.strip().splitlines()]
+
+
+def _run(path: pathlib.Path) -> tuple[dict[str, object], list[list[str]]]:
+    """Run the page's python blocks in order, in one namespace; what each block printed."""
+    namespace: dict[str, object] = {"__name__": f"docs.{path.stem}"}
+    printed = []
+    for block in _blocks(path, "python"):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, str(path), "exec"), namespace)
+        printed.append(_lines(out.getvalue()))
+    return namespace, printed
+
+
+class TestGettingStarted:
+    PAGE = DOCS / "getting-started.md"
+
+    def test_shows_the_readme_commands(self) -> None:
+        assert _blocks(self.PAGE, "sh")[:2] == _blocks(README, "sh")[:2]
+
+    def test_every_block_runs_and_prints_what_the_page_shows(self) -> None:
+        _, printed = _run(self.PAGE)
+        assert printed == [_lines(shown) for shown in _blocks(self.PAGE, "text")]
+
+
+class TestHowtoTesting:
+    PAGE = DOCS / "howto-testing.md"
+
+    def test_every_test_on_the_page_passes(self) -> None:
+        namespace, _ = _run(self.PAGE)
+        tests = {name: f for name, f in namespace.items() if name.startswith("test_")}
+        assert len(tests) == 8
+        for test in tests.values():
+            test()
+
+
+class TestDomainGuide:
+    PAGE = DOCS / "domain.md"
+
+    def test_the_lifecycle_diagram_draws_exactly_the_transition_table(self) -> None:
+        (diagram,) = _blocks(self.PAGE, "mermaid")
+        arrows = re.findall(r"^\s*(\S+) --> (\S+): (\w+)$", diagram, re.M)
+        assert len(arrows) == len(diagram.strip().splitlines()) - 1  # every line is drawn
+        table = {(s.value, t.value, a.value) for (s, a), t in TRANSITIONS.items()}
+        table.add(("[*]", "proposed", "propose"))
+        table |= {
+            (s.value, t.value, "correct")
+            for s, targets in CORRECTIONS.items()
+            for t in targets
+            if s is not t
+        }
+        assert set(arrows) == table
+        assert len(arrows) == len(table)
