@@ -21,7 +21,7 @@ class TestReadme:
         assert "pytest" in second
 
     def test_example_runs_and_prints_the_trace_the_readme_shows(self) -> None:
-        (example,) = _blocks("python")
+        example = _blocks("python")[0]
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             exec(compile(example, str(README), "exec"), {})
@@ -29,3 +29,11 @@ class TestReadme:
         (shown,) = _blocks("text")
         assert shown.strip() in printed
         assert printed.strip().endswith("2026-03 EUR 450.00")
+
+    def test_the_partner_test_example_passes(self) -> None:
+        namespace: dict[str, object] = {}
+        exec(compile(_blocks("python")[1], str(README), "exec"), namespace)
+        tests = [f for name, f in namespace.items() if name.startswith("test_") and callable(f)]
+        assert tests
+        for test in tests:
+            test()
