@@ -33,16 +33,15 @@ from ppa_core.contract import BillingPeriod, Contract
 from ppa_core.exceptions import ValidationError
 from ppa_core.money import Money
 from ppa_core.pricing import (
-    Commission,
+    PRICING_TYPES,
     Hybrid,
-    PayPerLead,
     PerAppointment,
     Pricing,
     PricingModel,
-    Retainer,
     model_of,
 )
 from ppa_core.rules.engine import BillingEngine
+from ppa_core.rules.invoice import period_fees
 from ppa_core.rules.verdict import Decision, DecisionStatus, ReasonCode
 
 __all__ = ["Comparison", "Figures", "ModelCost", "compare_models", "compute_figures"]
@@ -284,7 +283,7 @@ def compare_models(
     meetings = base.qualified_held
     results: list[ModelCost] = []
     for i, pricing in enumerate(models):
-        if not isinstance(pricing, PerAppointment | PayPerLead | Retainer | Commission | Hybrid):
+        if not isinstance(pricing, PRICING_TYPES):
             raise ValidationError(f"models[{i}]", pricing, "a pricing (PerAppointment, ...)")
         if pricing.currency != currency:
             raise ValidationError(f"models[{i}].currency", pricing.currency.code, f"{currency}")
@@ -303,24 +302,19 @@ def _model_total(  # noqa: PLR0917 - private helper, every argument is needed
     leads: int,
     closed_value: Money | None,
 ) -> Money:
-    zero = Money.zero(contract.currency)
     rounding = contract.terms.rounding  # as the contract's invoices round their lines
-    if isinstance(pricing, PayPerLead):
-        return (pricing.price_per_lead * leads).rounded(rounding)
-    if isinstance(pricing, Retainer):
-        return (pricing.fee * periods).rounded(rounding)
-    if isinstance(pricing, Commission):
-        if closed_value is None:
-            return zero
-        if closed_value.currency != contract.currency:
-            raise ValidationError("closed_value", closed_value, f"a Money in {contract.currency}")
-        return (closed_value * pricing.rate).rounded(rounding)
-    repriced = _with_pricing(contract, pricing)
-    decisions = BillingEngine(repriced).decide_all(appointments, as_of=moment)
-    billed = Money.total((d.amount for d in decisions), contract.currency)
-    if isinstance(pricing, Hybrid):
-        billed += (pricing.retainer.fee * periods).rounded(rounding)
-    return billed
+    fees = period_fees(pricing, rounding, contract.currency, leads=leads, closed_value=closed_value)
+    total = Money.zero(contract.currency)
+    if fees.retainer is not None:
+        total += fees.retainer * periods
+    for fee in (fees.leads, fees.commission):
+        if fee is not None:
+            total += fee
+    if isinstance(pricing, PerAppointment | Hybrid):
+        repriced = _with_pricing(contract, pricing)
+        decisions = BillingEngine(repriced).decide_all(appointments, as_of=moment)
+        total += Money.total((d.amount for d in decisions), contract.currency)
+    return total
 
 
 def _with_pricing(contract: Contract, pricing: Pricing) -> Contract:
@@ -330,11 +324,3 @@ def _with_pricing(contract: Contract, pricing: Pricing) -> Contract:
     return attrs.evolve(
         contract, terms=attrs.evolve(contract.terms, pricing=pricing), amendments=amendments
     )
-
-
-def decisions_by_status(decisions: Iterable[Decision]) -> dict[DecisionStatus, int]:
-    """How many decisions have each status (every status present, possibly 0)."""
-    counts = dict.fromkeys(DecisionStatus, 0)
-    for decision in decisions:
-        counts[decision.status] += 1
-    return counts

@@ -25,12 +25,20 @@ from ppa_core import _validation as v
 from ppa_core.appointment import Appointment
 from ppa_core.contract import BillingPeriod, Contract, ContractTerms, GuaranteeRemedy
 from ppa_core.exceptions import ValidationError
-from ppa_core.money import Currency, Money
-from ppa_core.pricing import Commission, Hybrid, PayPerLead, Retainer
+from ppa_core.money import Currency, Money, RoundingMode
+from ppa_core.pricing import Commission, Hybrid, PayPerLead, Pricing, Retainer
 from ppa_core.rules.engine import BillingEngine
 from ppa_core.rules.verdict import Decision, DecisionStatus, ReasonCode
 
-__all__ = ["GuaranteeResult", "Invoice", "InvoiceLine", "LineKind", "build_invoice"]
+__all__ = [
+    "GuaranteeResult",
+    "Invoice",
+    "InvoiceLine",
+    "LineKind",
+    "PeriodFees",
+    "build_invoice",
+    "period_fees",
+]
 
 
 class LineKind(enum.StrEnum):
@@ -267,6 +275,46 @@ def build_invoice(
     )
 
 
+@attrs.frozen
+class PeriodFees:
+    """What a pricing bills once per period, outside its appointment lines.
+
+    Each amount is rounded to the minor unit (a line of its own), or None when
+    the pricing has no such fee.
+    """
+
+    retainer: Money | None = None
+    leads: Money | None = None
+    commission: Money | None = None
+
+
+def period_fees(
+    pricing: Pricing,
+    rounding: RoundingMode,
+    currency: Currency,
+    *,
+    leads: int = 0,
+    closed_value: Money | None = None,
+) -> PeriodFees:
+    """The retainer, lead and commission amounts ``pricing`` bills for one period.
+
+    Raises:
+        ValidationError: ``closed_value`` is not Money in ``currency``.
+    """
+    retainer = pricing.retainer if isinstance(pricing, Hybrid) else pricing
+    fees = PeriodFees()
+    if isinstance(retainer, Retainer):
+        fees = attrs.evolve(fees, retainer=retainer.fee.rounded(rounding))
+    if isinstance(pricing, PayPerLead) and leads:
+        fees = attrs.evolve(fees, leads=(pricing.price_per_lead * leads).rounded(rounding))
+    if isinstance(pricing, Commission) and closed_value is not None:
+        value: object = closed_value
+        if not isinstance(value, Money) or value.currency != currency:
+            raise ValidationError("closed_value", closed_value, f"a Money in {currency}")
+        fees = attrs.evolve(fees, commission=(closed_value * pricing.rate).rounded(rounding))
+    return fees
+
+
 def _period_fees(
     terms: ContractTerms,
     period: BillingPeriod,
@@ -275,41 +323,38 @@ def _period_fees(
     currency: Currency,
 ) -> list[InvoiceLine]:
     pricing = terms.pricing
-    rounding = terms.rounding
-    fees: list[InvoiceLine] = []
+    fees = period_fees(pricing, terms.rounding, currency, leads=leads, closed_value=closed_value)
+    lines: list[InvoiceLine] = []
     retainer = pricing.retainer if isinstance(pricing, Hybrid) else pricing
-    if isinstance(retainer, Retainer):
-        fees.append(
+    if fees.retainer is not None and isinstance(retainer, Retainer):
+        lines.append(
             InvoiceLine(
                 LineKind.RETAINER,
                 f"retainer {period.label}",
-                retainer.fee.rounded(rounding),
+                fees.retainer,
                 unit_price=retainer.fee,
             )
         )
-    if isinstance(pricing, PayPerLead) and leads:
-        fees.append(
+    if fees.leads is not None and isinstance(pricing, PayPerLead):
+        lines.append(
             InvoiceLine(
                 LineKind.LEADS,
                 f"{leads} leads at {pricing.price_per_lead.format()}",
-                (pricing.price_per_lead * leads).rounded(rounding),
+                fees.leads,
                 unit_price=pricing.price_per_lead,
                 quantity=Decimal(leads),
             )
         )
-    if isinstance(pricing, Commission) and closed_value is not None:
-        value: object = closed_value
-        if not isinstance(value, Money) or value.currency != currency:
-            raise ValidationError("closed_value", closed_value, f"a Money in {currency}")
-        fees.append(
+    if fees.commission is not None and isinstance(pricing, Commission) and closed_value:
+        lines.append(
             InvoiceLine(
                 LineKind.COMMISSION,
                 f"commission {pricing.rate:%} of {closed_value.format()}",
-                (closed_value * pricing.rate).rounded(rounding),
+                fees.commission,
                 quantity=pricing.rate,
             )
         )
-    return fees
+    return lines
 
 
 def _adjustments(
