@@ -7,8 +7,10 @@ what is allowed, so bad input never escapes as a bare ``TypeError``.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import enum
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import pendulum
@@ -238,3 +240,32 @@ def tuple_of(field: str, kind: type[Any], what: str) -> Callable[[Any], tuple[An
         return items
 
     return convert
+
+
+def finite_decimal(value: object) -> Decimal | None:
+    """``value`` as a finite Decimal (from a Decimal, an int or decimal text), else None.
+
+    A bool is not a number here (``True`` EUR is a bug), nor is a float: its
+    binary value is not the decimal that was typed.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            parsed = Decimal(value.strip())
+        except decimal.InvalidOperation:
+            return None
+        return parsed if parsed.is_finite() else None
+    return None
+
+
+def fraction(field: str, value: object, allowed: str) -> Decimal:
+    """``value`` as a Decimal from 0 to 1 inclusive, else ValidationError(field, value, allowed)."""
+    number = finite_decimal(value)
+    if number is None or not Decimal(0) <= number <= Decimal(1):
+        raise ValidationError(field, value, allowed)
+    return number

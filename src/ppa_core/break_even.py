@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import attrs
 
+from ppa_core._validation import finite_decimal
 from ppa_core.contract import Contract
 from ppa_core.exceptions import ValidationError
 from ppa_core.money import Money
@@ -62,15 +63,9 @@ class BreakEven:
 
 
 def _fraction(value: object, field: str) -> Decimal:
-    if isinstance(value, float):
-        value = repr(value)
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        raise ValidationError(field, value, "a number from 0 to 1")
-    try:
-        number = Decimal(value)
-    except decimal.InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite() or not Decimal(0) <= number <= Decimal(1):
+    # A float means what was typed: 0.7 is Decimal('0.7').
+    number = finite_decimal(repr(value) if isinstance(value, float) else value)
+    if number is None or not Decimal(0) <= number <= Decimal(1):
         raise ValidationError(field, value, "a number from 0 to 1")
     return number
 

@@ -30,6 +30,7 @@ from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
+from ppa_core._validation import finite_decimal
 from ppa_core.exceptions import ValidationError
 from ppa_core.money import Money
 
@@ -81,13 +82,9 @@ def _value(value: Any, field: str) -> Decimal | Money:
         raise ValidationError(field, value, "a number or a Money")
     if isinstance(value, float):
         value = repr(value)  # 0.7 means Decimal('0.7'), what the user typed
-    if isinstance(value, Decimal | int | str):
-        try:
-            number = Decimal(value)
-        except decimal.InvalidOperation:
-            number = Decimal("NaN")
-        if number.is_finite():
-            return number
+    number = finite_decimal(value)
+    if number is not None:
+        return number
     raise ValidationError(field, value, "a finite number (Decimal, int, str or float) or a Money")
 
 

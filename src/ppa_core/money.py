@@ -23,6 +23,7 @@ from typing import Any, Self
 
 import attrs
 
+from ppa_core._validation import finite_decimal
 from ppa_core.exceptions import CurrencyMismatch, InvalidMoney, MoneyOperationError
 
 __all__ = ["CURRENCIES", "Currency", "Money", "RoundingMode", "currency"]
@@ -162,11 +163,8 @@ def _to_decimal(value: object) -> Decimal:
     if isinstance(value, int) and not isinstance(value, bool):
         return Decimal(value)
     if isinstance(value, str):
-        try:
-            parsed = Decimal(value.strip())
-        except decimal.InvalidOperation:
-            parsed = Decimal("NaN")
-        if parsed.is_finite():
+        parsed = finite_decimal(value)
+        if parsed is not None:
             return parsed
         raise InvalidMoney("amount", value, "a decimal number written as text, e.g. '350.00'")
     if isinstance(value, float):

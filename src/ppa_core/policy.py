@@ -18,25 +18,12 @@ from typing import Any
 import attrs
 
 from ppa_core import _validation as v
-from ppa_core.exceptions import ValidationError
 
 __all__ = ["NoShowPolicy"]
 
 
 def _fraction(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        raise ValidationError(
-            "prospect_no_show_fee", value, "a Decimal fraction from 0 to 1 (0.5 is 50 %)"
-        )
-    try:
-        fee = Decimal(value)
-    except ArithmeticError:
-        fee = Decimal("NaN")
-    if not fee.is_finite() or not Decimal(0) <= fee <= Decimal(1):
-        raise ValidationError(
-            "prospect_no_show_fee", value, "a Decimal fraction from 0 to 1 (0.5 is 50 %)"
-        )
-    return fee
+    return v.fraction("prospect_no_show_fee", value, "a Decimal fraction from 0 to 1 (0.5 is 50 %)")
 
 
 def _flag(field: str) -> Any:

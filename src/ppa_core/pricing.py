@@ -249,15 +249,7 @@ class Retainer:
 
 
 def _rate(value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        raise ValidationError("rate", value, "a Decimal fraction from 0 to 1 (0.1 is 10 %)")
-    try:
-        rate = Decimal(value)
-    except ArithmeticError:
-        rate = Decimal("NaN")
-    if not rate.is_finite() or not Decimal(0) <= rate <= Decimal(1):
-        raise ValidationError("rate", value, "a Decimal fraction from 0 to 1 (0.1 is 10 %)")
-    return rate
+    return v.fraction("rate", value, "a Decimal fraction from 0 to 1 (0.1 is 10 %)")
 
 
 def _commission_currency(value: Any) -> Currency:

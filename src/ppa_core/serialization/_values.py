@@ -8,7 +8,6 @@ a number never a string) and raises :class:`Invalid` naming what it expected.
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import enum
 import functools
 import re
@@ -20,6 +19,7 @@ from typing import Any
 import cattrs
 import pendulum
 
+from ppa_core._validation import finite_decimal
 from ppa_core.money import CURRENCIES, Currency
 
 
@@ -92,15 +92,10 @@ def _decimal_text(value: Decimal) -> str:
 
 
 def _structure_decimal(value: object, _: object) -> Decimal:
-    if isinstance(value, str):
-        try:
-            parsed = Decimal(value)
-        except decimal.InvalidOperation:
-            parsed = Decimal("NaN")
-        if parsed.is_finite():
+    if isinstance(value, str | int):
+        parsed = finite_decimal(value)
+        if parsed is not None:
             return parsed
-    elif isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
     raise expected("an exact decimal written as a string, e.g. '350.00' (never a float)", value)
 
 
