@@ -56,6 +56,10 @@ from ppa_core import (
     decide,
     decide_all,
 )
+from ppa_core.exceptions import RuleDefinitionError
+from ppa_core.rules.context import RuleContext
+from ppa_core.rules.verdict import Finding, Verdict, rendered
+from ppa_core.testing import appointments, aware_datetimes, contracts
 
 R = ReasonCode
 BILLABLE, NOT_BILLABLE, PENDING = (
@@ -1014,3 +1018,98 @@ class TestTierProperties:
         total = sum(d.amount.amount for d in decide_all(c, meetings, as_of=LATER))
 
         assert total == reference_volume(tiers, units)
+
+
+def _line(v: Verdict) -> tuple[object, ...]:
+    return (v.rule_id, v.outcome, v.code, v.reason, dict(v.facts))
+
+
+class TestSharedTraceLines:
+    """The engine renders each distinct trace line once per run and shares it."""
+
+    @given(
+        contracts(),
+        st.lists(appointments(), max_size=10, unique_by=lambda a: a.id),
+        aware_datetimes(),
+    )
+    def test_every_shared_line_reads_as_if_rendered_for_that_appointment_alone(
+        self, c: Contract, meetings: list[Appointment], as_of: pendulum.DateTime
+    ) -> None:
+        engine = BillingEngine(c)
+        known = {a.id: a.as_of(as_of) for a in meetings}
+
+        for decision in engine.decide_all(meetings, as_of=as_of, trace=True):
+            a = known[decision.appointment_id]
+            assert a is not None
+            assert decision.trace is not None
+            terms_ = c.terms_at(a.booked_at)
+            ctx = RuleContext(a, c, terms_, as_of)
+            rules = engine.rule_set(terms_).rules
+            for rule, line in zip(rules, decision.trace, strict=False):
+                assert _line(line) == _line(rendered(rule, ctx, rule(ctx)))
+
+    def test_appointments_with_the_same_facts_share_their_lines(self) -> None:
+        c = contract(terms())
+        first = held("a-1", at(2), who=prospect("p-1"))
+        second = held("a-2", at(3), who=prospect("p-2"))
+
+        one, two = BillingEngine(c).decide_all([first, second], as_of=LATER, trace=True)
+
+        assert one.trace is not None
+        assert two.trace is not None
+        shared = {a.rule_id for a, b in zip(one.trace, two.trace, strict=True) if a is b}
+        assert {"void", "outcome", "cancellation", "reschedule", "attendance"} <= shared
+        assert verdict(one, "term") is not verdict(two, "term")  # another meeting date
+
+    def test_a_rule_finding_something_outside_its_applies_to_is_refused(self) -> None:
+        class Overreaching:
+            rule_id = "overreaching"
+            applies_to = frozenset({AppointmentState.CANCELLED})
+
+            def __call__(self, ctx: RuleContext) -> Finding | None:
+                return Finding(RuleOutcome.FAIL, "OVERREACH", "fails everything")
+
+        c = contract(terms())
+        meeting = held("a-1", at(2))
+
+        with pytest.raises(RuleDefinitionError, match="overreaching"):
+            BillingEngine(c, extra_rules=[Overreaching()]).decide_all(
+                [meeting], as_of=LATER, trace=True
+            )
+
+    def test_an_unhashable_trace_key_is_refused_with_the_rule_named(self) -> None:
+        class Unhashable:
+            rule_id = "unhashable"
+
+            def __call__(self, ctx: RuleContext) -> Finding | None:
+                return None
+
+            def trace_key(self, ctx: RuleContext) -> object:
+                return [ctx.appointment.id]
+
+        c = contract(terms())
+        meeting = held("a-1", at(2))
+
+        with pytest.raises(RuleDefinitionError, match="unhashable"):
+            BillingEngine(c, extra_rules=[Unhashable()]).decide_all(
+                [meeting], as_of=LATER, trace=True
+            )
+
+    def test_a_custom_rule_without_trace_key_is_explained_per_appointment(self) -> None:
+        class Named:
+            rule_id = "named"
+
+            def __call__(self, ctx: RuleContext) -> Finding | None:
+                return None
+
+            def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
+                return Verdict(self.rule_id, RuleOutcome.PASS, None, f"saw {ctx.appointment.id}")
+
+        c = contract(terms())
+        meetings = [held(f"a-{i}", at(2 + i), who=prospect(f"p-{i}")) for i in (1, 2)]
+
+        decisions = BillingEngine(c, extra_rules=[Named()]).decide_all(
+            meetings, as_of=LATER, trace=True
+        )
+
+        assert [verdict(d, "named").reason for d in decisions] == ["saw a-1", "saw a-2"]

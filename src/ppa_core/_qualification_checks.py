@@ -31,12 +31,19 @@ class Outcome(enum.StrEnum):
 
 
 class Check(NamedTuple):
-    """One criterion: its name, whether criteria configure it, its outcome and reason."""
+    """One criterion: its name, whether criteria configure it, its outcome and reason.
+
+    ``reads`` names every prospect attribute (dotted) the outcome and the reason
+    read: they are all a check depends on, so equal facts give an equal result
+    and results are shared. An empty ``reads`` means the check reads the days
+    from the meeting to the decision date, and nothing else (the timeline).
+    """
 
     name: str
     configured: Callable[[Any], bool]
     outcome: Callable[[Any, Prospect, pendulum.Date], Outcome]
     reason: Callable[[Any, Prospect, pendulum.Date, Outcome], str]
+    reads: tuple[str, ...]
 
 
 PASS, FAIL, UNKNOWN = Outcome.PASS, Outcome.FAIL, Outcome.UNKNOWN
@@ -228,30 +235,48 @@ ICP_CHECKS: tuple[Check, ...] = (
         lambda c: bool(c.seniorities) or c.minimum_seniority is not None,
         _seniority,
         _seniority_reason,
+        ("seniority",),
     ),
-    Check("job_title", lambda c: bool(c.title_include or c.title_exclude), _title, _title_reason),
+    Check(
+        "job_title",
+        lambda c: bool(c.title_include or c.title_exclude),
+        _title,
+        _title_reason,
+        ("job_title",),
+    ),
     Check(
         "employee_count",
         lambda c: c.min_employees is not None or c.max_employees is not None,
         _employees,
         _employees_reason,
+        ("company.employee_count",),
     ),
     Check(
         "annual_revenue",
         lambda c: c.min_revenue is not None or c.max_revenue is not None,
         _revenue,
         _revenue_reason,
+        ("company.annual_revenue",),
     ),
-    Check("country", lambda c: bool(c.countries), _country, _country_reason),
-    Check("region", lambda c: bool(c.regions), _region, _region_reason),
+    Check("country", lambda c: bool(c.countries), _country, _country_reason, ("company.country",)),
+    Check("region", lambda c: bool(c.regions), _region, _region_reason, ("company.region",)),
     Check(
         "industry",
         lambda c: bool(c.industries_include or c.industries_exclude),
         _industry,
         _industry_reason,
+        ("company.industry",),
     ),
-    Check("intent_score", lambda c: c.min_intent_score is not None, _intent, _intent_reason),
-    Check("buying_stage", lambda c: bool(c.buying_stages), _stage, _stage_reason),
+    Check(
+        "intent_score",
+        lambda c: c.min_intent_score is not None,
+        _intent,
+        _intent_reason,
+        ("intent_score",),
+    ),
+    Check(
+        "buying_stage", lambda c: bool(c.buying_stages), _stage, _stage_reason, ("buying_stage",)
+    ),
 )
 """The ideal-customer-profile checks, in the order results list them."""
 
@@ -323,7 +348,7 @@ def _need_reason(_b: BantRequirements, p: Prospect, _d: pendulum.Date, o: Outcom
     return f"need confirmed: {p.bant.need}" if p.bant.need else "need confirmed"
 
 
-def _days_to_decision(p: Prospect, as_of: pendulum.Date) -> int | None:
+def days_to_decision(p: Prospect, as_of: pendulum.Date) -> int | None:
     decision = p.bant.decision_date
     # toordinal() keeps this in plain integers: pendulum's date arithmetic is
     # several times slower and this runs once per billed appointment.
@@ -331,7 +356,7 @@ def _days_to_decision(p: Prospect, as_of: pendulum.Date) -> int | None:
 
 
 def _timeline(b: BantRequirements, p: Prospect, as_of: pendulum.Date) -> Outcome:
-    days = _days_to_decision(p, as_of)
+    days = days_to_decision(p, as_of)
     if days is None:
         return UNKNOWN
     if days < 0:
@@ -341,11 +366,11 @@ def _timeline(b: BantRequirements, p: Prospect, as_of: pendulum.Date) -> Outcome
 
 
 def _timeline_reason(b: BantRequirements, p: Prospect, as_of: pendulum.Date, o: Outcome) -> str:
-    days = _days_to_decision(p, as_of)
+    days = days_to_decision(p, as_of)
     if days is None:
         return "decision date is unknown"
     if days < 0:
-        return f"decision date {p.bant.decision_date} is before the meeting date {as_of}"
+        return f"the decision date is {-days} days before the meeting"
     if o is FAIL:
         return (
             f"decision in {days} days is beyond the maximum "
@@ -355,9 +380,15 @@ def _timeline_reason(b: BantRequirements, p: Prospect, as_of: pendulum.Date, o: 
 
 
 BANT_CHECKS: tuple[Check, ...] = (
-    Check("budget", lambda b: True, _budget, _budget_reason),
-    Check("authority", lambda b: True, _authority, _authority_reason),
-    Check("need", lambda b: True, _need, _need_reason),
-    Check("timeline", lambda b: True, _timeline, _timeline_reason),
+    Check(
+        "budget",
+        lambda b: True,
+        _budget,
+        _budget_reason,
+        ("bant.budget_confirmed", "bant.budget_amount"),
+    ),
+    Check("authority", lambda b: True, _authority, _authority_reason, ("bant.authority",)),
+    Check("need", lambda b: True, _need, _need_reason, ("bant.need_confirmed", "bant.need")),
+    Check("timeline", lambda b: True, _timeline, _timeline_reason, ()),
 )
 """The four BANT elements, in B-A-N-T order."""

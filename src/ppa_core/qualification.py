@@ -23,14 +23,21 @@ employee count 42 is below the minimum 200
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Hashable
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
 import pendulum
 
 from ppa_core import _validation as v
-from ppa_core._qualification_checks import BANT_CHECKS, ICP_CHECKS, Check, Outcome
+from ppa_core._qualification_checks import (
+    BANT_CHECKS,
+    ICP_CHECKS,
+    Check,
+    Outcome,
+    days_to_decision,
+)
 from ppa_core.exceptions import ValidationError
 from ppa_core.money import Money
 from ppa_core.prospect import AuthorityRole, BuyingStage, Prospect, Seniority
@@ -57,11 +64,20 @@ class BantElement(enum.StrEnum):
 
 @attrs.frozen
 class CriterionResult:
-    """One criterion's outcome and a readable reason ("employee count 42 is below ...")."""
+    """One criterion's outcome and a readable reason ("employee count 42 is below ...").
+
+    ``summary`` is the two together ("fail: employee count 42 is below ..."), as
+    traces show them.
+    """
 
     criterion: str
     outcome: Outcome
     reason: str
+    summary: str = attrs.field(init=False, eq=False, repr=False)
+
+    @summary.default
+    def _summary(self) -> str:
+        return f"{self.outcome.value}: {self.reason}"
 
 
 @attrs.frozen
@@ -293,7 +309,14 @@ class QualificationCriteria:
         default=False, validator=v.instance_of("unknown_passes", bool, "a bool")
     )
 
-    _active: tuple[Check, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
+    # Every configured check with its results remembered by the facts it reads: a
+    # campaign has far fewer distinct facts per criterion than prospects.
+    _checks: tuple[_Memo, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _bant_summaries: dict[int, CriterionResult] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+    # The same checks for the fast path: bare outcome functions, and for BANT
+    # whether each element is required (none when BANT asks for nothing).
     _icp_outcomes: tuple[Callable[..., Outcome], ...] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
@@ -302,19 +325,23 @@ class QualificationCriteria:
     )
 
     def __attrs_post_init__(self) -> None:
-        active = tuple(check for check in ICP_CHECKS if check.configured(self))
-        object.__setattr__(self, "_active", active)
-        # The fast path's view of the same checks: bare outcome functions, and for
-        # BANT whether each element is required (none when BANT asks for nothing).
-        object.__setattr__(self, "_icp_outcomes", tuple(check.outcome for check in active))
-        bant = (
-            ()
-            if self.bant.is_empty
-            else tuple(
-                (element in self.bant.required, check.outcome) for element, check in _BANT_PAIRS
-            )
-        )
-        object.__setattr__(self, "_bant_outcomes", bant)
+        checks: list[_Memo] = [
+            (check, self, _facts_of(check.reads), {}, None)
+            for check in ICP_CHECKS
+            if check.configured(self)
+        ]
+        bant = self.bant
+        if not bant.is_empty:
+            checks += [
+                (check, bant, _facts_of(_bant_reads(bant, check)), {}, element in bant.required)
+                for element, check in zip(BantElement, BANT_CHECKS, strict=True)
+            ]
+        object.__setattr__(self, "_checks", tuple(checks))
+        icp = tuple(c[0].outcome for c in checks if c[4] is None)
+        object.__setattr__(self, "_icp_outcomes", icp)
+        bant_outcomes = tuple((c[4], c[0].outcome) for c in checks if c[4] is not None)
+        object.__setattr__(self, "_bant_outcomes", bant_outcomes)
+        object.__setattr__(self, "_bant_summaries", {})
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The derived checks hold lambdas, which do not pickle; rebuild from the fields
@@ -337,33 +364,49 @@ class QualificationCriteria:
         Returns:
             The result with every configured criterion's outcome and reason.
         """
-        results = [
-            CriterionResult(check.name, o, check.reason(self, prospect, as_of, o))
-            for check in self._active
-            for o in (check.outcome(self, prospect, as_of),)
-        ]
-        holds = self._holds
-        qualified = all(holds(r.outcome) for r in results)
+        qualified, results = self.assess(prospect, as_of)
+        return QualificationResult(qualified, "BANT", results, self.unknown_passes)
+
+    def assess(
+        self, prospect: Prospect, as_of: pendulum.Date
+    ) -> tuple[bool, tuple[CriterionResult, ...]]:
+        """``evaluate``'s verdict and results, without the result object (for the engine).
+
+        Results are shared between prospects with the same facts: each criterion's
+        result is computed once per distinct value of what it reads.
+        """
+        results: list[CriterionResult] = []
+        qualified = True
+        met = 0
+        for memo in self._checks:
+            _check, _config, facts_of, known, bant_required = memo
+            key = days_to_decision(prospect, as_of) if facts_of is None else facts_of(prospect)
+            found = known.get(key)
+            if found is None:
+                found = self._learn(memo, key, prospect, as_of)
+            results.append(found[0])
+            if found[1]:
+                if bant_required is not None:
+                    met += 1
+            elif bant_required is not False:  # an ICP filter or a required BANT element
+                qualified = False
         bant = self.bant
         if not bant.is_empty:
-            elements = bant.evaluate(prospect, as_of)
-            outcomes = dict(zip(BantElement, (r.outcome for r in elements), strict=True))
-            met = sum(1 for r in elements if holds(r.outcome))
-            enough = Outcome.PASS if met >= bant.minimum_met else Outcome.FAIL
-            summary = f"{met} of 4 BANT elements hold ({bant.minimum_met} required)"
-            results += [*elements, CriterionResult("bant_minimum", enough, summary)]
-            qualified = (
-                qualified
-                and all(holds(outcomes[e]) for e in bant.required)
-                and enough is Outcome.PASS
-            )
-        return QualificationResult(qualified, self.name, tuple(results), self.unknown_passes)
+            summary = self._bant_summaries.get(met)
+            if summary is None:
+                enough = Outcome.PASS if met >= bant.minimum_met else Outcome.FAIL
+                text = f"{met} of 4 BANT elements hold ({bant.minimum_met} required)"
+                summary = self._bant_summaries[met] = CriterionResult("bant_minimum", enough, text)
+            results.append(summary)
+            qualified = qualified and summary.outcome is Outcome.PASS
+        return qualified, tuple(results)
 
     def qualifies(self, prospect: Prospect, as_of: pendulum.Date) -> bool:
         """Whether ``prospect`` qualifies; the same decision as ``evaluate`` without the words.
 
         The billing engine uses this on its fast path and ``evaluate`` for traces.
         """
+        # The bare outcome functions: cheaper than building keys when no words are wanted.
         unknown_passes = self.unknown_passes
         passed = Outcome.PASS
         for outcome_of in self._icp_outcomes:
@@ -382,10 +425,60 @@ class QualificationCriteria:
                 return False
         return met >= bant.minimum_met
 
-    def _holds(self, outcome: Outcome) -> bool:
-        if outcome is Outcome.UNKNOWN:
-            return self.unknown_passes
-        return outcome is Outcome.PASS
+    def _learn(
+        self, memo: _Memo, key: Hashable, prospect: Prospect, as_of: pendulum.Date
+    ) -> tuple[CriterionResult, bool]:
+        """Evaluate one check and remember its result (and whether it holds) under ``key``."""
+        check, config, _facts, known, _required = memo
+        outcome = check.outcome(config, prospect, as_of)
+        result = CriterionResult(
+            check.name, outcome, check.reason(config, prospect, as_of, outcome)
+        )
+        holds = outcome is Outcome.PASS or (outcome is Outcome.UNKNOWN and self.unknown_passes)
+        if len(known) >= _MEMO_LIMIT:
+            known.clear()
+        found = known[key] = (result, holds)
+        return found
 
 
-_BANT_PAIRS = tuple(zip(BantElement, BANT_CHECKS, strict=True))
+_MEMO_LIMIT = 4096
+"""Results remembered per criterion before the memo starts afresh (bounds memory)."""
+
+
+_Memo = tuple[
+    Check,
+    Any,
+    "Callable[[Prospect], Hashable] | None",
+    dict[Hashable, tuple[CriterionResult, bool]],
+    "bool | None",
+]
+"""A check; what configures it; the key of the facts it reads; its results (and whether
+each holds) by key; for a BANT element whether it is required (None for an ICP filter)."""
+
+
+def _bant_reads(bant: BantRequirements, check: Check) -> tuple[str, ...]:
+    """What ``check`` reads under ``bant``: a budget's amount only counts against a minimum."""
+    if bant.minimum_budget is None:
+        return tuple(path for path in check.reads if path != "bant.budget_amount")
+    return check.reads
+
+
+def _facts_of(paths: tuple[str, ...]) -> Callable[[Prospect], Hashable] | None:
+    """A key of the facts at ``paths``; amounts by their text, so equal keys read the same.
+
+    Money compares by value (EUR 10.0 == EUR 10.00) but reasons print it as given.
+    None for no paths: the check reads the days to decision.
+    """
+    if not paths:
+        return None
+    get = operator.attrgetter(*paths)
+    if not any(path.endswith(("revenue", "amount")) for path in paths):
+        return get
+
+    def exact(prospect: Prospect) -> Any:
+        value: object = get(prospect)
+        if isinstance(value, tuple):
+            return tuple(str(x) if isinstance(x, Money) else x for x in value)
+        return str(value) if isinstance(value, Money) else value
+
+    return exact

@@ -22,6 +22,7 @@ because they look at the other appointments of the period):
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterator
 from decimal import Decimal
 from typing import ClassVar
 
@@ -32,9 +33,9 @@ from ppa_core.appointment import Actor, AppointmentState
 from ppa_core.appointment import DisputeResolution as Resolution
 from ppa_core.contract import Contract, ContractTerms
 from ppa_core.policy import NoShowPolicy
-from ppa_core.qualification import CriteriaSet
+from ppa_core.qualification import CriteriaSet, CriterionResult, QualificationResult
 from ppa_core.rules.context import RuleContext
-from ppa_core.rules.verdict import Finding, ReasonCode, RuleOutcome, Verdict
+from ppa_core.rules.verdict import Finding, FrozenFacts, ReasonCode, RuleOutcome, Verdict
 
 __all__ = [
     "AttendanceRule",
@@ -75,6 +76,11 @@ def _seconds_between(earlier: pendulum.DateTime, later: pendulum.DateTime) -> fl
     return later.timestamp() - earlier.timestamp()
 
 
+def _days(seconds: float) -> str:
+    """Seconds as days with one decimal ("3.5"); signed, so a move earlier reads "-2.0"."""
+    return f"{Decimal(int(seconds)) / 86400:.1f}"
+
+
 def _charge_or_fail(code: str, fee: Decimal, reason: str) -> Finding:
     """A no-show-like event: billed at ``fee`` of the price when the fee is positive."""
     if fee > 0:
@@ -95,6 +101,12 @@ class TermRule:
         if start < self.start or (self.end is not None and start >= self.end):
             return _OUTSIDE
         return None
+
+    def trace_key(self, ctx: RuleContext) -> Hashable:
+        """The meeting date and whether the start lies in the term (all ``explain`` reads)."""
+        start = ctx.appointment.start
+        inside = self.start <= start and (self.end is None or start < self.end)
+        return (ctx.meeting_date, inside)
 
     def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
         term = ctx.contract.term
@@ -117,6 +129,10 @@ class VoidRule:
     def __call__(self, ctx: RuleContext) -> Finding | None:
         return _VOIDED if ctx.appointment.state is S.VOID else None
 
+    def trace_key(self, ctx: RuleContext) -> Hashable:
+        """Nothing beyond the state (void)."""
+        return ()
+
     def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
         reason = "entered in error (void)" if finding else "not void"
         return _verdict(self.rule_id, finding, reason, state=ctx.appointment.state)
@@ -135,14 +151,16 @@ class OutcomeRule:
     def __call__(self, ctx: RuleContext) -> Finding | None:
         return _PENDING if ctx.appointment.state in _OPEN else None
 
+    def trace_key(self, ctx: RuleContext) -> Hashable:
+        """The state (the moment of the decision is the same for a whole run)."""
+        return ctx.appointment.state
+
     def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
-        a = ctx.appointment
-        reason = (
-            f"no outcome recorded as of {ctx.as_of} (state {a.state}, meeting {a.start})"
-            if finding
-            else f"outcome {a.state} recorded at {a.outcome_at}"
-        )
-        return _verdict(self.rule_id, finding, reason, state=a.state, as_of=ctx.as_of)
+        state = ctx.appointment.state
+        if finding:
+            reason = f"no outcome recorded as of {ctx.as_of} (state {state})"
+            return _verdict(self.rule_id, finding, reason, state=state, as_of=ctx.as_of)
+        return _verdict(self.rule_id, finding, f"outcome recorded: {state}", state=state)
 
 
 _PENDING = Finding(PENDING, R.PENDING_OUTCOME, "outcome not yet known")
@@ -180,23 +198,30 @@ class CancellationRule:
             )
         return Finding(FAIL, R.LATE_CANCELLATION, f"late cancellation by the {who}")
 
+    def trace_key(self, ctx: RuleContext) -> Hashable:
+        """Who cancelled and how many seconds before the start."""
+        a = ctx.appointment
+        cancelled_at = a.cancelled_at
+        lead = None if cancelled_at is None else int(_seconds_between(cancelled_at, a.start))
+        return (a.state, a.cancelled_by, lead)
+
     def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
         a = ctx.appointment
         if finding is None:
             return _verdict(self.rule_id, None, "not cancelled", state=a.state)
         cancelled_at = a.cancelled_at or a.start
         hours = Decimal(int(_seconds_between(cancelled_at, a.start))) / 3600
+        window = self.policy.late_cancellation_hours
         reason = (
-            f"{finding.reason}: cancelled {hours:.1f} h before the start "
-            f"(late window {self.policy.late_cancellation_hours} h)"
+            f"{finding.reason}: cancelled {hours:.1f} h before the start (late window {window} h)"
         )
         return _verdict(
             self.rule_id,
             finding,
             reason,
             cancelled_by=a.cancelled_by,
-            cancelled_at=cancelled_at,
-            start=a.start,
+            hours_before_start=f"{hours:.1f}",
+            late_window_hours=window,
         )
 
 
@@ -220,33 +245,39 @@ class RescheduleRule:
                 f"rescheduled {count} times; {p.free_reschedules} are free, "
                 "more counts as a cancellation",
             )
-        if abs(_seconds_between(a.original_start, a.start)) > p.reschedule_window_days * 86400:
+        moved = _seconds_between(a.original_start, a.start)
+        if abs(moved) > p.reschedule_window_days * 86400:
             return Finding(
                 FAIL,
                 R.RESCHEDULE_LIMIT,
-                f"rescheduled to {a.start}, more than {p.reschedule_window_days} days from the "
-                f"original start {a.original_start}; counts as a cancellation",
+                f"moved {_days(moved)} days from the original start, more than the "
+                f"{p.reschedule_window_days} days allowed; counts as a cancellation",
             )
         return None
 
+    def trace_key(self, ctx: RuleContext) -> Hashable:
+        """The number of reschedules and how far (seconds) the start moved."""
+        a = ctx.appointment
+        count = a.reschedule_count
+        if not count:
+            return 0
+        return (count, _seconds_between(a.original_start, a.start))
+
     def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
         a = ctx.appointment
+        count, p = a.reschedule_count, self.policy
+        if not count:
+            return _verdict(self.rule_id, finding, "not rescheduled", reschedules=0)
+        moved = _days(_seconds_between(a.original_start, a.start))
         reason = (
             finding.reason
             if finding
             else (
-                f"rescheduled {a.reschedule_count} times (free: {self.policy.free_reschedules}), "
-                f"within {self.policy.reschedule_window_days} days of the original start"
+                f"rescheduled {count} times (free: {p.free_reschedules}), moved {moved} days "
+                f"from the original start (window {p.reschedule_window_days} days)"
             )
         )
-        return _verdict(
-            self.rule_id,
-            finding,
-            reason,
-            reschedules=a.reschedule_count,
-            original_start=a.original_start,
-            start=a.start,
-        )
+        return _verdict(self.rule_id, finding, reason, reschedules=count, moved_days=moved)
 
 
 @attrs.frozen
@@ -304,8 +335,31 @@ class AttendanceRule:
             )
         return Finding(FAIL, R.HOST_NO_SHOW, "the client's rep missed the meeting")
 
+    def trace_key(self, ctx: RuleContext) -> Hashable:
+        """Who was absent (no-show), or the attendance facts (held)."""
+        a = ctx.appointment
+        if a.state is S.NO_SHOW:
+            return (S.NO_SHOW, a.absent)
+        attendance = a.attendance
+        if attendance is None:
+            return (a.state, None)
+        return (
+            a.state,
+            a.absent,
+            attendance.attendees,
+            attendance.join_delay_minutes,
+            attendance.attended_minutes,
+        )
+
     def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
         a = ctx.appointment
+        if a.state not in self.applies_to:
+            return _verdict(
+                self.rule_id,
+                finding,
+                f"no meeting outcome to judge (state {a.state})",
+                state=a.state,
+            )
         attendance = a.attendance
         facts: dict[str, object] = {"state": a.state}
         if attendance is not None:
@@ -348,11 +402,60 @@ class QualificationRule:
             return None
         return Finding(FAIL, R.NOT_QUALIFIED, result.reason)
 
+    def judge(self, ctx: RuleContext) -> tuple[Finding | None, Verdict]:
+        """Decide and explain at once, from one assessment of the criteria (for traces)."""
+        assess = getattr(self.criteria, "assess", None)
+        if assess is None:
+            finding = self(ctx)
+            return finding, self.explain(ctx, finding)
+        qualified, results = assess(ctx.appointment.prospect, ctx.meeting_date)
+        facts = _CriteriaFacts(results)
+        if qualified:
+            return None, Verdict.trusted(self.rule_id, PASS, None, self._qualified, facts)
+        result = QualificationResult(
+            qualified=False,
+            framework=self.criteria.name,
+            results=results,
+            unknown_passes=self._unknown_passes,
+        )
+        finding = Finding(FAIL, R.NOT_QUALIFIED, result.reason)
+        return finding, Verdict.trusted(self.rule_id, FAIL, R.NOT_QUALIFIED, result.reason, facts)
+
     def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
         result = ctx.qualification
-        facts = {r.criterion: f"{r.outcome.value}: {r.reason}" for r in result.results}
         reason = result.reason if finding else f"qualified: {result.reason}"
-        return _verdict(self.rule_id, finding, reason, **facts)
+        outcome = PASS if finding is None else finding.outcome
+        code = None if finding is None else finding.code
+        return Verdict(self.rule_id, outcome, code, reason, _CriteriaFacts(result.results))
+
+    @property
+    def _qualified(self) -> str:
+        return f"qualified: meets the {self.criteria.name} criteria"
+
+    @property
+    def _unknown_passes(self) -> bool:
+        return bool(getattr(self.criteria, "unknown_passes", False))
+
+
+class _CriteriaFacts(FrozenFacts):
+    """Each criterion's summary ("fail: employee count 40 is below the minimum 200")."""
+
+    __slots__ = ("_results",)
+
+    def __init__(self, results: tuple[CriterionResult, ...]) -> None:
+        self._results = results
+
+    def __getitem__(self, key: str) -> str:
+        for result in self._results:
+            if result.criterion == key:
+                return result.summary
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return (result.criterion for result in self._results)
+
+    def __len__(self) -> int:
+        return len(self._results)
 
 
 _NO_ATTENDANCE = Finding(SKIP, None, "no meeting outcome to judge")
@@ -376,7 +479,10 @@ class DisputeRule:
         return base.add(days=self.window_days)
 
     def __call__(self, ctx: RuleContext) -> Finding | None:
-        disputes = ctx.appointment.disputes
+        a = ctx.appointment
+        if a.state not in self.applies_to:
+            return _NOTHING_TO_DISPUTE
+        disputes = a.disputes
         if not disputes:
             return None
         deadline = self.deadline(ctx)
@@ -385,8 +491,15 @@ class DisputeRule:
                 return Finding(FAIL, R.DISPUTE_UPHELD, f"dispute upheld: {dispute.reason}")
         return None
 
+    def trace_key(self, ctx: RuleContext) -> Hashable | None:
+        """Nothing when no dispute was raised; else None (each is explained on its own)."""
+        return () if not ctx.appointment.disputes else None
+
     def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
         disputes = ctx.appointment.disputes
+        if finding is _NOTHING_TO_DISPUTE:
+            state = ctx.appointment.state
+            return _verdict(self.rule_id, finding, f"no meeting outcome to dispute (state {state})")
         if finding is not None:
             return _verdict(self.rule_id, finding, finding.reason, disputes=len(disputes))
         if not disputes:
@@ -399,6 +512,9 @@ class DisputeRule:
             else:
                 notes.append(f"dispute {d.resolution or 'open'}: {d.reason}")
         return _verdict(self.rule_id, None, "; ".join(notes), deadline=deadline)
+
+
+_NOTHING_TO_DISPUTE = Finding(SKIP, None, "no meeting outcome to dispute")
 
 
 def builtin_rules(contract: Contract, terms: ContractTerms) -> tuple[object, ...]:

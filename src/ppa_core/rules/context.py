@@ -79,10 +79,20 @@ class Rule(Protocol):
     """A billing rule: a small callable with a stable ``rule_id``.
 
     It returns None when the appointment passes, else a :class:`Finding`; it
-    never raises for a failed check. A rule may also declare ``applies_to``, the
-    appointment states in which it can find anything: in every other state it
-    must pass or skip, and the engine's fast path does not call it there (traces
-    still do).
+    never raises for a failed check. Optional members make it cheaper to run:
+
+    - ``applies_to``: the appointment states in which it can find anything. In
+      every other state it must pass or skip, and its trace line must depend on
+      the state alone: the fast path does not call it there, and a traced run
+      renders its line once per state (a rule that finds a failure there raises
+      :class:`~ppa_core.exceptions.RuleDefinitionError`).
+    - ``trace_key(ctx)``: a hashable value holding every fact the rule's finding
+      and trace line depend on (None: no key for this appointment). A traced run
+      renders one line per distinct key and shares it.
+    - ``explain(ctx, finding)``: the trace line, with a readable reason and facts
+      (see :class:`ExplainableRule`); without it the finding's reason is shown.
+    - ``judge(ctx)``: the finding and the trace line at once, when computing both
+      together costs less than one after the other.
     """
 
     @property

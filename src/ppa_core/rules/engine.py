@@ -17,11 +17,11 @@ very same rule objects, so the trace always matches the decision.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pendulum
@@ -42,9 +42,8 @@ from ppa_core.rules.verdict import (
     ReasonCode,
     RuleOutcome,
     Verdict,
+    rendered,
 )
-
-_NO_FACTS: Mapping[str, str] = MappingProxyType({})
 
 __all__ = ["BillingEngine", "RuleSet", "decide", "decide_all"]
 
@@ -116,13 +115,53 @@ class _TermsInfo:
         return p is not None and not p.is_tiered and p.price is None
 
 
+class _Shared:
+    """One run's shared trace lines for one version of the terms (private, per run).
+
+    A rule's verdict is a function of its ``trace_key`` (and, outside the states it
+    ``applies_to``, of the state alone), so each distinct verdict is rendered once
+    per run and every decision with the same facts holds the same object.
+    """
+
+    __slots__ = ("info", "memos", "templates")
+
+    def __init__(self, info: _TermsInfo) -> None:
+        self.info = info
+        self.memos: list[dict[Hashable, tuple[Finding | None, Verdict]]] = [{} for _ in info.rules]
+        self.templates: dict[AppointmentState, _Template] = {}
+
+    def template(self, ctx: RuleContext) -> _Template:
+        """The trace of ``ctx``'s state with the state-only lines filled in."""
+        state = ctx.appointment.state
+        lines: list[Verdict | None] = []
+        live: list[_Live] = []
+        for index, rule in enumerate(self.info.rules):
+            if state in getattr(rule, "applies_to", (state,)):
+                lines.append(None)
+                key_of = getattr(rule, "trace_key", None)
+                live.append((index, rule, key_of, getattr(rule, "judge", None), self.memos[index]))
+                continue
+            finding = rule(ctx)
+            if finding is not None and finding.outcome is not RuleOutcome.SKIP:
+                raise RuleDefinitionError(
+                    rule.rule_id,
+                    f"its applies_to leaves out {state}, yet it found {finding.outcome} there",
+                )
+            lines.append(rendered(rule, ctx, finding))
+        found = self.templates[state] = (lines, tuple(live))
+        return found
+
+
+_Live = tuple[int, Rule, Any, Any, dict[Hashable, tuple["Finding | None", Verdict]]]
+_Template = tuple[list[Verdict | None], tuple[_Live, ...]]
+
+
 class _Item(RuleContext):
     """One appointment's context plus its progress through the engine (private, short-lived)."""
 
     __slots__ = (
         "codes",
         "factor",
-        "findings",
         "info",
         "period",
         "price",
@@ -148,7 +187,6 @@ class _Item(RuleContext):
         self.status = _BILLABLE
         self.codes: list[str] | tuple[str, ...] = _NONE
         self.factor: Decimal | None = None
-        self.findings: list[Finding | None] | None = None
         self.verdicts: list[Verdict] | None = None
         self.unit: int | None = None
         self.tier: int | None = None
@@ -248,11 +286,18 @@ class BillingEngine:
         """
         moment = v.to_datetime(as_of, "as_of")
         with _gc.paused():
-            # One conversion to UTC up front: appointments compare instants in UTC.
-            known = self._known(appointments, moment.astimezone(dt.UTC))
-            items = self._evaluate(known, moment, trace)
-            self._apply_duplicates_cap_and_price(items, trace)
-            return tuple(self._decision(item) for item in items)
+            return self._decide_all(appointments, moment, trace)
+
+    def _decide_all(
+        self, appointments: Iterable[Appointment], moment: pendulum.DateTime, trace: bool
+    ) -> tuple[Decision, ...]:
+        # A function of its own so the working objects are freed on return, before the
+        # collector resumes: it then scans only the decisions, not the scaffolding too.
+        # One conversion to UTC up front: appointments compare instants in UTC.
+        known = self._known(appointments, moment.astimezone(dt.UTC))
+        items = self._evaluate(known, moment, trace)
+        self._apply_duplicates_cap_and_price(items, trace)
+        return tuple(self._decision(item) for item in items)
 
     # -- stage 1: per-appointment rules --------------------------------------------------
 
@@ -280,12 +325,18 @@ class BillingEngine:
         terms_at = contract.terms_at
         infos = self._infos
         items: list[_Item] = []
+        shares: dict[int, _Shared] = {}
+        shared: _Shared | None = None
         period: BillingPeriod | None = None
         day: tuple[pendulum.DateTime, pendulum.DateTime, pendulum.Date] | None = None
         # Without amendments every appointment has the same terms: skip the look-up.
         only = infos[id(contract.terms)] if not contract.amendments else None
         for appointment in appointments:
             info = only or infos[id(terms_at(appointment.booked_at))]
+            if trace and (shared is None or shared.info is not info):
+                shared = shares.get(id(info))
+                if shared is None:
+                    shared = shares[id(info)] = _Shared(info)
             start = appointment.start
             # Appointments come sorted by start, so the local day and the billing
             # period change rarely: converting each start to local time is slow.
@@ -294,13 +345,8 @@ class BillingEngine:
             if period is None or not period.start <= start < period.end:
                 period = contract.period_containing(start)
             item = _Item(appointment, info, contract, moment, day[2], period)
-            if trace:
-                item.findings = []
-                for rule in info.rules:
-                    finding = rule(item)
-                    item.findings.append(finding)
-                    if finding is not None:
-                        item.add(finding)
+            if shared is not None:
+                _trace(item, shared)
             else:
                 for rule in info.by_state[appointment.state]:
                     finding = rule(item)
@@ -341,7 +387,7 @@ class BillingEngine:
         """Fail ``item`` if its prospect was billed already; else the key to record once billed."""
         if item.status is not _BILLABLE:
             if trace:
-                self._note(item, "duplicate", RuleOutcome.SKIP, None, "not billable already")
+                self._note(item, _DUPLICATE_SKIPPED)
             return None
         rule = item.terms.duplicates
         prospect = item.appointment.prospect
@@ -358,12 +404,10 @@ class BillingEngine:
                 reason += f" within {window} days"
             item.add(Finding(_FAIL, ReasonCode.DUPLICATE, reason))
             if trace:
-                self._note(item, "duplicate", _FAIL, ReasonCode.DUPLICATE, reason)
+                self._note(item, Verdict("duplicate", _FAIL, ReasonCode.DUPLICATE, reason))
             return None
         if trace:
-            self._note(
-                item, "duplicate", RuleOutcome.PASS, None, f"first billable appointment of {value}"
-            )
+            self._note(item, _first_billable(rule.scope, window))
         return key
 
     def _apply_duplicates_cap_and_price(self, items: list[_Item], trace: bool) -> None:
@@ -371,6 +415,7 @@ class BillingEngine:
         # theirs has passed the cap too (an over-cap meeting was never billed).
         billed: dict[tuple[DuplicateScope, str], tuple[pendulum.DateTime, str]] = {}
         counts: dict[pendulum.DateTime, int] = {}
+        lines: dict[tuple[int, int | None], Verdict] = {}
         in_period: list[_Item] = []
         period: BillingPeriod | None = None
         for item in items:
@@ -382,7 +427,7 @@ class BillingEngine:
             prospect_key = self._check_duplicate(item, billed, trace)
             if prospect_key is None:
                 if trace:
-                    self._note(item, "cap", RuleOutcome.SKIP, None, "not billable already")
+                    self._note(item, _CAP_SKIPPED)
                 continue
             key = item.period.start
             count = counts.get(key, 0)
@@ -391,39 +436,39 @@ class BillingEngine:
                 reason = f"over the cap of {cap} billable appointments in {item.period.label}"
                 item.add(Finding(_FAIL, ReasonCode.OVER_CAP, reason))
                 if trace:
-                    self._note(item, "cap", _FAIL, ReasonCode.OVER_CAP, reason)
+                    self._note(item, Verdict("cap", _FAIL, ReasonCode.OVER_CAP, reason))
                 continue
             counts[key] = item.unit = count + 1
             billed[prospect_key] = (item.appointment.start, item.appointment.id)
             if trace:
-                limit = f" of the cap {cap}" if cap is not None else " (no cap)"
-                reason = f"unit {item.unit}{limit} in {item.period.label}"
-                self._note(item, "cap", RuleOutcome.PASS, None, reason)
+                # Without a cap the line is the same for the whole period: share it.
+                line_key = (id(item.period), None if cap is None else item.unit)
+                line = lines.get(line_key)
+                if line is None:
+                    line = lines[line_key] = _within_cap(item.unit, cap, item.period.label)
+                self._note(item, line)
         self._price_period(in_period, counts, trace)
 
     def _price_period(
         self, items: list[_Item], counts: dict[pendulum.DateTime, int], trace: bool
     ) -> None:
+        lines: dict[tuple[object, ...], Verdict] = {}
         for item in items:
             if item.status is not _BILLABLE or item.unit is None:
                 if trace:
-                    note = item.price_note or "not billed"
-                    outcome = _FAIL if item.price_note else RuleOutcome.SKIP
-                    code = ReasonCode.NO_PRICE if item.price_note else None
-                    self._note(item, "price", outcome, code, note)
+                    if item.price_note:
+                        line = Verdict("price", _FAIL, ReasonCode.NO_PRICE, item.price_note)
+                    else:
+                        line = _NOT_PRICED
+                    self._note(item, line)
                 continue
             pricing = item.info.per_appointment
             if pricing is None:
                 item.price = None
                 if trace:
                     model = type(item.terms.pricing).__name__
-                    self._note(
-                        item,
-                        "price",
-                        RuleOutcome.PASS,
-                        None,
-                        f"{model} pricing bills per period, not per appointment",
-                    )
+                    reason = f"{model} pricing bills per period, not per appointment"
+                    self._note(item, Verdict("price", RuleOutcome.PASS, None, reason))
                 continue
             units = counts.get(item.period.start, 0)
             seniority = item.appointment.prospect.seniority
@@ -432,8 +477,22 @@ class BillingEngine:
                 rank = item.unit if pricing.tier_mode.value == "graduated" else units
                 item.tier = pricing.tier_index(rank) + 1
             if trace and price is not None:
-                reason = self._price_reason(item, price, pricing, units)
-                self._note(item, "price", RuleOutcome.PASS, None, reason)
+                # The words depend on the price, the fraction, the tier and (tiered) the
+                # rank only: equal ones share a line.
+                counted = (
+                    None
+                    if not pricing.is_tiered
+                    else item.unit
+                    if pricing.tier_mode.value == "graduated"
+                    else units
+                )
+                priced_by = seniority if seniority in pricing.seniority_prices else None
+                line_key = (id(item.info), id(price), item.factor, item.tier, counted, priced_by)
+                priced = lines.get(line_key)
+                if priced is None:
+                    reason = self._price_reason(item, price, pricing, units)
+                    priced = lines[line_key] = Verdict("price", RuleOutcome.PASS, None, reason)
+                self._note(item, priced)
 
     def _price_reason(self, item: _Item, price: Money, pricing: PerAppointment, units: int) -> str:
         if pricing.is_tiered:
@@ -464,24 +523,18 @@ class BillingEngine:
             found = self._amounts[key] = (price, exact.rounded(terms.rounding))
         return found[1]
 
-    def _note(
-        self, item: _Item, rule_id: str, outcome: RuleOutcome, code: str | None, reason: str
-    ) -> None:
-        if item.verdicts is None:
-            item.verdicts = []
-        item.verdicts.append(Verdict(rule_id, outcome, code, reason, _NO_FACTS))
+    @staticmethod
+    def _note(item: _Item, line: Verdict) -> None:
+        if item.verdicts is not None:
+            item.verdicts.append(line)
 
     def _decision(self, item: _Item) -> Decision:
         amount = self._zero
         price = item.price
         if item.status is _BILLABLE and price is not None:
             amount = self._amount(price, item.factor, item.terms)
-        trace: tuple[Verdict, ...] | None = None
-        if item.findings is not None:
-            trace = tuple(
-                _explain(rule, item, finding)
-                for rule, finding in zip(item.info.rules, item.findings, strict=True)
-            ) + tuple(item.verdicts or ())
+        verdicts = item.verdicts
+        trace = None if verdicts is None else tuple(verdicts)
         return Decision(
             item.appointment.id,
             item.appointment.start,
@@ -529,6 +582,67 @@ def _explain(rule: Rule, ctx: RuleContext, finding: Finding | None) -> Verdict:
     if finding is None:
         return Verdict.deferred(RuleOutcome.PASS, None, (rule, ctx, None))
     return Verdict.deferred(finding.outcome, finding.code, (rule, ctx, finding))
+
+
+def _trace(item: _Item, shared: _Shared) -> None:
+    """Run every rule on ``item`` and keep its trace, sharing lines with equal facts."""
+    state = item.appointment.state
+    template = shared.templates.get(state)
+    if template is None:
+        template = shared.template(item)
+    verdicts = template[0].copy()
+    for index, rule, key_of, judge, memo in template[1]:
+        key = None if key_of is None else key_of(item)
+        if key is None:
+            if judge is not None:
+                finding, verdicts[index] = judge(item)
+            else:
+                finding = rule(item)
+                verdicts[index] = _explain(rule, item, finding)
+        else:
+            try:
+                hit = memo.get(key)
+            except TypeError:
+                raise RuleDefinitionError(
+                    rule.rule_id, f"trace_key() returned {key!r}, which is not hashable"
+                ) from None
+            if hit is None:
+                if judge is not None:
+                    hit = memo[key] = judge(item)
+                else:
+                    finding = rule(item)
+                    hit = memo[key] = (finding, rendered(rule, item, finding))
+            finding, verdicts[index] = hit
+        if finding is not None:
+            item.add(finding)
+    item.verdicts = cast("list[Verdict]", verdicts)  # every rule's place is filled now
+
+
+def _first_billable(scope: DuplicateScope, window: int | None) -> Verdict:
+    line = _FIRST_BILLABLE.get((scope, window))
+    if line is not None:
+        return line
+    who = "this prospect" if scope is DuplicateScope.PERSON else "this company"
+    if window is None:
+        reason = f"first billable appointment of {who}"
+    else:
+        reason = f"no billable appointment of {who} in the previous {window} days"
+    line = _FIRST_BILLABLE.get((scope, window))
+    if line is None:
+        line = _FIRST_BILLABLE[scope, window] = Verdict("duplicate", RuleOutcome.PASS, None, reason)
+    return line
+
+
+def _within_cap(unit: int | None, cap: int | None, label: str) -> Verdict:
+    if cap is None:
+        return Verdict("cap", RuleOutcome.PASS, None, f"no cap on billable appointments in {label}")
+    return Verdict("cap", RuleOutcome.PASS, None, f"unit {unit} of the cap of {cap} in {label}")
+
+
+_FIRST_BILLABLE: dict[tuple[DuplicateScope, int | None], Verdict] = {}
+_DUPLICATE_SKIPPED = Verdict("duplicate", RuleOutcome.SKIP, None, "not billable already")
+_CAP_SKIPPED = Verdict("cap", RuleOutcome.SKIP, None, "not billable already")
+_NOT_PRICED = Verdict("price", RuleOutcome.SKIP, None, "not billed")
 
 
 def decide(

@@ -23,6 +23,7 @@ __all__ = [
     "Decision",
     "DecisionStatus",
     "Finding",
+    "FrozenFacts",
     "ReasonCode",
     "RuleOutcome",
     "Verdict",
@@ -96,7 +97,22 @@ class Finding:
 _NO_FACTS: Mapping[str, str] = MappingProxyType({})
 
 
+class FrozenFacts(Mapping[str, str]):
+    """Base of read-only fact mappings (str to str) that a :class:`Verdict` keeps as they are.
+
+    Rules subclass it to show facts they already hold as text without copying
+    them into a dict per decision.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({dict(self)!r})"
+
+
 def _facts(value: Mapping[str, object]) -> Mapping[str, str]:
+    if isinstance(value, FrozenFacts):
+        return value
     if isinstance(value, MappingProxyType) and all(isinstance(v, str) for v in value.values()):
         return value
     return MappingProxyType({str(k): str(v) for k, v in value.items()})
@@ -121,10 +137,11 @@ def _render(source: Source) -> tuple[str, Mapping[str, object]]:
 class Verdict:
     """One line of a decision's trace: a rule, its outcome, and why.
 
-    The outcome and code are fixed when the rule runs; the readable ``reason``
-    and ``facts`` may be rendered on first read (the engine defers them so a
-    trace costs little until someone reads it). Either way they are computed
-    from the same facts the rule judged, once, and never change.
+    Verdicts are immutable and may be shared: the engine renders each distinct
+    line once per run and gives every decision with the same facts the same
+    object. A line whose words the rule cannot share is rendered on first read
+    (see :meth:`deferred`); either way the words come from the facts the rule
+    judged and never change.
 
     Attributes:
         rule_id: the rule's stable identifier ("attendance", "cap" ...).
@@ -134,14 +151,13 @@ class Verdict:
         facts: the facts the rule used, as readable strings.
     """
 
-    __slots__ = ("_facts", "_reason", "_source", "code", "outcome", "rule_id")
+    __slots__ = ("code", "facts", "outcome", "reason", "rule_id")
 
     rule_id: str
     outcome: RuleOutcome
     code: str | None
-    _reason: str | None
-    _facts: Mapping[str, str] | None
-    _source: Source | None
+    reason: str
+    facts: Mapping[str, str]
 
     def __init__(
         self,
@@ -153,11 +169,31 @@ class Verdict:
     ) -> None:
         _set = object.__setattr__
         _set(self, "rule_id", rule_id)
-        _set(self, "outcome", RuleOutcome(outcome))
+        _set(self, "outcome", outcome if type(outcome) is RuleOutcome else RuleOutcome(outcome))
         _set(self, "code", code)
-        _set(self, "_reason", reason)
-        _set(self, "_facts", _facts(facts))
-        _set(self, "_source", None)
+        _set(self, "reason", reason)
+        _set(self, "facts", _facts(facts))
+
+    @classmethod
+    def trusted(
+        cls,
+        rule_id: str,
+        outcome: RuleOutcome,
+        code: str | None,
+        reason: str,
+        facts: Mapping[str, str],
+    ) -> Verdict:
+        """A verdict from values already of the right types (no conversion; for rules' hot paths).
+
+        ``facts`` must be read-only with str values, e.g. a :class:`FrozenFacts`.
+        """
+        verdict = object.__new__(cls)
+        _RULE_ID.__set__(verdict, rule_id)
+        _OUTCOME.__set__(verdict, outcome)
+        _CODE.__set__(verdict, code)
+        _REASON.__set__(verdict, reason)
+        _FACTS.__set__(verdict, facts)
+        return verdict
 
     @classmethod
     def deferred(cls, outcome: RuleOutcome, code: str | None, source: Source) -> Verdict:
@@ -169,35 +205,7 @@ class Verdict:
             source: ``(rule, context, finding)``; the rule's ``explain(context, finding)``
                 supplies the words (the finding's reason when it has no ``explain``).
         """
-        verdict = cls.__new__(cls)
-        _set = object.__setattr__
-        _set(verdict, "rule_id", source[0].rule_id)
-        _set(verdict, "outcome", outcome)
-        _set(verdict, "code", code)
-        _set(verdict, "_reason", None)
-        _set(verdict, "_facts", None)
-        _set(verdict, "_source", source)
-        return verdict
-
-    def _rendered(self) -> None:
-        source = self._source
-        if source is not None:
-            reason, facts = _render(source)
-            object.__setattr__(self, "_reason", reason)
-            object.__setattr__(self, "_facts", _facts(facts))
-            object.__setattr__(self, "_source", None)
-
-    @property
-    def reason(self) -> str:
-        """A sentence a client can read."""
-        self._rendered()
-        return self._reason or ""
-
-    @property
-    def facts(self) -> Mapping[str, str]:
-        """The facts the rule used, as readable strings."""
-        self._rendered()
-        return self._facts if self._facts is not None else _NO_FACTS
+        return _Deferred(outcome, code, source)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise attrs.exceptions.FrozenInstanceError
@@ -211,7 +219,7 @@ class Verdict:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Verdict):
             return NotImplemented
-        return self._key() == other._key()
+        return self is other or self._key() == other._key()
 
     def __hash__(self) -> int:
         return hash(self._key())
@@ -228,6 +236,58 @@ class Verdict:
 
     def __reduce__(self) -> tuple[object, ...]:
         return (Verdict, (self.rule_id, self.outcome, self.code, self.reason, dict(self.facts)))
+
+
+# The slots themselves: _Deferred shadows reason and facts with properties that
+# render first, then read and write the storage through these.
+_REASON = Verdict.__dict__["reason"]
+_FACTS = Verdict.__dict__["facts"]
+_RULE_ID = Verdict.__dict__["rule_id"]
+_OUTCOME = Verdict.__dict__["outcome"]
+_CODE = Verdict.__dict__["code"]
+
+
+class _Deferred(Verdict):
+    """A verdict rendered on first read (private: the engine makes them for custom rules)."""
+
+    __slots__ = ("_source",)
+
+    _source: Source | None
+
+    def __init__(self, outcome: RuleOutcome, code: str | None, source: Source) -> None:
+        _set = object.__setattr__
+        _set(self, "rule_id", source[0].rule_id)
+        _set(self, "outcome", outcome)
+        _set(self, "code", code)
+        _set(self, "_source", source)
+
+    def _rendered(self) -> None:
+        source = self._source
+        if source is not None:
+            reason, facts = _render(source)
+            _REASON.__set__(self, reason)
+            _FACTS.__set__(self, _facts(facts))
+            object.__setattr__(self, "_source", None)
+
+    @property
+    def reason(self) -> str:  # type: ignore[override]
+        """A sentence a client can read."""
+        self._rendered()
+        return _REASON.__get__(self)  # type: ignore[no-any-return]
+
+    @property
+    def facts(self) -> Mapping[str, str]:  # type: ignore[override]
+        """The facts the rule used, as readable strings."""
+        self._rendered()
+        return _FACTS.__get__(self)  # type: ignore[no-any-return]
+
+
+def rendered(rule: Any, ctx: Any, finding: Finding | None) -> Verdict:
+    """``rule``'s trace line for ``ctx``, its words rendered now (for sharing between decisions)."""
+    outcome = RuleOutcome.PASS if finding is None else finding.outcome
+    code = None if finding is None else finding.code
+    reason, facts = _render((rule, ctx, finding))
+    return Verdict(rule.rule_id, outcome, code, reason, facts)
 
 
 _NOT_HELD = frozenset(
