@@ -756,7 +756,10 @@ class Appointment:
         Raises:
             NaiveDatetime: ``at`` has no timezone.
         """
-        at = _utc(v.to_datetime(at, "at"))
+        return self._as_of_utc(_utc(v.to_datetime(at, "at")))
+
+    def _as_of_utc(self, at: pendulum.DateTime) -> Self | None:
+        """``as_of`` for a moment already checked and in UTC (the engine's hot path)."""
         facts = self._facts
         if facts.first_utc > at:
             return None

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 import pendulum
@@ -389,10 +389,26 @@ class QualificationRule:
 
     criteria: CriteriaSet
     rule_id: str = "qualification"
+    # The criteria's optional shortcuts, looked up once: the fast path asks only
+    # whether the prospect qualifies, traces assess every criterion with its words.
+    _qualifies: Any = attrs.field(init=False, eq=False, repr=False)
+    _assess: Any = attrs.field(init=False, eq=False, repr=False)
+    _qualified: str = attrs.field(init=False, eq=False, repr=False)
+
+    @_qualifies.default
+    def _find_qualifies(self) -> Any:
+        return getattr(self.criteria, "qualifies", None)
+
+    @_assess.default
+    def _find_assess(self) -> Any:
+        return getattr(self.criteria, "assess", None)
+
+    @_qualified.default
+    def _qualified_reason(self) -> str:
+        return f"qualified: meets the {self.criteria.name} criteria"
 
     def __call__(self, ctx: RuleContext) -> Finding | None:
-        # The fast path asks only for the verdict; traces call explain() for the words.
-        qualifies = getattr(self.criteria, "qualifies", None)
+        qualifies = self._qualifies
         if qualifies is not None:
             if qualifies(ctx.appointment.prospect, ctx.meeting_date):
                 return None
@@ -404,7 +420,7 @@ class QualificationRule:
 
     def judge(self, ctx: RuleContext) -> tuple[Finding | None, Verdict]:
         """Decide and explain at once, from one assessment of the criteria (for traces)."""
-        assess = getattr(self.criteria, "assess", None)
+        assess = self._assess
         if assess is None:
             finding = self(ctx)
             return finding, self.explain(ctx, finding)
@@ -412,14 +428,14 @@ class QualificationRule:
         facts = _CriteriaFacts(results)
         if qualified:
             return None, Verdict.trusted(self.rule_id, PASS, None, self._qualified, facts)
-        result = QualificationResult(
+        reason = QualificationResult(
             qualified=False,
             framework=self.criteria.name,
             results=results,
             unknown_passes=self._unknown_passes,
-        )
-        finding = Finding(FAIL, R.NOT_QUALIFIED, result.reason)
-        return finding, Verdict.trusted(self.rule_id, FAIL, R.NOT_QUALIFIED, result.reason, facts)
+        ).reason
+        finding = Finding(FAIL, R.NOT_QUALIFIED, reason)
+        return finding, Verdict.trusted(self.rule_id, FAIL, R.NOT_QUALIFIED, reason, facts)
 
     def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
         result = ctx.qualification
@@ -427,10 +443,6 @@ class QualificationRule:
         outcome = PASS if finding is None else finding.outcome
         code = None if finding is None else finding.code
         return Verdict(self.rule_id, outcome, code, reason, _CriteriaFacts(result.results))
-
-    @property
-    def _qualified(self) -> str:
-        return f"qualified: meets the {self.criteria.name} criteria"
 
     @property
     def _unknown_passes(self) -> bool:
@@ -480,10 +492,8 @@ class DisputeRule:
 
     def __call__(self, ctx: RuleContext) -> Finding | None:
         a = ctx.appointment
-        if a.state not in self.applies_to:
-            return _NOTHING_TO_DISPUTE
         disputes = a.disputes
-        if not disputes:
+        if not disputes or a.state not in self.applies_to:  # no outcome: nothing to dispute
             return None
         deadline = self.deadline(ctx)
         for dispute in disputes:
@@ -497,8 +507,8 @@ class DisputeRule:
 
     def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
         disputes = ctx.appointment.disputes
-        if finding is _NOTHING_TO_DISPUTE:
-            state = ctx.appointment.state
+        state = ctx.appointment.state
+        if state not in self.applies_to:
             return _verdict(self.rule_id, finding, f"no meeting outcome to dispute (state {state})")
         if finding is not None:
             return _verdict(self.rule_id, finding, finding.reason, disputes=len(disputes))
@@ -512,9 +522,6 @@ class DisputeRule:
             else:
                 notes.append(f"dispute {d.resolution or 'open'}: {d.reason}")
         return _verdict(self.rule_id, None, "; ".join(notes), deadline=deadline)
-
-
-_NOTHING_TO_DISPUTE = Finding(SKIP, None, "no meeting outcome to dispute")
 
 
 def builtin_rules(contract: Contract, terms: ContractTerms) -> tuple[object, ...]:

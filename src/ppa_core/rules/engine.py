@@ -17,6 +17,7 @@ very same rule objects, so the trace always matches the decision.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
@@ -29,6 +30,7 @@ import pendulum
 from ppa_core import _gc
 from ppa_core import _validation as v
 from ppa_core.appointment import Appointment, AppointmentState
+from ppa_core.billing_period import start_of_day
 from ppa_core.contract import BillingPeriod, Contract, ContractTerms, DuplicateScope
 from ppa_core.exceptions import RuleDefinitionError, ValidationError
 from ppa_core.money import Money, RoundingMode
@@ -163,6 +165,7 @@ class _Item(RuleContext):
         "codes",
         "factor",
         "info",
+        "order",
         "period",
         "price",
         "price_note",
@@ -192,6 +195,7 @@ class _Item(RuleContext):
         self.tier: int | None = None
         self.price: Money | None = None
         self.price_note = ""
+        self.order: tuple[pendulum.DateTime, str] = (appointment.start, appointment.id)
 
     def add(self, finding: Finding) -> None:
         outcome = finding.outcome
@@ -293,58 +297,65 @@ class BillingEngine:
     ) -> tuple[Decision, ...]:
         # A function of its own so the working objects are freed on return, before the
         # collector resumes: it then scans only the decisions, not the scaffolding too.
-        # One conversion to UTC up front: appointments compare instants in UTC.
-        known = self._known(appointments, moment.astimezone(dt.UTC))
-        items = self._evaluate(known, moment, trace)
+        items = self._evaluate(appointments, moment, trace)
+        # The rules across appointments take them in meeting order. Stage 1 walked them
+        # in the order given, usually the order they sit in memory: walking a million
+        # appointments by meeting time instead jumps around gigabytes.
+        items.sort(key=_meeting_order)
         self._apply_duplicates_cap_and_price(items, trace)
         return tuple(self._decision(item) for item in items)
 
     # -- stage 1: per-appointment rules --------------------------------------------------
 
-    def _known(
-        self, appointments: Iterable[Appointment], moment: pendulum.DateTime
-    ) -> list[Appointment]:
-        known: list[Appointment] = []
-        ids: set[str] = set()
-        for i, appointment in enumerate(appointments):
-            if not isinstance(appointment, Appointment):
-                raise ValidationError(f"appointments[{i}]", appointment, "an Appointment")
-            if appointment.id in ids:
-                raise ValidationError(f"appointments[{i}].id", appointment.id, "unique")
-            ids.add(appointment.id)
-            seen = appointment.as_of(moment)
-            if seen is not None:
-                known.append(seen)
-        known.sort(key=_order)
-        return known
-
     def _evaluate(
-        self, appointments: list[Appointment], moment: pendulum.DateTime, trace: bool
+        self, appointments: Iterable[Appointment], moment: pendulum.DateTime, trace: bool
     ) -> list[_Item]:
+        """Check, take as of ``moment`` and run the per-appointment rules, in the order given."""
         contract = self.contract
         terms_at = contract.terms_at
         infos = self._infos
+        # One conversion to UTC up front: appointments compare instants in UTC.
+        utc = moment.astimezone(dt.UTC)
+        ids: set[str] = set()
         items: list[_Item] = []
         shares: dict[int, _Shared] = {}
         shared: _Shared | None = None
-        period: BillingPeriod | None = None
-        day: tuple[pendulum.DateTime, pendulum.DateTime, pendulum.Date] | None = None
+        # Keyed by calendar day of the start in its zone (the zone's id when it is not
+        # the contract's: hashing a pendulum zone runs Python code).
+        days: dict[int | tuple[int, int], tuple[_Day, ...]] = {}
+        tz = contract.tzinfo
+        periods: dict[pendulum.DateTime, BillingPeriod] = {}
         # Without amendments every appointment has the same terms: skip the look-up.
         only = infos[id(contract.terms)] if not contract.amendments else None
-        for appointment in appointments:
+        for i, given in enumerate(appointments):
+            if not isinstance(given, Appointment):
+                raise ValidationError(f"appointments[{i}]", given, "an Appointment")
+            appointment_id = given.id
+            if appointment_id in ids:
+                raise ValidationError(f"appointments[{i}].id", appointment_id, "unique")
+            ids.add(appointment_id)
+            appointment = given._as_of_utc(utc)  # utc is checked and in UTC already
+            if appointment is None:
+                continue
             info = only or infos[id(terms_at(appointment.booked_at))]
             if trace and (shared is None or shared.info is not info):
                 shared = shares.get(id(info))
                 if shared is None:
                     shared = shares[id(info)] = _Shared(info)
+            # The local day and billing period through a cache of the contract's days
+            # around each calendar day of the start: converting every start is slow.
             start = appointment.start
-            # Appointments come sorted by start, so the local day and the billing
-            # period change rarely: converting each start to local time is slow.
-            if day is None or not day[0] <= start < day[1]:
-                day = self._local_day(start)
-            if period is None or not period.start <= start < period.end:
-                period = contract.period_containing(start)
-            item = _Item(appointment, info, contract, moment, day[2], period)
+            zone = start.tzinfo
+            wall = start.toordinal() if zone is tz else (start.toordinal(), id(zone))
+            around = days.get(wall)
+            if around is None:
+                around = days[wall] = self._days_around(start, periods)
+            for first, after, day, period in around:  # noqa: B007 - the loop finds the day
+                if first <= start < after:
+                    break
+            else:  # pragma: no cover - the days around a calendar day cover all of it
+                raise AssertionError(f"no local day holds {start}")
+            item = _Item(appointment, info, contract, moment, day, period)
             if shared is not None:
                 _trace(item, shared)
             else:
@@ -357,12 +368,41 @@ class BillingEngine:
             items.append(item)
         return items
 
-    def _local_day(
-        self, moment: pendulum.DateTime
-    ) -> tuple[pendulum.DateTime, pendulum.DateTime, pendulum.Date]:
-        local = self.contract.local(moment)
-        midnight = pendulum.datetime(local.year, local.month, local.day, tz=self.contract.tzinfo)
-        return midnight, midnight.add(days=1), local.date()
+    def _days_around(
+        self, start: pendulum.DateTime, periods: dict[pendulum.DateTime, BillingPeriod]
+    ) -> tuple[_Day, ...]:
+        """The contract's local days overlapping the calendar day of ``start`` in its zone.
+
+        Each with its first instant and the next day's, and its billing period (one
+        object per period: stage 2 tells periods apart by identity).
+        """
+        tz = self.contract.tzinfo
+        if start.tzinfo is tz:
+            first_day = last_day = start.toordinal()
+        else:  # the day in another zone overlaps one or two (three around DST) local days
+            zone = start.tzinfo or dt.UTC
+            own = start_of_day(start, zone)
+            first_day = self.contract.local(own).toordinal()
+            last_day = self.contract.local(start_of_day(own + timedelta(days=1), zone)).toordinal()
+        found: list[_Day] = []
+        first = start_of_day(pendulum.Date.fromordinal(first_day), tz)
+        for ordinal in range(first_day, last_day + 1):
+            after = start_of_day(pendulum.Date.fromordinal(ordinal + 1), tz)
+            found.append(
+                (first, after, pendulum.Date.fromordinal(ordinal), self._period(first, periods))
+            )
+            first = after
+        return tuple(found)
+
+    def _period(
+        self, moment: pendulum.DateTime, periods: dict[pendulum.DateTime, BillingPeriod]
+    ) -> BillingPeriod:
+        """The period holding ``moment``, one object per period within a run."""
+        for period in periods.values():
+            if period.start <= moment < period.end:
+                return period
+        period = self.contract.period_containing(moment)
+        return periods.setdefault(period.start, period)
 
     def _check_price(self, item: _Item) -> None:
         pricing = item.info.per_appointment
@@ -564,8 +604,11 @@ class BillingEngine:
         )
 
 
-def _order(appointment: Appointment) -> tuple[pendulum.DateTime, str]:
-    return (appointment.start, appointment.id)
+_Day = tuple[pendulum.DateTime, pendulum.DateTime, pendulum.Date, BillingPeriod]
+"""A local day: its first instant and the next day's, its date, its billing period."""
+
+_meeting_order = operator.attrgetter("order")
+"""Meeting start (as an instant), then appointment id."""
 
 
 def _per_appointment(terms: ContractTerms) -> PerAppointment | None:
