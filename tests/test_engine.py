@@ -56,6 +56,7 @@ from ppa_core import (
     decide,
     decide_all,
 )
+from ppa_core.appointment import HistoryEntry
 from ppa_core.exceptions import RuleDefinitionError
 from ppa_core.rules.context import RuleContext
 from ppa_core.rules.verdict import Finding, Verdict, rendered
@@ -579,6 +580,20 @@ class TestCap:
 
         assert decisions["a-2"].status is BILLABLE
         assert decisions["a-1"].reason_codes == (R.OVER_CAP,)
+
+    def test_in_the_repeated_autumn_hour_the_earlier_instant_comes_first(self) -> None:
+        c = contract(terms(cap=1))
+        # 02:15 the second time (CET) is 45 minutes after 02:30 the first time (CEST).
+        second = pendulum.datetime(2026, 10, 25, 2, 15, tz=TZ, fold=1)
+        first = pendulum.datetime(2026, 10, 25, 2, 30, tz=TZ, fold=0)
+        later = held("a-1", second, who=prospect("p-1"))
+        earlier = held("a-2", first, who=prospect("p-2"))
+
+        decisions = decide_all(c, [later, earlier], as_of=LATER)
+
+        assert [d.appointment_id for d in decisions] == ["a-2", "a-1"]
+        assert decisions[0].status is BILLABLE
+        assert decisions[1].reason_codes == (R.OVER_CAP,)
 
     def test_the_cap_counts_again_in_the_next_period(self) -> None:
         c = contract(terms(cap=1))
@@ -1113,3 +1128,55 @@ class TestSharedTraceLines:
         )
 
         assert [verdict(d, "named").reason for d in decisions] == ["saw a-1", "saw a-2"]
+
+
+class TestMeetingsInAnyZone:
+    @given(appointment_sets(), engine_terms(), st.sampled_from(["UTC", "America/New_York"]))
+    def test_the_same_instants_written_in_another_zone_decide_the_same(
+        self, meetings: list[Appointment], contract_terms: ContractTerms, zone: str
+    ) -> None:
+        c = contract(contract_terms)
+        moved = [attrs.evolve(a, history=_in_zone(a.history, zone)) for a in meetings]
+
+        assert decide_all(c, moved, as_of=LATER) == decide_all(c, meetings, as_of=LATER)
+
+
+def _in_zone(history: tuple[HistoryEntry, ...], zone: str) -> tuple[HistoryEntry, ...]:
+    return tuple(
+        attrs.evolve(
+            e,
+            at=e.at.in_timezone(zone),
+            start=None if e.start is None else e.start.in_timezone(zone),
+        )
+        for e in history
+    )
+
+
+class TestDecisionsInGivenOrder:
+    def test_each_decision_comes_with_its_rank_in_the_order_given(self) -> None:
+        c = contract(terms())
+        meetings = [
+            held("a-1", at(20), who=prospect("p-1")),
+            held("a-2", at(3), who=prospect("p-2")),
+            booked("a-3", at(9), booked_at=LATER.add(days=1)),  # not known yet
+            held("a-4", at(10), who=prospect("p-4")),
+        ]
+        engine = BillingEngine(c)
+
+        decisions, given = engine.decisions_in_given_order(meetings, as_of=LATER)
+
+        assert decisions == engine.decide_all(meetings, as_of=LATER)
+        assert [(rank, a.id, d.appointment_id) for rank, a, d in given] == [
+            (2, "a-1", "a-1"),
+            (0, "a-2", "a-2"),
+            (1, "a-4", "a-4"),
+        ]
+        assert all(decisions[rank] is d for rank, _, d in given)
+
+    def test_an_untraced_run_leaves_no_trace_behind(self) -> None:
+        from ppa_core.rules import engine as engine_module  # noqa: PLC0415 - its private list
+
+        meetings = [held(f"a-{i}", at(2 + i), who=prospect(f"p-{i}")) for i in range(3)]
+        BillingEngine(contract(terms(cap=1))).decide_all(meetings, as_of=LATER)
+
+        assert engine_module._UNTRACED == []

@@ -312,6 +312,9 @@ class QualificationCriteria:
     # Every configured check with its results remembered by the facts it reads: a
     # campaign has far fewer distinct facts per criterion than prospects.
     _checks: tuple[_Memo, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _values_of: Callable[[Prospect], tuple[Hashable, ...]] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
     _bant_summaries: dict[int, CriterionResult] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
@@ -325,18 +328,28 @@ class QualificationCriteria:
     )
 
     def __attrs_post_init__(self) -> None:
-        checks: list[_Memo] = [
-            (check, self, _facts_of(check.reads), {}, None)
-            for check in ICP_CHECKS
-            if check.configured(self)
-        ]
         bant = self.bant
+        configured: list[tuple[Check, Any, tuple[str, ...], bool | None]] = [
+            (check, self, check.reads, None) for check in ICP_CHECKS if check.configured(self)
+        ]
         if not bant.is_empty:
-            checks += [
-                (check, bant, _facts_of(_bant_reads(bant, check)), {}, element in bant.required)
+            configured += [
+                (check, bant, _bant_reads(bant, check), element in bant.required)
                 for element, check in zip(BantElement, BANT_CHECKS, strict=True)
             ]
+        # One read of every fact the checks need; each check's key is its part of it.
+        paths: list[str] = []
+        checks: list[_Memo] = []
+        for check, config, reads, required in configured:
+            where: int | slice | None = None
+            if len(reads) == 1:
+                where = len(paths)
+            elif reads:
+                where = slice(len(paths), len(paths) + len(reads))
+            paths += reads
+            checks.append((check, config, where, {}, required))
         object.__setattr__(self, "_checks", tuple(checks))
+        object.__setattr__(self, "_values_of", _values_of(tuple(paths)))
         icp = tuple(c[0].outcome for c in checks if c[4] is None)
         object.__setattr__(self, "_icp_outcomes", icp)
         bant_outcomes = tuple((c[4], c[0].outcome) for c in checks if c[4] is not None)
@@ -378,9 +391,10 @@ class QualificationCriteria:
         results: list[CriterionResult] = []
         qualified = True
         met = 0
+        values = self._values_of(prospect)
         for memo in self._checks:
-            _check, _config, facts_of, known, bant_required = memo
-            key = days_to_decision(prospect, as_of) if facts_of is None else facts_of(prospect)
+            _check, _config, where, known, bant_required = memo
+            key = days_to_decision(prospect, as_of) if where is None else values[where]
             found = known.get(key)
             if found is None:
                 found = self._learn(memo, key, prospect, as_of)
@@ -448,12 +462,13 @@ _MEMO_LIMIT = 4096
 _Memo = tuple[
     Check,
     Any,
-    "Callable[[Prospect], Hashable] | None",
+    "int | slice | None",
     dict[Hashable, tuple[CriterionResult, bool]],
     "bool | None",
 ]
-"""A check; what configures it; the key of the facts it reads; its results (and whether
-each holds) by key; for a BANT element whether it is required (None for an ICP filter)."""
+"""A check; what configures it; where its facts sit among the values read (None: it
+reads the days to decision); its results (and whether each holds) by those facts; for
+a BANT element whether it is required (None for an ICP filter)."""
 
 
 def _bant_reads(bant: BantRequirements, check: Check) -> tuple[str, ...]:
@@ -463,22 +478,23 @@ def _bant_reads(bant: BantRequirements, check: Check) -> tuple[str, ...]:
     return check.reads
 
 
-def _facts_of(paths: tuple[str, ...]) -> Callable[[Prospect], Hashable] | None:
-    """A key of the facts at ``paths``; amounts by their text, so equal keys read the same.
+def _values_of(paths: tuple[str, ...]) -> Callable[[Prospect], tuple[Hashable, ...]]:
+    """The facts at ``paths``, in one read; amounts by their text, so equal keys read the same.
 
     Money compares by value (EUR 10.0 == EUR 10.00) but reasons print it as given.
-    None for no paths: the check reads the days to decision.
     """
     if not paths:
-        return None
-    get = operator.attrgetter(*paths)
+        return _nothing
+    get = operator.attrgetter(*paths, "id")  # a second path makes attrgetter return a tuple
     if not any(path.endswith(("revenue", "amount")) for path in paths):
         return get
 
-    def exact(prospect: Prospect) -> Any:
-        value: object = get(prospect)
-        if isinstance(value, tuple):
-            return tuple(str(x) if isinstance(x, Money) else x for x in value)
-        return str(value) if isinstance(value, Money) else value
+    def exact(prospect: Prospect) -> tuple[Hashable, ...]:
+        values: tuple[object, ...] = get(prospect)
+        return tuple(str(x) if isinstance(x, Money) else x for x in values)
 
     return exact
+
+
+def _nothing(_prospect: Prospect) -> tuple[Hashable, ...]:
+    return ()

@@ -35,6 +35,7 @@ from ppa_core.contract import BillingPeriod, Contract, ContractTerms, DuplicateS
 from ppa_core.exceptions import RuleDefinitionError, ValidationError
 from ppa_core.money import Money, RoundingMode
 from ppa_core.pricing import Hybrid, PerAppointment
+from ppa_core.prospect import Seniority
 from ppa_core.rules.builtin import builtin_rules
 from ppa_core.rules.context import Rule, RuleContext
 from ppa_core.rules.verdict import (
@@ -158,6 +159,9 @@ _Live = tuple[int, Rule, Any, Any, dict[Hashable, tuple["Finding | None", Verdic
 _Template = tuple[list[Verdict | None], tuple[_Live, ...]]
 
 
+_UNTRACED: list[Verdict] = []
+
+
 class _Item(RuleContext):
     """One appointment's context plus its progress through the engine (private, short-lived)."""
 
@@ -169,10 +173,13 @@ class _Item(RuleContext):
         "period",
         "price",
         "price_note",
+        "rank",
+        "seniority",
         "status",
         "tier",
         "unit",
         "verdicts",
+        "who",
     )
 
     def __init__(  # noqa: PLR0917 - private, built in one place
@@ -190,12 +197,27 @@ class _Item(RuleContext):
         self.status = _BILLABLE
         self.codes: list[str] | tuple[str, ...] = _NONE
         self.factor: Decimal | None = None
-        self.verdicts: list[Verdict] | None = None
+        # The trace so far; the shared empty list (never appended to) when not tracing.
+        self.verdicts: list[Verdict] = _UNTRACED
         self.unit: int | None = None
         self.tier: int | None = None
         self.price: Money | None = None
         self.price_note = ""
-        self.order: tuple[pendulum.DateTime, str] = (appointment.start, appointment.id)
+        # The meeting start as a POSIX time, then the id: the meeting order.
+        self.order: tuple[float, str] = (0.0, "")
+        self.rank = 0
+        self.seniority: Seniority | None = None
+        self.who = ""
+
+    def take_prospect(self) -> None:
+        """Note what the rules across appointments read of the prospect, while at hand.
+
+        They visit appointments in meeting order, not in memory order.
+        """
+        prospect = self.appointment.prospect
+        self.seniority = prospect.seniority
+        person = self.terms.duplicates.scope is DuplicateScope.PERSON
+        self.who = prospect.id if person else prospect.company.key
 
     def add(self, finding: Finding) -> None:
         outcome = finding.outcome
@@ -297,13 +319,47 @@ class BillingEngine:
     ) -> tuple[Decision, ...]:
         # A function of its own so the working objects are freed on return, before the
         # collector resumes: it then scans only the decisions, not the scaffolding too.
+        return self._decide(appointments, moment, trace=trace, given=None)
+
+    def decisions_in_given_order(
+        self, appointments: Iterable[Appointment], *, as_of: pendulum.DateTime
+    ) -> tuple[tuple[Decision, ...], list[tuple[int, Appointment, Decision]]]:
+        """``decide_all``'s decisions, and each with its rank among them, in the order given.
+
+        For callers that go on to read the appointments (invoicing reads the prospect's
+        name): following the order given reads memory in order, which matters at a
+        million appointments. Appointments booked after ``as_of`` are left out.
+
+        Returns:
+            The decisions in meeting order, and ``(rank, appointment as known at as_of,
+            decision)`` for each, in the order the appointments were given.
+        """
+        moment = v.to_datetime(as_of, "as_of")
+        given: list[tuple[int, Appointment, Decision]] = []
+        with _gc.paused():
+            return self._decide(appointments, moment, trace=False, given=given), given
+
+    def _decide(
+        self,
+        appointments: Iterable[Appointment],
+        moment: pendulum.DateTime,
+        *,
+        trace: bool,
+        given: list[tuple[int, Appointment, Decision]] | None,
+    ) -> tuple[Decision, ...]:
         items = self._evaluate(appointments, moment, trace)
-        # The rules across appointments take them in meeting order. Stage 1 walked them
-        # in the order given, usually the order they sit in memory: walking a million
-        # appointments by meeting time instead jumps around gigabytes.
-        items.sort(key=_meeting_order)
-        self._apply_duplicates_cap_and_price(items, trace)
-        return tuple(self._decision(item) for item in items)
+        # The rules across appointments take them in meeting order; everything else
+        # walks them in the order given, usually the order they sit in memory: walking
+        # a million appointments by meeting time jumps around gigabytes.
+        ordered = sorted(items, key=_meeting_order)
+        self._apply_duplicates_cap_and_price(ordered, trace)
+        del ordered
+        decisions: list[Decision | None] = [None] * len(items)
+        for item in items:
+            decision = decisions[item.rank] = self._decision(item)
+            if given is not None:
+                given.append((item.rank, item.appointment, decision))
+        return cast("tuple[Decision, ...]", tuple(decisions))
 
     # -- stage 1: per-appointment rules --------------------------------------------------
 
@@ -350,12 +406,23 @@ class BillingEngine:
             around = days.get(wall)
             if around is None:
                 around = days[wall] = self._days_around(start, periods)
-            for first, after, day, period in around:  # noqa: B007 - the loop finds the day
+            for first, after, day, period, first_at, steady in around:  # noqa: B007 - finds it
                 if first <= start < after:
                     break
             else:  # pragma: no cover - the days around a calendar day cover all of it
                 raise AssertionError(f"no local day holds {start}")
+            # The start as a POSIX time, for sorting by instant: on a steady day, from
+            # the wall clock since midnight (timestamp() and pendulum's subtraction
+            # run Python code).
+            when = (
+                first_at
+                + (start.hour * 3600 + start.minute * 60 + start.second)
+                + start.microsecond / 1e6
+                if steady and zone is tz
+                else start.timestamp()
+            )
             item = _Item(appointment, info, contract, moment, day, period)
+            item.order = (when, appointment_id)
             if shared is not None:
                 _trace(item, shared)
             else:
@@ -365,6 +432,8 @@ class BillingEngine:
                         item.add(finding)
             if info.may_lack_price and item.status is not _NOT:
                 self._check_price(item)
+            if item.status is _BILLABLE:
+                item.take_prospect()
             items.append(item)
         return items
 
@@ -373,8 +442,9 @@ class BillingEngine:
     ) -> tuple[_Day, ...]:
         """The contract's local days overlapping the calendar day of ``start`` in its zone.
 
-        Each with its first instant and the next day's, and its billing period (one
-        object per period: stage 2 tells periods apart by identity).
+        Each with its first instant and the next day's, its date, its billing period (one
+        object per period: stage 2 tells periods apart by identity), its first instant as
+        a POSIX time, and whether the day is steady (24 hours of one UTC offset).
         """
         tz = self.contract.tzinfo
         if start.tzinfo is tz:
@@ -388,9 +458,10 @@ class BillingEngine:
         first = start_of_day(pendulum.Date.fromordinal(first_day), tz)
         for ordinal in range(first_day, last_day + 1):
             after = start_of_day(pendulum.Date.fromordinal(ordinal + 1), tz)
-            found.append(
-                (first, after, pendulum.Date.fromordinal(ordinal), self._period(first, periods))
-            )
+            first_at, after_at = first.timestamp(), after.timestamp()
+            steady = after_at - first_at == 86400 and first.utcoffset() == after.utcoffset()
+            day = pendulum.Date.fromordinal(ordinal)
+            found.append((first, after, day, self._period(first, periods), first_at, steady))
             first = after
         return tuple(found)
 
@@ -421,22 +492,21 @@ class BillingEngine:
     def _check_duplicate(
         self,
         item: _Item,
-        billed: dict[tuple[DuplicateScope, str], tuple[pendulum.DateTime, str]],
+        billed: dict[tuple[DuplicateScope, str], tuple[float, str]],
         trace: bool,
     ) -> tuple[DuplicateScope, str] | None:
         """Fail ``item`` if its prospect was billed already; else the key to record once billed."""
         if item.status is not _BILLABLE:
             if trace:
-                self._note(item, _DUPLICATE_SKIPPED)
+                item.verdicts.append(_DUPLICATE_SKIPPED)
             return None
         rule = item.terms.duplicates
-        prospect = item.appointment.prospect
-        value = prospect.id if rule.scope is DuplicateScope.PERSON else prospect.company.key
+        value = item.who
         key = (rule.scope, value)
         previous = billed.get(key)
         window = rule.window_days
         if previous is not None and (
-            window is None or item.appointment.start - previous[0] < timedelta(days=window)
+            window is None or item.order[0] - previous[0] < window * 86400
         ):
             what = "prospect" if rule.scope is DuplicateScope.PERSON else "company"
             reason = f"{what} {value} was already billed for appointment {previous[1]}"
@@ -444,21 +514,22 @@ class BillingEngine:
                 reason += f" within {window} days"
             item.add(Finding(_FAIL, ReasonCode.DUPLICATE, reason))
             if trace:
-                self._note(item, Verdict("duplicate", _FAIL, ReasonCode.DUPLICATE, reason))
+                item.verdicts.append(Verdict("duplicate", _FAIL, ReasonCode.DUPLICATE, reason))
             return None
         if trace:
-            self._note(item, _first_billable(rule.scope, window))
+            item.verdicts.append(_first_billable(rule.scope, window))
         return key
 
     def _apply_duplicates_cap_and_price(self, items: list[_Item], trace: bool) -> None:
         # One pass in meeting order: a prospect counts as billed only once a meeting of
         # theirs has passed the cap too (an over-cap meeting was never billed).
-        billed: dict[tuple[DuplicateScope, str], tuple[pendulum.DateTime, str]] = {}
+        billed: dict[tuple[DuplicateScope, str], tuple[float, str]] = {}
         counts: dict[pendulum.DateTime, int] = {}
         lines: dict[tuple[int, int | None], Verdict] = {}
         in_period: list[_Item] = []
         period: BillingPeriod | None = None
-        for item in items:
+        for rank, item in enumerate(items):
+            item.rank = rank
             if item.period is not period:
                 self._price_period(in_period, counts, trace)
                 in_period = []
@@ -467,7 +538,7 @@ class BillingEngine:
             prospect_key = self._check_duplicate(item, billed, trace)
             if prospect_key is None:
                 if trace:
-                    self._note(item, _CAP_SKIPPED)
+                    item.verdicts.append(_CAP_SKIPPED)
                 continue
             key = item.period.start
             count = counts.get(key, 0)
@@ -476,17 +547,17 @@ class BillingEngine:
                 reason = f"over the cap of {cap} billable appointments in {item.period.label}"
                 item.add(Finding(_FAIL, ReasonCode.OVER_CAP, reason))
                 if trace:
-                    self._note(item, Verdict("cap", _FAIL, ReasonCode.OVER_CAP, reason))
+                    item.verdicts.append(Verdict("cap", _FAIL, ReasonCode.OVER_CAP, reason))
                 continue
             counts[key] = item.unit = count + 1
-            billed[prospect_key] = (item.appointment.start, item.appointment.id)
+            billed[prospect_key] = item.order
             if trace:
                 # Without a cap the line is the same for the whole period: share it.
                 line_key = (id(item.period), None if cap is None else item.unit)
                 line = lines.get(line_key)
                 if line is None:
                     line = lines[line_key] = _within_cap(item.unit, cap, item.period.label)
-                self._note(item, line)
+                item.verdicts.append(line)
         self._price_period(in_period, counts, trace)
 
     def _price_period(
@@ -500,7 +571,7 @@ class BillingEngine:
                         line = Verdict("price", _FAIL, ReasonCode.NO_PRICE, item.price_note)
                     else:
                         line = _NOT_PRICED
-                    self._note(item, line)
+                    item.verdicts.append(line)
                 continue
             pricing = item.info.per_appointment
             if pricing is None:
@@ -508,10 +579,10 @@ class BillingEngine:
                 if trace:
                     model = type(item.terms.pricing).__name__
                     reason = f"{model} pricing bills per period, not per appointment"
-                    self._note(item, Verdict("price", RuleOutcome.PASS, None, reason))
+                    item.verdicts.append(Verdict("price", RuleOutcome.PASS, None, reason))
                 continue
             units = counts.get(item.period.start, 0)
-            seniority = item.appointment.prospect.seniority
+            seniority = item.seniority
             price = item.price = pricing.unit_price(seniority, item.unit, units)
             if pricing.is_tiered:
                 rank = item.unit if pricing.tier_mode.value == "graduated" else units
@@ -532,7 +603,7 @@ class BillingEngine:
                 if priced is None:
                     reason = self._price_reason(item, price, pricing, units)
                     priced = lines[line_key] = Verdict("price", RuleOutcome.PASS, None, reason)
-                self._note(item, priced)
+                item.verdicts.append(priced)
 
     def _price_reason(self, item: _Item, price: Money, pricing: PerAppointment, units: int) -> str:
         if pricing.is_tiered:
@@ -543,8 +614,8 @@ class BillingEngine:
                 if pricing.tier_mode.value == "graduated"
                 else f"{units} units reach tier {item.tier} ({bound}); volume prices all units"
             )
-        elif item.appointment.prospect.seniority in pricing.seniority_prices:
-            how = f"price for seniority {item.appointment.prospect.seniority}"
+        elif item.seniority in pricing.seniority_prices:
+            how = f"price for seniority {item.seniority}"
         else:
             how = "flat price"
         text = f"{how}: {price.format()}"
@@ -563,18 +634,13 @@ class BillingEngine:
             found = self._amounts[key] = (price, exact.rounded(terms.rounding))
         return found[1]
 
-    @staticmethod
-    def _note(item: _Item, line: Verdict) -> None:
-        if item.verdicts is not None:
-            item.verdicts.append(line)
-
     def _decision(self, item: _Item) -> Decision:
         amount = self._zero
         price = item.price
         if item.status is _BILLABLE and price is not None:
             amount = self._amount(price, item.factor, item.terms)
         verdicts = item.verdicts
-        trace = None if verdicts is None else tuple(verdicts)
+        trace = None if verdicts is _UNTRACED else tuple(verdicts)
         return Decision(
             item.appointment.id,
             item.appointment.start,
@@ -604,11 +670,12 @@ class BillingEngine:
         )
 
 
-_Day = tuple[pendulum.DateTime, pendulum.DateTime, pendulum.Date, BillingPeriod]
-"""A local day: its first instant and the next day's, its date, its billing period."""
+_Day = tuple[pendulum.DateTime, pendulum.DateTime, pendulum.Date, BillingPeriod, float, bool]
+"""A local day: its first instant and the next day's, its date, its billing period, its
+first instant as a POSIX time, and whether it is 24 hours of one UTC offset."""
 
 _meeting_order = operator.attrgetter("order")
-"""Meeting start (as an instant), then appointment id."""
+"""Meeting start (as a POSIX time), then appointment id."""
 
 
 def _per_appointment(terms: ContractTerms) -> PerAppointment | None:

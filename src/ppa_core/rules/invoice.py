@@ -184,10 +184,9 @@ class Invoice:
         return invoice_html(self)
 
 
-def _appointment_line(decision: Decision, prospects: dict[str, str]) -> InvoiceLine:
+def _appointment_line(decision: Decision, who: str) -> InvoiceLine:
     billed = decision.billable
     codes = ", ".join(decision.reason_codes)
-    who = prospects.get(decision.appointment_id, "")
     description = f"meeting with {who}" if billed else f"not billed ({codes}): {who}"
     if billed and codes:
         description += f" ({codes})"
@@ -246,21 +245,24 @@ def build_invoice(
             raise ValidationError(
                 f"previous[{i}]", invoice, f"an Invoice of contract {contract.id!r}"
             )
-    listed = list(appointments)
-    decisions = engine.decide_all(listed, as_of=moment)
-    prospects = {a.id: a.prospect.name for a in listed}
+    decisions, known = engine.decisions_in_given_order(appointments, as_of=moment)
+    # Lines are made in the order given (memory order) and placed in meeting order.
+    placed: list[InvoiceLine | None] = [None] * len(decisions)
+    for rank, appointment, decision in known:
+        if period.start <= decision.meeting_start < period.end:
+            placed[rank] = _appointment_line(decision, appointment.prospect.name)
     lines: list[InvoiceLine] = []
     not_billed: list[InvoiceLine] = []
+    for line in placed:
+        if line is not None:
+            (lines if line.kind is LineKind.APPOINTMENT else not_billed).append(line)
     in_period = [d for d in decisions if period.start <= d.meeting_start < period.end]
-    for decision in in_period:
-        line = _appointment_line(decision, prospects)
-        (lines if decision.billable else not_billed).append(line)
     terms = contract.terms_at(period.start)
     lines.extend(_period_fees(terms, period, leads, closed_value, contract.currency))
     earlier = sorted(
         (p for p in previous if p.period.start < period.start), key=lambda p: p.period.start
     )
-    lines.extend(_adjustments(decisions, earlier, prospects))
+    lines.extend(_adjustments(decisions, earlier, known))
     guarantee = _guarantee(terms, in_period, earlier, period)
     if guarantee is not None and guarantee[1] is not None:
         lines.append(guarantee[1])
@@ -358,10 +360,13 @@ def _period_fees(
 
 
 def _adjustments(
-    decisions: Sequence[Decision], earlier: Sequence[Invoice], prospects: dict[str, str]
+    decisions: Sequence[Decision],
+    earlier: Sequence[Invoice],
+    known: Sequence[tuple[int, Appointment, Decision]],
 ) -> list[InvoiceLine]:
     if not earlier:
         return []
+    prospects = {a.id: a.prospect.name for _, a, _ in known}
     billed: dict[str, Money] = {}
     for invoice in earlier:
         for line in invoice.lines:
