@@ -3,21 +3,22 @@
 Deciding runs in two stages. First each appointment, as known at ``as_of``,
 goes through the per-appointment rules of the terms in force when it was
 booked (:mod:`ppa_core.rules.builtin`, then the contract's ``extra_rules``,
-then the engine's ``extra_rules``). Then, in order of meeting start (ties by
-id), the rules that look across appointments: ``duplicate`` (a prospect is
-billed once), ``cap`` (at most N billable per billing period) and ``price``
-(unit price by seniority or volume tier, times any fraction a rule charged,
-rounded once to the minor unit).
+then the engine's ``extra_rules``), in the order given. Then, in order of
+meeting start as an instant (ties by id), the rules that look across
+appointments: ``duplicate`` (a prospect is billed once), ``cap`` (at most N
+billable per billing period) and ``price`` (unit price by seniority or volume
+tier, times any fraction a rule charged, rounded once to the minor unit).
 
 Decisions do not depend on the order appointments are given in, and the
-trace is only built when asked for (``trace=True``): the fast path runs the
-very same rule objects, so the trace always matches the decision.
+trace is only built when asked for (``trace=True``). Both paths run the very
+same rule objects, so the trace always matches the decision; a traced run
+renders each distinct line once (per ``trace_key``, or per state outside a
+rule's ``applies_to``) and shares it between decisions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
@@ -173,7 +174,6 @@ class _Item(RuleContext):
         "period",
         "price",
         "price_note",
-        "rank",
         "seniority",
         "status",
         "tier",
@@ -205,7 +205,6 @@ class _Item(RuleContext):
         self.price_note = ""
         # The meeting start as a POSIX time, then the id: the meeting order.
         self.order: tuple[float, str] = (0.0, "")
-        self.rank = 0
         self.seniority: Seniority | None = None
         self.who = ""
 
@@ -348,17 +347,24 @@ class BillingEngine:
         given: list[tuple[int, Appointment, Decision]] | None,
     ) -> tuple[Decision, ...]:
         items = self._evaluate(appointments, moment, trace)
-        # The rules across appointments take them in meeting order; everything else
-        # walks them in the order given, usually the order they sit in memory: walking
-        # a million appointments by meeting time jumps around gigabytes.
-        ordered = sorted(items, key=_meeting_order)
-        self._apply_duplicates_cap_and_price(ordered, trace)
-        del ordered
+        # The rules across appointments take the billable ones in meeting order; all the
+        # rest walks them in the order given, usually the order they sit in memory:
+        # walking a million appointments by meeting time jumps around gigabytes.
+        orders = [item.order for item in items]
+        ranked = sorted(range(len(items)), key=orders.__getitem__)
+        ranks = [0] * len(items)
+        for rank, index in enumerate(ranked):
+            ranks[index] = rank
+        billable = [item.status is _BILLABLE for item in items]
+        self._apply_duplicates_cap_and_price([items[i] for i in ranked if billable[i]], trace)
         decisions: list[Decision | None] = [None] * len(items)
-        for item in items:
-            decision = decisions[item.rank] = self._decision(item)
+        for index, item in enumerate(items):
+            if trace and not billable[index]:
+                item.verdicts += (_DUPLICATE_SKIPPED, _CAP_SKIPPED, _price_skipped(item))
+            rank = ranks[index]
+            decision = decisions[rank] = self._decision(item)
             if given is not None:
-                given.append((item.rank, item.appointment, decision))
+                given.append((rank, item.appointment, decision))
         return cast("tuple[Decision, ...]", tuple(decisions))
 
     # -- stage 1: per-appointment rules --------------------------------------------------
@@ -496,10 +502,6 @@ class BillingEngine:
         trace: bool,
     ) -> tuple[DuplicateScope, str] | None:
         """Fail ``item`` if its prospect was billed already; else the key to record once billed."""
-        if item.status is not _BILLABLE:
-            if trace:
-                item.verdicts.append(_DUPLICATE_SKIPPED)
-            return None
         rule = item.terms.duplicates
         value = item.who
         key = (rule.scope, value)
@@ -521,15 +523,14 @@ class BillingEngine:
         return key
 
     def _apply_duplicates_cap_and_price(self, items: list[_Item], trace: bool) -> None:
-        # One pass in meeting order: a prospect counts as billed only once a meeting of
+        # ``items``: the billable ones so far, in meeting order. One pass: a prospect counts as billed only once a meeting of
         # theirs has passed the cap too (an over-cap meeting was never billed).
         billed: dict[tuple[DuplicateScope, str], tuple[float, str]] = {}
         counts: dict[pendulum.DateTime, int] = {}
         lines: dict[tuple[int, int | None], Verdict] = {}
         in_period: list[_Item] = []
         period: BillingPeriod | None = None
-        for rank, item in enumerate(items):
-            item.rank = rank
+        for item in items:
             if item.period is not period:
                 self._price_period(in_period, counts, trace)
                 in_period = []
@@ -567,11 +568,7 @@ class BillingEngine:
         for item in items:
             if item.status is not _BILLABLE or item.unit is None:
                 if trace:
-                    if item.price_note:
-                        line = Verdict("price", _FAIL, ReasonCode.NO_PRICE, item.price_note)
-                    else:
-                        line = _NOT_PRICED
-                    item.verdicts.append(line)
+                    item.verdicts.append(_price_skipped(item))
                 continue
             pricing = item.info.per_appointment
             if pricing is None:
@@ -674,8 +671,6 @@ _Day = tuple[pendulum.DateTime, pendulum.DateTime, pendulum.Date, BillingPeriod,
 """A local day: its first instant and the next day's, its date, its billing period, its
 first instant as a POSIX time, and whether it is 24 hours of one UTC offset."""
 
-_meeting_order = operator.attrgetter("order")
-"""Meeting start (as a POSIX time), then appointment id."""
 
 
 def _per_appointment(terms: ContractTerms) -> PerAppointment | None:
@@ -747,6 +742,12 @@ def _within_cap(unit: int | None, cap: int | None, label: str) -> Verdict:
     if cap is None:
         return Verdict("cap", RuleOutcome.PASS, None, f"no cap on billable appointments in {label}")
     return Verdict("cap", RuleOutcome.PASS, None, f"unit {unit} of the cap of {cap} in {label}")
+
+
+def _price_skipped(item: _Item) -> Verdict:
+    if item.price_note:
+        return Verdict("price", _FAIL, ReasonCode.NO_PRICE, item.price_note)
+    return _NOT_PRICED
 
 
 _FIRST_BILLABLE: dict[tuple[DuplicateScope, int | None], Verdict] = {}

@@ -246,23 +246,24 @@ def build_invoice(
                 f"previous[{i}]", invoice, f"an Invoice of contract {contract.id!r}"
             )
     decisions, known = engine.decisions_in_given_order(appointments, as_of=moment)
-    # Lines are made in the order given (memory order) and placed in meeting order.
-    placed: list[InvoiceLine | None] = [None] * len(decisions)
+    # Everything per appointment follows the order given (memory order); lines are
+    # placed by rank into meeting order without being read again.
+    billed: list[InvoiceLine | None] = [None] * len(decisions)
+    refused: list[InvoiceLine | None] = [None] * len(decisions)
+    in_period: list[Decision] = []
     for rank, appointment, decision in known:
         if period.start <= decision.meeting_start < period.end:
-            placed[rank] = _appointment_line(decision, appointment.prospect.name)
-    lines: list[InvoiceLine] = []
-    not_billed: list[InvoiceLine] = []
-    for line in placed:
-        if line is not None:
-            (lines if line.kind is LineKind.APPOINTMENT else not_billed).append(line)
-    in_period = [d for d in decisions if period.start <= d.meeting_start < period.end]
+            in_period.append(decision)
+            line = _appointment_line(decision, appointment.prospect.name)
+            (billed if decision.billable else refused)[rank] = line
+    lines = [line for line in billed if line is not None]
+    not_billed = [line for line in refused if line is not None]
     terms = contract.terms_at(period.start)
     lines.extend(_period_fees(terms, period, leads, closed_value, contract.currency))
     earlier = sorted(
         (p for p in previous if p.period.start < period.start), key=lambda p: p.period.start
     )
-    lines.extend(_adjustments(decisions, earlier, known))
+    lines.extend(_adjustments(earlier, known))
     guarantee = _guarantee(terms, in_period, earlier, period)
     if guarantee is not None and guarantee[1] is not None:
         lines.append(guarantee[1])
@@ -360,13 +361,11 @@ def _period_fees(
 
 
 def _adjustments(
-    decisions: Sequence[Decision],
-    earlier: Sequence[Invoice],
-    known: Sequence[tuple[int, Appointment, Decision]],
+    earlier: Sequence[Invoice], known: Sequence[tuple[int, Appointment, Decision]]
 ) -> list[InvoiceLine]:
+    """Credit or debit lines for meetings of earlier invoices whose amount changed since."""
     if not earlier:
         return []
-    prospects = {a.id: a.prospect.name for _, a, _ in known}
     billed: dict[str, Money] = {}
     for invoice in earlier:
         for line in invoice.lines:
@@ -376,8 +375,8 @@ def _adjustments(
                     line.amount if before is None else before + line.amount
                 )
     periods = [(p.period.start, p.period.end) for p in earlier]
-    adjustments: list[InvoiceLine] = []
-    for decision in decisions:
+    adjustments: list[tuple[int, InvoiceLine]] = []
+    for rank, appointment, decision in known:
         start = decision.meeting_start
         if not any(s <= start < e for s, e in periods):
             continue
@@ -388,21 +387,29 @@ def _adjustments(
             continue
         codes = decision.reason_codes or ("CORRECTION",)
         kind = "credit" if difference.amount < 0 else "debit"
-        who = prospects.get(decision.appointment_id, "")
+        who = appointment.prospect.name
         adjustments.append(
-            InvoiceLine(
-                LineKind.ADJUSTMENT,
-                f"{kind} for the meeting of {start.to_date_string()} with {who} "
-                f"({', '.join(codes)}): billed {before.format() if before else 'nothing'}, "
-                f"now {now.format()}",
-                difference,
-                appointment_id=decision.appointment_id,
-                meeting_start=start,
-                status=decision.status,
-                reason_codes=tuple(codes),
+            (
+                rank,
+                InvoiceLine(
+                    LineKind.ADJUSTMENT,
+                    f"{kind} for the meeting of {start.to_date_string()} with {who} "
+                    f"({', '.join(codes)}): billed {before.format() if before else 'nothing'}, "
+                    f"now {now.format()}",
+                    difference,
+                    appointment_id=decision.appointment_id,
+                    meeting_start=start,
+                    status=decision.status,
+                    reason_codes=tuple(codes),
+                ),
             )
         )
-    return adjustments
+    adjustments.sort(key=_first)  # meeting order
+    return [line for _, line in adjustments]
+
+
+def _first(pair: tuple[int, InvoiceLine]) -> int:
+    return pair[0]
 
 
 def _guarantee(
