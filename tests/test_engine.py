@@ -1180,3 +1180,45 @@ class TestDecisionsInGivenOrder:
         BillingEngine(contract(terms(cap=1))).decide_all(meetings, as_of=LATER)
 
         assert engine_module._UNTRACED == []
+
+
+class TestMeetingsOnAnotherZonesLongDay:
+    def test_a_meeting_on_the_day_its_own_zone_turns_the_clocks_back_is_decided(self) -> None:
+        # 27 October 2024 lasts 25 hours in London; the contract counts days in UTC.
+        c = contract(terms(), timezone="UTC", start=pendulum.Date(2024, 1, 1))
+        meetings = [
+            held(
+                f"a-{hour}",
+                pendulum.datetime(2024, 10, 27, hour, tz="Europe/London"),
+                who=prospect(f"p-{hour}"),
+            )
+            for hour in (0, 10, 23)
+        ]
+
+        decisions = decide_all(c, meetings, as_of=LATER, trace=True)
+
+        assert [d.meeting_start.in_timezone("UTC").to_date_string() for d in decisions] == [
+            "2024-10-26",
+            "2024-10-27",
+            "2024-10-27",
+        ]
+        assert all(d.billable for d in decisions)
+
+
+class TestCancellationLinesAtAZeroHourWindow:
+    def test_cancelling_just_after_and_just_before_the_start_are_told_apart(self) -> None:
+        c = contract(terms(policy=NoShowPolicy(late_cancellation_hours=0)))
+        start = at(10)
+        after = booked("a-1", start, who=prospect("p-1")).cancel(
+            at=start.add(microseconds=400_000), actor=Actor.CLIENT
+        )
+        before = booked("a-2", start.add(days=1), who=prospect("p-2")).cancel(
+            at=start.add(days=1).subtract(microseconds=400_000), actor=Actor.CLIENT
+        )
+
+        traced = by_id(decide_all(c, [after, before], as_of=LATER, trace=True))
+        plain = by_id(decide_all(c, [after, before], as_of=LATER))
+
+        assert traced["a-1"].reason_codes == plain["a-1"].reason_codes
+        assert traced["a-2"].reason_codes == plain["a-2"].reason_codes
+        assert traced["a-2"].reason_codes == (R.CANCELLED,)

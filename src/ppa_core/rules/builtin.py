@@ -202,7 +202,8 @@ class CancellationRule:
         """Who cancelled and how many seconds before the start."""
         a = ctx.appointment
         cancelled_at = a.cancelled_at
-        lead = None if cancelled_at is None else int(_seconds_between(cancelled_at, a.start))
+        # The exact lead: whole seconds would put 0.4 s before and after a 0 h line together.
+        lead = None if cancelled_at is None else _seconds_between(cancelled_at, a.start)
         return (a.state, a.cancelled_by, lead)
 
     def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from datetime import timedelta
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, cast
@@ -459,7 +458,9 @@ class BillingEngine:
             zone = start.tzinfo or dt.UTC
             own = start_of_day(start, zone)
             first_day = self.contract.local(own).toordinal()
-            last_day = self.contract.local(start_of_day(own + timedelta(days=1), zone)).toordinal()
+            # The next calendar day's start: adding 24 hours falls short on a 25-hour day.
+            following = pendulum.Date.fromordinal(start.toordinal() + 1)
+            last_day = self.contract.local(start_of_day(following, zone)).toordinal()
         found: list[_Day] = []
         first = start_of_day(pendulum.Date.fromordinal(first_day), tz)
         for ordinal in range(first_day, last_day + 1):
@@ -523,8 +524,9 @@ class BillingEngine:
         return key
 
     def _apply_duplicates_cap_and_price(self, items: list[_Item], trace: bool) -> None:
-        # ``items``: the billable ones so far, in meeting order. One pass: a prospect counts as billed only once a meeting of
-        # theirs has passed the cap too (an over-cap meeting was never billed).
+        # ``items``: the billable ones so far, in meeting order. One pass: a prospect
+        # counts as billed only once a meeting of theirs has passed the cap too (an
+        # over-cap meeting was never billed).
         billed: dict[tuple[DuplicateScope, str], tuple[float, str]] = {}
         counts: dict[pendulum.DateTime, int] = {}
         lines: dict[tuple[int, int | None], Verdict] = {}
@@ -595,7 +597,9 @@ class BillingEngine:
                     else units
                 )
                 priced_by = seniority if seniority in pricing.seniority_prices else None
-                line_key = (id(item.info), id(price), item.factor, item.tier, counted, priced_by)
+                # The factor as written: 0.5 and 0.50 are equal but read differently.
+                factor = None if item.factor is None else str(item.factor)
+                line_key = (id(item.info), id(price), factor, item.tier, counted, priced_by)
                 priced = lines.get(line_key)
                 if priced is None:
                     reason = self._price_reason(item, price, pricing, units)
@@ -670,7 +674,6 @@ class BillingEngine:
 _Day = tuple[pendulum.DateTime, pendulum.DateTime, pendulum.Date, BillingPeriod, float, bool]
 """A local day: its first instant and the next day's, its date, its billing period, its
 first instant as a POSIX time, and whether it is 24 hours of one UTC offset."""
-
 
 
 def _per_appointment(terms: ContractTerms) -> PerAppointment | None:
