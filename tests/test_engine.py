@@ -858,10 +858,21 @@ class TestDecideAll:
         assert decide_all(contract(), [a], as_of=at(5)) == ()
         assert decided(contract(), a, as_of=at(5)).status is PENDING
 
-    def test_two_appointments_with_one_id_are_refused(self) -> None:
+    @pytest.mark.parametrize("trace", [False, True])
+    def test_two_appointments_with_one_id_are_refused(self, trace: bool) -> None:
+        # Given later meeting first: a traced run, which walks by meeting, still
+        # names the position in the input.
+        meetings = [held("a-1", at(3)), held("a-1", at(2))]
         with pytest.raises(ValidationError) as raised:
-            decide_all(contract(), [held("a-1", at(2)), held("a-1", at(3))], as_of=LATER)
-        assert raised.value.field == "appointments[1].id"
+            decide_all(contract(), meetings, as_of=LATER, trace=trace)
+        assert raised.value.field in {"appointments[0].id", "appointments[1].id"}
+
+    @pytest.mark.parametrize("trace", [False, True])
+    def test_something_not_an_appointment_is_refused_with_its_position(self, trace: bool) -> None:
+        given: list[object] = [held("a-1", at(2)), "a-2"]
+        with pytest.raises(ValidationError) as raised:
+            decide_all(contract(), given, as_of=LATER, trace=trace)  # type: ignore[arg-type]
+        assert raised.value.field == "appointments[1]"
 
 
 # -- properties -------------------------------------------------------------------------

@@ -345,10 +345,14 @@ class BillingEngine:
         trace: bool,
         given: list[tuple[int, Appointment, Decision]] | None,
     ) -> tuple[Decision, ...]:
-        items = self._evaluate(appointments, moment, trace)
         # The rules across appointments take the billable ones in meeting order; all the
         # rest walks them in the order given, usually the order they sit in memory:
-        # walking a million appointments by meeting time jumps around gigabytes.
+        # walking a million appointments by meeting time jumps around gigabytes. A
+        # traced run walks them in meeting order instead: neighbours then share most
+        # trace lines while they are in cache, and the decisions are laid out in the
+        # order they are returned and read.
+        numbered = _by_meeting(appointments) if trace else enumerate(appointments)
+        items = self._evaluate(numbered, moment, trace)
         orders = [item.order for item in items]
         ranked = sorted(range(len(items)), key=orders.__getitem__)
         ranks = [0] * len(items)
@@ -369,9 +373,15 @@ class BillingEngine:
     # -- stage 1: per-appointment rules --------------------------------------------------
 
     def _evaluate(
-        self, appointments: Iterable[Appointment], moment: pendulum.DateTime, trace: bool
+        self,
+        numbered: Iterable[tuple[int, Appointment]],
+        moment: pendulum.DateTime,
+        trace: bool,
     ) -> list[_Item]:
-        """Check, take as of ``moment`` and run the per-appointment rules, in the order given."""
+        """Check, take as of ``moment`` and run the per-appointment rules, in the order given.
+
+        ``numbered``: each appointment with its position in the caller's input (for errors).
+        """
         contract = self.contract
         terms_at = contract.terms_at
         infos = self._infos
@@ -388,7 +398,7 @@ class BillingEngine:
         periods: dict[pendulum.DateTime, BillingPeriod] = {}
         # Without amendments every appointment has the same terms: skip the look-up.
         only = infos[id(contract.terms)] if not contract.amendments else None
-        for i, given in enumerate(appointments):
+        for i, given in numbered:
             if not isinstance(given, Appointment):
                 raise ValidationError(f"appointments[{i}]", given, "an Appointment")
             appointment_id = given.id
@@ -745,6 +755,23 @@ def _within_cap(unit: int | None, cap: int | None, label: str) -> Verdict:
     if cap is None:
         return Verdict("cap", RuleOutcome.PASS, None, f"no cap on billable appointments in {label}")
     return Verdict("cap", RuleOutcome.PASS, None, f"unit {unit} of the cap of {cap} in {label}")
+
+
+def _by_meeting(appointments: Iterable[Appointment]) -> list[tuple[int, Appointment]]:
+    """The appointments with their input positions, by meeting start then id.
+
+    Anything not an appointment keeps its place first, for ``_evaluate`` to refuse.
+    """
+    numbered = list(enumerate(appointments))
+    given: list[tuple[int, object]] = list(numbered)  # callers are not always typed
+    if not all(isinstance(appointment, Appointment) for _, appointment in given):
+        return numbered
+    numbered.sort(key=_start_then_id)
+    return numbered
+
+
+def _start_then_id(pair: tuple[int, Appointment]) -> tuple[pendulum.DateTime, str]:
+    return (pair[1].start, pair[1].id)
 
 
 def _price_skipped(item: _Item) -> Verdict:
