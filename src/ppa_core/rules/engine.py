@@ -105,9 +105,7 @@ class _TermsInfo:
     def _by_state(self) -> Mapping[AppointmentState, tuple[Rule, ...]]:
         return MappingProxyType(
             {
-                state: tuple(
-                    rule for rule in self.rules if state in getattr(rule, "applies_to", (state,))
-                )
+                state: tuple(rule for rule in self.rules if _applies(rule, state))
                 for state in AppointmentState
             }
         )
@@ -116,6 +114,11 @@ class _TermsInfo:
     def _may_lack_price(self) -> bool:
         p = self.per_appointment
         return p is not None and not p.is_tiered and p.price is None
+
+
+def _applies(rule: Rule, state: AppointmentState) -> bool:
+    """Whether ``rule`` can find anything in ``state`` (its ``applies_to``; all states if none)."""
+    return state in getattr(rule, "applies_to", (state,))
 
 
 class _Shared:
@@ -139,7 +142,7 @@ class _Shared:
         lines: list[Verdict | None] = []
         live: list[_Live] = []
         for index, rule in enumerate(self.info.rules):
-            if state in getattr(rule, "applies_to", (state,)):
+            if _applies(rule, state):
                 lines.append(None)
                 key_of = getattr(rule, "trace_key", None)
                 live.append((index, rule, key_of, getattr(rule, "judge", None), self.memos[index]))
