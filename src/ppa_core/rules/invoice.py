@@ -246,25 +246,31 @@ def build_invoice(
                 f"previous[{i}]", invoice, f"an Invoice of contract {contract.id!r}"
             )
     decisions, known = engine.decisions_in_given_order(appointments, as_of=moment)
+    count = len(decisions)
+    del decisions  # each decision is let go once its line is made (a smaller peak)
+    earlier = sorted(
+        (p for p in previous if p.period.start < period.start), key=lambda p: p.period.start
+    )
+    adjustments = _adjustments(earlier, known)
     # Everything per appointment follows the order given (memory order); lines are
     # placed by rank into meeting order without being read again.
-    billed: list[InvoiceLine | None] = [None] * len(decisions)
-    refused: list[InvoiceLine | None] = [None] * len(decisions)
-    in_period: list[Decision] = []
-    for rank, appointment, decision in known:
+    billed: list[InvoiceLine | None] = [None] * count
+    refused: list[InvoiceLine | None] = [None] * count
+    held = 0
+    known.reverse()
+    while known:
+        rank, appointment, decision = known.pop()
         if period.start <= decision.meeting_start < period.end:
-            in_period.append(decision)
+            if decision.is_qualified_held:
+                held += 1
             line = _appointment_line(decision, appointment.prospect.name)
             (billed if decision.billable else refused)[rank] = line
     lines = [line for line in billed if line is not None]
     not_billed = [line for line in refused if line is not None]
     terms = contract.terms_at(period.start)
     lines.extend(_period_fees(terms, period, leads, closed_value, contract.currency))
-    earlier = sorted(
-        (p for p in previous if p.period.start < period.start), key=lambda p: p.period.start
-    )
-    lines.extend(_adjustments(earlier, known))
-    guarantee = _guarantee(terms, in_period, earlier, period)
+    lines.extend(adjustments)
+    guarantee = _guarantee(terms, held, earlier, period)
     if guarantee is not None and guarantee[1] is not None:
         lines.append(guarantee[1])
     return Invoice(
@@ -413,11 +419,9 @@ def _first(pair: tuple[int, InvoiceLine]) -> int:
 
 
 def _guarantee(
-    terms: ContractTerms,
-    in_period: Sequence[Decision],
-    earlier: Sequence[Invoice],
-    period: BillingPeriod,
+    terms: ContractTerms, held: int, earlier: Sequence[Invoice], period: BillingPeriod
 ) -> tuple[GuaranteeResult, InvoiceLine | None] | None:
+    """The guarantee's result for ``held`` qualified meetings held in ``period``, and any credit."""
     guarantee = terms.guarantee
     if guarantee is None:
         return None
@@ -426,7 +430,6 @@ def _guarantee(
         last = earlier[-1]
         if last.period.end == period.start and last.guarantee is not None:
             minimum += last.guarantee.shortfall
-    held = sum(1 for d in in_period if d.is_qualified_held)
     shortfall = max(0, minimum - held)
     result = GuaranteeResult(minimum, held, shortfall, guarantee.remedy)
     credit = guarantee.credit_per_missing
