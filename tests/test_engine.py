@@ -1163,27 +1163,7 @@ def _in_zone(history: tuple[HistoryEntry, ...], zone: str) -> tuple[HistoryEntry
     )
 
 
-class TestDecisionsInGivenOrder:
-    def test_each_decision_comes_with_its_rank_in_the_order_given(self) -> None:
-        c = contract(terms())
-        meetings = [
-            held("a-1", at(20), who=prospect("p-1")),
-            held("a-2", at(3), who=prospect("p-2")),
-            booked("a-3", at(9), booked_at=LATER.add(days=1)),  # not known yet
-            held("a-4", at(10), who=prospect("p-4")),
-        ]
-        engine = BillingEngine(c)
-
-        decisions, given = engine.decisions_in_given_order(meetings, as_of=LATER)
-
-        assert decisions == engine.decide_all(meetings, as_of=LATER)
-        assert [(rank, a.id, d.appointment_id) for rank, a, d in given] == [
-            (2, "a-1", "a-1"),
-            (0, "a-2", "a-2"),
-            (1, "a-4", "a-4"),
-        ]
-        assert all(decisions[rank] is d for rank, _, d in given)
-
+class TestWorkingState:
     def test_an_untraced_run_leaves_no_trace_behind(self) -> None:
         from ppa_core.rules import engine as engine_module  # noqa: PLC0415 - its private list
 

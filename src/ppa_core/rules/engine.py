@@ -19,7 +19,7 @@ rule's ``applies_to``) and shares it between decisions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, cast
@@ -320,34 +320,23 @@ class BillingEngine:
     ) -> tuple[Decision, ...]:
         # A function of its own so the working objects are freed on return, before the
         # collector resumes: it then scans only the decisions, not the scaffolding too.
-        return self._decide(appointments, moment, trace=trace, given=None)
+        decisions: list[Decision | None] = []
+        for rank, _appointment, decision in self._each_decision(appointments, moment, trace):
+            if len(decisions) <= rank:  # ranks come in the order given, not in order
+                decisions.extend([None] * (rank + 1 - len(decisions)))
+            decisions[rank] = decision
+        return cast("tuple[Decision, ...]", tuple(decisions))
 
-    def decisions_in_given_order(
-        self, appointments: Iterable[Appointment], *, as_of: pendulum.DateTime
-    ) -> tuple[tuple[Decision, ...], list[tuple[int, Appointment, Decision]]]:
-        """``decide_all``'s decisions, and each with its rank among them, in the order given.
+    def _each_decision(
+        self, appointments: Iterable[Appointment], moment: pendulum.DateTime, trace: bool
+    ) -> Iterator[tuple[int, Appointment, Decision]]:
+        """Each appointment known at ``moment`` as ``(rank, appointment, decision)``.
 
-        For callers that go on to read the appointments (invoicing reads the prospect's
-        name): following the order given reads memory in order, which matters at a
-        million appointments. Appointments booked after ``as_of`` are left out.
-
-        Returns:
-            The decisions in meeting order, and ``(rank, appointment as known at as_of,
-            decision)`` for each, in the order the appointments were given.
+        In the order given, or by meeting when tracing; the rank is the decision's
+        place in meeting order. Each work item is let go once its decision is made,
+        so a caller that keeps only what it needs (an invoice line) never holds every
+        decision at once: fewer pages to fault in at a million appointments.
         """
-        moment = v.to_datetime(as_of, "as_of")
-        given: list[tuple[int, Appointment, Decision]] = []
-        with _gc.paused():
-            return self._decide(appointments, moment, trace=False, given=given), given
-
-    def _decide(
-        self,
-        appointments: Iterable[Appointment],
-        moment: pendulum.DateTime,
-        *,
-        trace: bool,
-        given: list[tuple[int, Appointment, Decision]] | None,
-    ) -> tuple[Decision, ...]:
         # The rules across appointments take the billable ones in meeting order; all the
         # rest walks them in the order given, usually the order they sit in memory:
         # walking a million appointments by meeting time jumps around gigabytes. A
@@ -365,22 +354,14 @@ class BillingEngine:
         billable = [item.status is _BILLABLE for item in items]
         self._apply_duplicates_cap_and_price([items[i] for i in ranked if billable[i]], trace)
         del ranked
-        decisions: list[Decision | None] = [None] * len(items)
-        # Each work item is let go once its decision is made: the memory a run
-        # needs at its peak is then about the decisions, not the decisions and
-        # the work items (at a million appointments, fewer pages to fault in).
         items.reverse()
         index = 0
         while items:
             item = items.pop()
             if trace and not billable[index]:
                 item.verdicts += (_DUPLICATE_SKIPPED, _CAP_SKIPPED, _price_skipped(item))
-            rank = ranks[index]
-            decision = decisions[rank] = self._decision(item)
-            if given is not None:
-                given.append((rank, item.appointment, decision))
+            yield ranks[index], item.appointment, self._decision(item)
             index += 1
-        return cast("tuple[Decision, ...]", tuple(decisions))
 
     # -- stage 1: per-appointment rules --------------------------------------------------
 

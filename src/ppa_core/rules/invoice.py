@@ -245,31 +245,32 @@ def build_invoice(
             raise ValidationError(
                 f"previous[{i}]", invoice, f"an Invoice of contract {contract.id!r}"
             )
-    decisions, known = engine.decisions_in_given_order(appointments, as_of=moment)
-    count = len(decisions)
-    del decisions  # each decision is let go once its line is made (a smaller peak)
     earlier = sorted(
         (p for p in previous if p.period.start < period.start), key=lambda p: p.period.start
     )
-    adjustments = _adjustments(earlier, known)
-    # Everything per appointment follows the order given (memory order); lines are
-    # placed by rank into meeting order without being read again.
-    billed: list[InvoiceLine | None] = [None] * count
-    refused: list[InvoiceLine | None] = [None] * count
+    starts = [(p.period.start, p.period.end) for p in earlier]
+    listed = list(appointments)
+    # Each decision comes in the order given (memory order) and is let go once its
+    # lines are made; lines are placed by rank into meeting order without being read
+    # again. Ranks stay below the number of appointments given.
+    billed: list[InvoiceLine | None] = [None] * len(listed)
+    refused: list[InvoiceLine | None] = [None] * len(listed)
+    adjusted: list[tuple[int, Appointment, Decision]] = []
     held = 0
-    known.reverse()
-    while known:
-        rank, appointment, decision = known.pop()
-        if period.start <= decision.meeting_start < period.end:
+    for rank, appointment, decision in engine._each_decision(listed, moment, trace=False):
+        start = decision.meeting_start
+        if period.start <= start < period.end:
             if decision.is_qualified_held:
                 held += 1
             line = _appointment_line(decision, appointment.prospect.name)
             (billed if decision.billable else refused)[rank] = line
+        elif any(s <= start < e for s, e in starts):
+            adjusted.append((rank, appointment, decision))
     lines = [line for line in billed if line is not None]
     not_billed = [line for line in refused if line is not None]
     terms = contract.terms_at(period.start)
     lines.extend(_period_fees(terms, period, leads, closed_value, contract.currency))
-    lines.extend(adjustments)
+    lines.extend(_adjustments(earlier, adjusted))
     guarantee = _guarantee(terms, held, earlier, period)
     if guarantee is not None and guarantee[1] is not None:
         lines.append(guarantee[1])
