@@ -222,7 +222,8 @@ def build_invoice(
         contract: the contract.
         appointments: all the contract's appointments (earlier periods too: duplicates
             and adjustments need them), in any order.
-        period: the billing period, or any moment inside it.
+        period: the billing period (usually one of the contract's; any half-open span
+            works, such as half a month), or any moment inside one of the contract's.
         as_of: the issue moment; facts recorded later are not known.
         previous: invoices already issued for earlier periods; changes since appear
             here as adjustment lines.
@@ -231,8 +232,9 @@ def build_invoice(
         engine: an engine to reuse (it must be for ``contract``).
 
     Raises:
-        ValidationError: a naive datetime, a period that is not the contract's,
-            an invoice in ``previous`` of another contract, bad leads or value.
+        ValidationError: a naive datetime, a period that is neither a BillingPeriod
+            nor a datetime, an invoice in ``previous`` of another contract, bad leads
+            or value.
     """
     moment = v.to_datetime(as_of, "as_of")
     if not isinstance(period, BillingPeriod):
