@@ -34,7 +34,7 @@ from ppa_core.billing_period import start_of_day
 from ppa_core.contract import BillingPeriod, Contract, ContractTerms, DuplicateScope
 from ppa_core.exceptions import RuleDefinitionError, ValidationError
 from ppa_core.money import Money, RoundingMode
-from ppa_core.pricing import Hybrid, PerAppointment
+from ppa_core.pricing import Hybrid, PerAppointment, TierMode
 from ppa_core.prospect import Seniority
 from ppa_core.rules.builtin import builtin_rules
 from ppa_core.rules.context import Rule, RuleContext
@@ -529,22 +529,23 @@ class BillingEngine:
     def _apply_duplicates_cap_and_price(self, items: list[_Item], trace: bool) -> None:
         # ``items``: the billable ones so far, in meeting order. One pass: a prospect
         # counts as billed only once a meeting of theirs has passed the cap too (an
-        # over-cap meeting was never billed).
+        # over-cap meeting was never billed). Each is priced in the same pass, except
+        # under volume tiers, whose price needs the period's count of units first.
         billed: dict[tuple[DuplicateScope, str], tuple[float, str]] = {}
         counts: dict[pendulum.DateTime, int] = {}
-        lines: dict[tuple[int, int | None], Verdict] = {}
-        in_period: list[_Item] = []
+        cap_lines: dict[tuple[int, int | None], Verdict] = {}
+        price_lines: dict[tuple[object, ...], Verdict] = {}
+        by_volume: list[_Item] = []
         period: BillingPeriod | None = None
         for item in items:
             if item.period is not period:
-                self._price_period(in_period, counts, trace)
-                in_period = []
+                self._price_by_volume(by_volume, counts, trace, price_lines)
+                by_volume = []
                 period = item.period
-            in_period.append(item)
             prospect_key = self._check_duplicate(item, billed, trace)
             if prospect_key is None:
                 if trace:
-                    item.verdicts.append(_CAP_SKIPPED)
+                    item.verdicts += (_CAP_SKIPPED, _price_skipped(item))
                 continue
             key = item.period.start
             count = counts.get(key, 0)
@@ -553,61 +554,67 @@ class BillingEngine:
                 reason = f"over the cap of {cap} billable appointments in {item.period.label}"
                 item.add(Finding(_FAIL, ReasonCode.OVER_CAP, reason))
                 if trace:
-                    item.verdicts.append(Verdict("cap", _FAIL, ReasonCode.OVER_CAP, reason))
+                    over = Verdict("cap", _FAIL, ReasonCode.OVER_CAP, reason)
+                    item.verdicts += (over, _price_skipped(item))
                 continue
             counts[key] = item.unit = count + 1
             billed[prospect_key] = item.order
             if trace:
                 # Without a cap the line is the same for the whole period: share it.
                 line_key = (id(item.period), None if cap is None else item.unit)
-                line = lines.get(line_key)
+                line = cap_lines.get(line_key)
                 if line is None:
-                    line = lines[line_key] = _within_cap(item.unit, cap, item.period.label)
+                    line = cap_lines[line_key] = _within_cap(item.unit, cap, item.period.label)
                 item.verdicts.append(line)
-        self._price_period(in_period, counts, trace)
-
-    def _price_period(
-        self, items: list[_Item], counts: dict[pendulum.DateTime, int], trace: bool
-    ) -> None:
-        lines: dict[tuple[object, ...], Verdict] = {}
-        for item in items:
-            if item.status is not _BILLABLE or item.unit is None:
-                if trace:
-                    item.verdicts.append(_price_skipped(item))
-                continue
             pricing = item.info.per_appointment
-            if pricing is None:
-                item.price = None
-                if trace:
-                    model = type(item.terms.pricing).__name__
-                    reason = f"{model} pricing bills per period, not per appointment"
-                    item.verdicts.append(Verdict("price", RuleOutcome.PASS, None, reason))
-                continue
-            units = counts.get(item.period.start, 0)
-            seniority = item.seniority
-            price = item.price = pricing.unit_price(seniority, item.unit, units)
-            if pricing.is_tiered:
-                rank = item.unit if pricing.tier_mode.value == "graduated" else units
-                item.tier = pricing.tier_index(rank) + 1
-            if trace and price is not None:
-                # The words depend on the price, the fraction, the tier and (tiered) the
-                # rank only: equal ones share a line.
-                counted = (
-                    None
-                    if not pricing.is_tiered
-                    else item.unit
-                    if pricing.tier_mode.value == "graduated"
-                    else units
-                )
-                priced_by = seniority if seniority in pricing.seniority_prices else None
-                # The factor as written: 0.5 and 0.50 are equal but read differently.
-                factor = None if item.factor is None else str(item.factor)
-                line_key = (id(item.info), id(price), factor, item.tier, counted, priced_by)
-                priced = lines.get(line_key)
-                if priced is None:
-                    reason = self._price_reason(item, price, pricing, units)
-                    priced = lines[line_key] = Verdict("price", RuleOutcome.PASS, None, reason)
-                item.verdicts.append(priced)
+            if pricing is not None and pricing.is_tiered and pricing.tier_mode is TierMode.VOLUME:
+                by_volume.append(item)
+            else:
+                self._price(item, 0, trace, price_lines)
+        self._price_by_volume(by_volume, counts, trace, price_lines)
+
+    def _price_by_volume(
+        self,
+        items: list[_Item],
+        counts: dict[pendulum.DateTime, int],
+        trace: bool,
+        lines: dict[tuple[object, ...], Verdict],
+    ) -> None:
+        """Price a period's units under volume tiers, now that the period's count is known."""
+        for item in items:
+            self._price(item, counts.get(item.period.start, 0), trace, lines)
+
+    def _price(
+        self, item: _Item, units: int, trace: bool, lines: dict[tuple[object, ...], Verdict]
+    ) -> None:
+        """Price one unit billed; ``units``: the period's count (read by volume tiers only)."""
+        pricing = item.info.per_appointment
+        if pricing is None:
+            item.price = None
+            if trace:
+                model = type(item.terms.pricing).__name__
+                reason = f"{model} pricing bills per period, not per appointment"
+                item.verdicts.append(Verdict("price", RuleOutcome.PASS, None, reason))
+            return
+        unit = cast("int", item.unit)
+        seniority = item.seniority
+        price = item.price = pricing.unit_price(seniority, unit, units)
+        graduated = pricing.tier_mode is TierMode.GRADUATED
+        if pricing.is_tiered:
+            item.tier = pricing.tier_index(unit if graduated else units) + 1
+        if trace and price is not None:
+            # The words depend on the price, the fraction, the tier and (tiered) the
+            # rank only: equal ones share a line.
+            counted = None if not pricing.is_tiered else unit if graduated else units
+            priced_by = seniority if seniority in pricing.seniority_prices else None
+            # The factor as written: 0.5 and 0.50 are equal but read differently.
+            factor = None if item.factor is None else str(item.factor)
+            line_key = (id(item.info), id(price), factor, item.tier, counted, priced_by)
+            priced = lines.get(line_key)
+            if priced is None:
+                reason = self._price_reason(item, price, pricing, units)
+                priced = lines[line_key] = Verdict("price", RuleOutcome.PASS, None, reason)
+            item.verdicts.append(priced)
 
     def _price_reason(self, item: _Item, price: Money, pricing: PerAppointment, units: int) -> str:
         if pricing.is_tiered:
