@@ -1074,6 +1074,20 @@ class TestSharedTraceLines:
             for rule, line in zip(rules, decision.trace, strict=False):
                 assert _line(line) == _line(rendered(rule, ctx, rule(ctx)))
 
+    @given(
+        contracts(),
+        st.lists(appointments(), max_size=10, unique_by=lambda a: a.id),
+        aware_datetimes(),
+    )
+    def test_a_traced_run_decides_exactly_as_an_untraced_one(
+        self, c: Contract, meetings: list[Appointment], as_of: pendulum.DateTime
+    ) -> None:
+        engine = BillingEngine(c)
+
+        traced = engine.decide_all(meetings, as_of=as_of, trace=True)
+
+        assert traced == engine.decide_all(meetings, as_of=as_of)
+
     def test_appointments_with_the_same_facts_share_their_lines(self) -> None:
         c = contract(terms())
         first = held("a-1", at(2), who=prospect("p-1"))
