@@ -763,9 +763,13 @@ class Appointment:
         facts = self._facts
         if facts.first_utc > at:
             return None
-        if facts.last_utc <= at and all(
-            _utc(d.raised_at) <= at and (d.resolved_at is None or _utc(d.resolved_at) <= at)
-            for d in self.disputes
+        disputes = self.disputes
+        if facts.last_utc <= at and (
+            not disputes  # most appointments: skip building the generator below
+            or all(
+                _utc(d.raised_at) <= at and (d.resolved_at is None or _utc(d.resolved_at) <= at)
+                for d in disputes
+            )
         ):
             return self
         history = tuple(e for e in self.history if _utc(e.at) <= at)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import enum
 import operator
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
@@ -111,10 +111,22 @@ class QualificationResult:
         """One sentence summing up why the prospect is (not) qualified."""
         if self.qualified:
             return f"meets the {self.framework} criteria"
-        blocking = [r for r in self.results if r.outcome is Outcome.FAIL]
-        if not self.unknown_passes:
-            blocking += [r for r in self.results if r.outcome is Outcome.UNKNOWN]
-        return "; ".join(r.reason for r in blocking) or "does not meet the criteria"
+        return not_qualified_reason(self.results, self.unknown_passes)
+
+
+def not_qualified_reason(results: Iterable[CriterionResult], unknown_passes: bool) -> str:
+    """Why a prospect is not qualified: the failed criteria's reasons, then the unknown ones.
+
+    Unknown ones are left out when ``unknown_passes``.
+    """
+    failed: list[str] = []
+    unknown: list[str] = []
+    for result in results:
+        if result.outcome is Outcome.FAIL:
+            failed.append(result.reason)
+        elif result.outcome is Outcome.UNKNOWN and not unknown_passes:
+            unknown.append(result.reason)
+    return "; ".join(failed + unknown) or "does not meet the criteria"
 
 
 @runtime_checkable

@@ -33,7 +33,11 @@ from ppa_core.appointment import Actor, AppointmentState
 from ppa_core.appointment import DisputeResolution as Resolution
 from ppa_core.contract import Contract, ContractTerms
 from ppa_core.policy import NoShowPolicy
-from ppa_core.qualification import CriteriaSet, CriterionResult, QualificationResult
+from ppa_core.qualification import (
+    CriteriaSet,
+    CriterionResult,
+    not_qualified_reason,
+)
 from ppa_core.rules.context import RuleContext
 from ppa_core.rules.verdict import Finding, FrozenFacts, ReasonCode, RuleOutcome, Verdict
 
@@ -395,6 +399,7 @@ class QualificationRule:
     _qualifies: Any = attrs.field(init=False, eq=False, repr=False)
     _assess: Any = attrs.field(init=False, eq=False, repr=False)
     _qualified: str = attrs.field(init=False, eq=False, repr=False)
+    _unknown_passes: bool = attrs.field(init=False, eq=False, repr=False)
 
     @_qualifies.default
     def _find_qualifies(self) -> Any:
@@ -407,6 +412,10 @@ class QualificationRule:
     @_qualified.default
     def _qualified_reason(self) -> str:
         return f"qualified: meets the {self.criteria.name} criteria"
+
+    @_unknown_passes.default
+    def _find_unknown_passes(self) -> bool:
+        return bool(getattr(self.criteria, "unknown_passes", False))
 
     def __call__(self, ctx: RuleContext) -> Finding | None:
         qualifies = self._qualifies
@@ -429,12 +438,7 @@ class QualificationRule:
         facts = _CriteriaFacts(results)
         if qualified:
             return None, Verdict.trusted(self.rule_id, PASS, None, self._qualified, facts)
-        reason = QualificationResult(
-            qualified=False,
-            framework=self.criteria.name,
-            results=results,
-            unknown_passes=self._unknown_passes,
-        ).reason
+        reason = not_qualified_reason(results, self._unknown_passes)
         finding = Finding(FAIL, R.NOT_QUALIFIED, reason)
         return finding, Verdict.trusted(self.rule_id, FAIL, R.NOT_QUALIFIED, reason, facts)
 
@@ -444,10 +448,6 @@ class QualificationRule:
         outcome = PASS if finding is None else finding.outcome
         code = None if finding is None else finding.code
         return Verdict(self.rule_id, outcome, code, reason, _CriteriaFacts(result.results))
-
-    @property
-    def _unknown_passes(self) -> bool:
-        return bool(getattr(self.criteria, "unknown_passes", False))
 
 
 class _CriteriaFacts(FrozenFacts):

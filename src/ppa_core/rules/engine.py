@@ -19,6 +19,8 @@ rule's ``applies_to``) and shares it between decisions.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import operator
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from types import MappingProxyType
@@ -762,16 +764,15 @@ def _by_meeting(appointments: Iterable[Appointment]) -> list[tuple[int, Appointm
 
     Anything not an appointment keeps its place first, for ``_evaluate`` to refuse.
     """
-    numbered = list(enumerate(appointments))
-    given: list[tuple[int, object]] = list(numbered)  # callers are not always typed
-    if not all(isinstance(appointment, Appointment) for _, appointment in given):
-        return numbered
-    numbered.sort(key=_start_then_id)
-    return numbered
+    listed = list(appointments)
+    # Callers are not always typed. map() keeps the check and the sort keys in C.
+    if not all(map(isinstance, listed, itertools.repeat(Appointment))):
+        return list(enumerate(listed))
+    keys = list(map(_START_THEN_ID, listed))
+    return [(i, listed[i]) for i in sorted(range(len(listed)), key=keys.__getitem__)]
 
 
-def _start_then_id(pair: tuple[int, Appointment]) -> tuple[pendulum.DateTime, str]:
-    return (pair[1].start, pair[1].id)
+_START_THEN_ID = operator.attrgetter("start", "id")
 
 
 def _price_skipped(item: _Item) -> Verdict:
