@@ -346,14 +346,12 @@ class BillingEngine:
         # trace lines while they are in cache, and the decisions are laid out in the
         # order they are returned and read.
         numbered = _by_meeting(appointments) if trace else enumerate(appointments)
-        items = self._evaluate(numbered, moment, trace)
-        orders = [item.order for item in items]
+        items, orders, billable = self._evaluate(numbered, moment, trace)
         ranked = sorted(range(len(items)), key=orders.__getitem__)
         del orders
         ranks = [0] * len(items)
         for rank, index in enumerate(ranked):
             ranks[index] = rank
-        billable = [item.status is _BILLABLE for item in items]
         self._apply_duplicates_cap_and_price([items[i] for i in ranked if billable[i]], trace)
         del ranked
         items.reverse()
@@ -367,15 +365,20 @@ class BillingEngine:
 
     # -- stage 1: per-appointment rules --------------------------------------------------
 
-    def _evaluate(
+    def _evaluate(  # noqa: PLR0915 - one hot loop: a helper call per appointment costs more
         self,
         numbered: Iterable[tuple[int, Appointment]],
         moment: pendulum.DateTime,
         trace: bool,
-    ) -> list[_Item]:
+    ) -> tuple[list[_Item], list[tuple[float, str]], list[bool]]:
         """Check, take as of ``moment`` and run the per-appointment rules, in the order given.
 
         ``numbered``: each appointment with its position in the caller's input (for errors).
+
+        Returns:
+            The work items, and for each its meeting order and whether it is still
+            billable: gathered while each item is at hand, since at a million items a
+            second pass to read them misses the cache on every one.
         """
         contract = self.contract
         terms_at = contract.terms_at
@@ -384,6 +387,8 @@ class BillingEngine:
         utc = moment.astimezone(dt.UTC)
         ids: set[str] = set()
         items: list[_Item] = []
+        orders: list[tuple[float, str]] = []
+        billable: list[bool] = []
         shares: dict[int, _Shared] = {}
         shared: _Shared | None = None
         # Keyed by calendar day of the start in its zone (the zone's id when it is not
@@ -442,10 +447,13 @@ class BillingEngine:
                         item.add(finding)
             if info.may_lack_price and item.status is not _NOT:
                 self._check_price(item)
-            if item.status is _BILLABLE:
+            still = item.status is _BILLABLE
+            if still:
                 item.take_prospect()
             items.append(item)
-        return items
+            orders.append(item.order)
+            billable.append(still)
+        return items, orders, billable
 
     def _days_around(
         self, start: pendulum.DateTime, periods: dict[pendulum.DateTime, BillingPeriod]
