@@ -423,6 +423,47 @@ class TestReschedule:
 
         assert decided(contract(), a).status is BILLABLE
 
+    @pytest.mark.parametrize(
+        ("original", "days", "billable"),
+        [
+            # Autumn: the clock goes back on 25 October, so 30 days are 30 days and an hour.
+            (pendulum.datetime(2026, 10, 10, 10, tz="Europe/Berlin"), 30, True),
+            (pendulum.datetime(2026, 10, 10, 10, tz="Europe/Berlin"), 31, False),
+            # Spring: the clock goes forward on 29 March, so 30 days are 30 days less an hour.
+            (pendulum.datetime(2026, 3, 20, 10, tz="Europe/Berlin"), 30, True),
+            (pendulum.datetime(2026, 3, 20, 10, tz="Europe/Berlin"), -30, True),
+        ],
+    )
+    def test_window_counts_calendar_days_across_a_clock_change(
+        self, original: pendulum.DateTime, days: int, billable: bool
+    ) -> None:
+        moved = original.add(days=days)
+        booked_at = min(original, moved).subtract(days=3)
+        a = (
+            Appointment.book("a-1", prospect(), start=original, at=booked_at)
+            .reschedule(to=moved, at=booked_at.add(hours=1))
+            .hold(at=moved.add(hours=1), attendance=Attendance(attended_minutes=30))
+        )
+
+        decision = decided(contract(), a)
+
+        assert decision.billable is billable
+        assert f"moved {days}.0 days" in verdict(decision, "reschedule").reason
+
+    def test_each_reschedule_must_land_within_the_window(self) -> None:
+        """Moved 40 days out, then back to 5: the first move already counted as a cancellation."""
+        a = (
+            booked("a-1", at(2))
+            .reschedule(to=at(2).add(days=40), at=at(1))
+            .reschedule(to=at(2).add(days=5), at=at(2))
+            .hold(at=at(2).add(days=5, hours=1), attendance=Attendance(attended_minutes=30))
+        )
+
+        decision = decided(contract(), a)
+
+        assert_not_billed(decision, R.RESCHEDULE_LIMIT, "reschedule")
+        assert "moved 40.0 days" in verdict(decision, "reschedule").reason
+
 
 class TestQualification:
     def test_unqualified_prospect_is_not_billed_and_the_trace_says_why(self) -> None:

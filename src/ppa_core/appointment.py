@@ -320,6 +320,7 @@ class _Replayed:
     start: pendulum.DateTime
     original_start: pendulum.DateTime
     reschedule_count: int
+    reschedule_starts: tuple[pendulum.DateTime, ...]
     attendance: Attendance | None
     absent: frozenset[Actor] | None
     cancelled_by: Actor | None
@@ -345,6 +346,7 @@ def _replay(history: tuple[HistoryEntry, ...]) -> _Replayed:
     state = S.PROPOSED
     start = original = first.start
     reschedules = 0
+    moved_to: list[pendulum.DateTime] = []
     attendance: Attendance | None = None
     absent: frozenset[Actor] | None = None
     cancelled_by: Actor | None = None
@@ -363,6 +365,7 @@ def _replay(history: tuple[HistoryEntry, ...]) -> _Replayed:
                 raise ValidationError(f"history[{i}].start", None, "the new start of a reschedule")
             start = entry.start
             reschedules += 1
+            moved_to.append(start)
         if entry.action is A.CORRECT:
             corrected = True
         if entry.state is S.HELD:
@@ -382,6 +385,7 @@ def _replay(history: tuple[HistoryEntry, ...]) -> _Replayed:
         start,
         original,
         reschedules,
+        tuple(moved_to) if moved_to else (),
         attendance,
         absent,
         cancelled_by,
@@ -533,6 +537,11 @@ class Appointment:
     def reschedule_count(self) -> int:
         """How many times the meeting was rescheduled."""
         return self._facts.reschedule_count
+
+    @property
+    def reschedule_starts(self) -> tuple[pendulum.DateTime, ...]:
+        """The start each reschedule set, oldest first (empty when never rescheduled)."""
+        return self._facts.reschedule_starts
 
     @property
     def attendance(self) -> Attendance | None:

@@ -230,9 +230,25 @@ class CancellationRule:
         )
 
 
+def _calendar_seconds(earlier: pendulum.DateTime, later: pendulum.DateTime, zone: Any) -> float:
+    """Seconds from ``earlier`` to ``later`` on the wall clock of ``zone``.
+
+    A calendar day counts 86,400 seconds whatever daylight saving does: a meeting moved
+    from 10:00 to 10:00 thirty days later moved 30 days, even across a clock change.
+    """
+    a, b = earlier.astimezone(zone), later.astimezone(zone)
+    days = b.toordinal() - a.toordinal()
+    clock = (b.hour - a.hour) * 3600 + (b.minute - a.minute) * 60 + (b.second - a.second)
+    return days * 86400 + clock + (b.microsecond - a.microsecond) / 1e6
+
+
 @attrs.frozen
 class RescheduleRule:
-    """At most ``free_reschedules``, each landing within the window of the original start."""
+    """At most ``free_reschedules``, each landing within the window of the original start.
+
+    Days are calendar days in the contract's timezone, so a daylight-saving change
+    between the two starts moves no boundary.
+    """
 
     policy: NoShowPolicy
     rule_id: str = "reschedule"
@@ -250,30 +266,36 @@ class RescheduleRule:
                 f"rescheduled {count} times; {p.free_reschedules} are free, "
                 "more counts as a cancellation",
             )
-        moved = _seconds_between(a.original_start, a.start)
-        if abs(moved) > p.reschedule_window_days * 86400:
+        farthest = max(self._moves(ctx), key=abs)
+        if abs(farthest) > p.reschedule_window_days * 86400:
             return Finding(
                 FAIL,
                 R.RESCHEDULE_LIMIT,
-                f"moved {_days(moved)} days from the original start, more than the "
+                f"moved {_days(farthest)} days from the original start, more than the "
                 f"{p.reschedule_window_days} days allowed; counts as a cancellation",
             )
         return None
 
-    def trace_key(self, ctx: RuleContext) -> Hashable:
-        """The number of reschedules and how far (seconds) the start moved."""
+    @staticmethod
+    def _moves(ctx: RuleContext) -> tuple[float, ...]:
+        """How far (calendar seconds) each reschedule moved the start from the original."""
         a = ctx.appointment
-        count = a.reschedule_count
-        if not count:
+        zone = ctx.contract.tzinfo
+        original = a.original_start
+        return tuple(_calendar_seconds(original, start, zone) for start in a.reschedule_starts)
+
+    def trace_key(self, ctx: RuleContext) -> Hashable:
+        """The number of reschedules and how far (calendar seconds) each moved the start."""
+        if not ctx.appointment.reschedule_count:
             return 0
-        return (count, _seconds_between(a.original_start, a.start))
+        return self._moves(ctx)
 
     def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
         a = ctx.appointment
         count, p = a.reschedule_count, self.policy
         if not count:
             return _verdict(self.rule_id, finding, "not rescheduled", reschedules=0)
-        moved = _days(_seconds_between(a.original_start, a.start))
+        moved = _days(self._moves(ctx)[-1])
         reason = (
             finding.reason
             if finding
