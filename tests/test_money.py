@@ -150,6 +150,14 @@ class TestMoneyConstruction:
         assert zero.currency is JPY
         assert not Money(1, "JPY").is_zero
 
+    @pytest.mark.parametrize(("code", "text"), [("EUR", "0.00"), ("JPY", "0"), ("BHD", "0.000")])
+    def test_zero_is_written_to_the_minor_unit(self, code: str, text: str) -> None:
+        """An empty invoice totals "EUR 0.00", as billing systems print it, not "EUR 0"."""
+        zero = Money.zero(code)
+
+        assert str(zero.amount) == text
+        assert zero.is_rounded
+
     @pytest.mark.parametrize("amount", [0.1, 350.0, float("nan")])
     def test_a_float_amount_is_refused_naming_amount(self, amount: float) -> None:
         with pytest.raises(InvalidMoney) as info:
@@ -337,6 +345,16 @@ class TestRounding:
 
     def test_half_up_is_the_default(self) -> None:
         assert Money("0.125", "EUR").rounded() == Money("0.13", "EUR")
+
+    def test_a_mode_may_be_given_by_its_name(self) -> None:
+        assert Money("0.125", "EUR").rounded("half_even") == Money("0.12", "EUR")
+
+    @pytest.mark.parametrize("mode", [None, "bankers", 2])
+    def test_an_unknown_mode_is_refused_naming_the_allowed_ones(self, mode: object) -> None:
+        with pytest.raises(InvalidMoney, match=r"'mode' must be a RoundingMode.*half_even") as e:
+            Money("0.125", "EUR").rounded(mode)  # type: ignore[arg-type]
+
+        assert e.value.value == mode
 
     @pytest.mark.parametrize(
         ("mode", "expected"),

@@ -174,6 +174,16 @@ def _to_decimal(value: object) -> Decimal:
     raise InvalidMoney("amount", value, "a Decimal, int or decimal string")
 
 
+def _to_rounding_mode(value: object) -> RoundingMode:
+    if isinstance(value, str):
+        try:
+            return RoundingMode(value)
+        except ValueError:
+            pass
+    allowed = tuple(m.value for m in RoundingMode)
+    raise InvalidMoney("mode", value, f"a RoundingMode, one of {allowed}")
+
+
 def _to_currency(value: object) -> Currency:
     if isinstance(value, Currency | str):
         return currency(value)
@@ -199,8 +209,9 @@ class Money:
 
     @classmethod
     def zero(cls, currency: Currency | str) -> Self:
-        """Zero in ``currency``."""
-        return cls(Decimal(0), currency)
+        """Zero in ``currency``, at its minor unit (``EUR 0.00``, ``JPY 0``, ``BHD 0.000``)."""
+        found = _to_currency(currency)
+        return cls(Decimal(0).quantize(found.quantum), found)
 
     @classmethod
     def total(cls, items: Iterable[Money], currency: Currency | str) -> Money:
@@ -289,14 +300,18 @@ class Money:
             raise InvalidMoney("divisor", divisor, "a non-zero Decimal or int")
         return Money(self.amount / divisor, self.currency)
 
-    def rounded(self, mode: RoundingMode = RoundingMode.HALF_UP) -> Money:
+    def rounded(self, mode: RoundingMode | str = RoundingMode.HALF_UP) -> Money:
         """Round to the currency's minor unit (EUR cents, JPY yen, BHD fils).
 
         Args:
-            mode: the rounding mode; half-up by default.
+            mode: the rounding mode (or its name, ``"half_even"``); half-up by default.
+
+        Raises:
+            InvalidMoney: ``mode`` is not a rounding mode.
         """
+        how = mode if type(mode) is RoundingMode else _to_rounding_mode(mode)
         return Money(
-            self.amount.quantize(self.currency.quantum, rounding=mode.decimal_mode),
+            self.amount.quantize(self.currency.quantum, rounding=how.decimal_mode),
             self.currency,
         )
 
