@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 
+import pendulum
 import pytest
 
 import ppa_core
-from ppa_core import exceptions
+from ppa_core import BillingEngine, exceptions
 from ppa_core.exceptions import (
     CurrencyMismatch,
     DocumentError,
@@ -21,6 +23,9 @@ from ppa_core.exceptions import (
     ValidationError,
 )
 from ppa_core.money import Money
+from ppa_core.rules.figures import compute_figures
+from ppa_core.rules.invoice import build_invoice
+from ppa_core.testing import make_appointment, make_contract, make_criteria, make_prospect
 
 ALL_ERRORS = (
     ValidationError,
@@ -171,3 +176,42 @@ class TestRuleDefinitionError:
         assert error.rule == "tiers"
         assert error.problem == "the last tier must be open-ended"
         assert str(error) == "rule 'tiers': the last tier must be open-ended"
+
+
+class TestBadInputNamesTheField:
+    """Bad arguments at the public entry points raise a ValidationError naming the argument."""
+
+    @staticmethod
+    def _calls() -> list[tuple[str, Callable[[], object]]]:
+        contract = make_contract()
+        start = pendulum.datetime(2026, 3, 2, 10, tz="Europe/Berlin")
+        at = start.add(days=40)
+        engine = BillingEngine(contract)
+        criteria = make_criteria()
+        disputed = make_appointment("held", start).dispute(at=start.add(days=1), reason="r")
+        return [
+            ("appointments", lambda: engine.decide_all(None, as_of=at)),  # type: ignore[arg-type]
+            ("others", lambda: engine.decide(disputed, as_of=at, others=None)),  # type: ignore[arg-type]
+            ("contract", lambda: build_invoice(None, [], start, as_of=at)),  # type: ignore[arg-type]
+            ("engine", lambda: build_invoice(contract, [], start, as_of=at, engine="x")),  # type: ignore[arg-type]
+            ("appointments", lambda: build_invoice(contract, None, start, as_of=at)),  # type: ignore[arg-type]
+            ("previous", lambda: build_invoice(contract, [], start, as_of=at, previous=None)),  # type: ignore[arg-type]
+            ("leads", lambda: build_invoice(contract, [], start, as_of=at, leads=-1)),
+            ("period", lambda: compute_figures(contract, [], as_of=at, period="2026-03")),  # type: ignore[arg-type]
+            ("opportunities", lambda: compute_figures(contract, [], as_of=at, opportunities=-1)),
+            ("revenue", lambda: compute_figures(contract, [], as_of=at, revenue=100)),  # type: ignore[arg-type]
+            (
+                "period_fees",
+                lambda: compute_figures(contract, [], as_of=at, period_fees=Money.of(1, "USD")),
+            ),
+            ("prospect", lambda: criteria.evaluate(None, start.date())),  # type: ignore[arg-type]
+            ("as_of", lambda: criteria.evaluate(make_prospect(), "2026-03-02")),  # type: ignore[arg-type]
+            ("as_of", lambda: criteria.evaluate(make_prospect(), start)),
+            ("upheld", lambda: disputed.resolve_dispute(at=start.add(days=2), upheld="no")),  # type: ignore[arg-type]
+        ]
+
+    def test_each_bad_argument_is_refused_with_its_name(self) -> None:
+        for field, call in self._calls():
+            with pytest.raises(ValidationError) as caught:
+                call()
+            assert caught.value.field == field, f"{field}: {caught.value}"

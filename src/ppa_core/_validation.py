@@ -227,13 +227,18 @@ def optional_instance_of(field: str, kind: type[Any], what: str) -> Callable[[An
     return validate
 
 
+def iterable(value: Any, field: str, what: str) -> Iterable[Any]:
+    """``value`` when it is a collection (not text), else a ValidationError naming ``field``."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValidationError(field, value, f"a collection of {what}")
+    return value
+
+
 def tuple_of(field: str, kind: type[Any], what: str) -> Callable[[Any], tuple[Any, ...]]:
     """A converter from an iterable to a tuple whose items are all ``kind``."""
 
     def convert(value: Any) -> tuple[Any, ...]:
-        if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-            raise ValidationError(field, value, f"a collection of {what}")
-        items = tuple(value)
+        items = tuple(iterable(value, field, what))
         for i, item in enumerate(items):
             if not isinstance(item, kind):
                 raise ValidationError(f"{field}[{i}]", item, what)

@@ -745,7 +745,14 @@ class Appointment:
         return attrs.evolve(self, disputes=(*self.disputes, Dispute(at, reason)))
 
     def resolve_dispute(self, *, at: pendulum.DateTime, upheld: bool) -> Self:
-        """Resolve the open dispute: upheld (not billed, or credited) or rejected."""
+        """Resolve the open dispute: upheld (not billed, or credited) or rejected.
+
+        Raises:
+            ValidationError: ``upheld`` is not a bool.
+            TransitionNotAllowed: no dispute is open.
+        """
+        if not isinstance(upheld, bool):  # "no" is truthy: never read it as upheld
+            raise ValidationError("upheld", upheld, "True or False")
         open_ = self.open_dispute
         if open_ is None:
             raise TransitionNotAllowed(

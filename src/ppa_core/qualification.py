@@ -22,6 +22,7 @@ employee count 42 is below the minimum 200
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import operator
 from collections.abc import Callable, Hashable, Iterable
@@ -388,7 +389,18 @@ class QualificationCriteria:
 
         Returns:
             The result with every configured criterion's outcome and reason.
+
+        Raises:
+            ValidationError: ``prospect`` is not a Prospect, or ``as_of`` is not a date.
         """
+        given: object = prospect  # callers are not always typed
+        if not isinstance(given, Prospect):
+            raise ValidationError("prospect", given, "a Prospect")
+        day: object = as_of
+        if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+            raise ValidationError(
+                "as_of", day, "a date (the meeting's date in the contract's timezone)"
+            )
         qualified, results = self.assess(prospect, as_of)
         return QualificationResult(qualified, "BANT", results, self.unknown_passes)
 

@@ -290,7 +290,8 @@ class BillingEngine:
         Duplicates, the cap and volume tiers need the others: without them the
         appointment is judged as if it were the only one.
         """
-        for decision in self.decide_all([appointment, *others], as_of=as_of, trace=trace):
+        rest = v.iterable(others, "others", "Appointment")
+        for decision in self.decide_all([appointment, *rest], as_of=as_of, trace=trace):
             if decision.appointment_id == appointment.id:
                 return decision
         return self._unborn(appointment, as_of)
@@ -314,8 +315,9 @@ class BillingEngine:
             ValidationError: two appointments share an id, or ``as_of`` is naive.
         """
         moment = v.to_datetime(as_of, "as_of")
+        given = v.iterable(appointments, "appointments", "Appointment")
         with _gc.paused():
-            return self._decide_all(appointments, moment, trace)
+            return self._decide_all(given, moment, trace)
 
     def _decide_all(
         self, appointments: Iterable[Appointment], moment: pendulum.DateTime, trace: bool

@@ -143,7 +143,17 @@ def compute_figures(
         engine: an engine to reuse.
     """
     moment = v.to_datetime(as_of, "as_of")
-    listed = list(appointments)
+    listed = list(v.iterable(appointments, "appointments", "Appointment"))
+    if period is not None and not isinstance(period, BillingPeriod):
+        raise ValidationError("period", period, "None or a BillingPeriod")
+    if opportunities is not None:
+        v.check_int("opportunities", opportunities, minimum=0)
+    for field, money in (("revenue", revenue), ("period_fees", period_fees)):
+        given: object = money  # callers are not always typed
+        if given is not None and (
+            not isinstance(given, Money) or given.currency != contract.currency
+        ):
+            raise ValidationError(field, given, f"None or a Money in {contract.currency}")
     engine = engine or BillingEngine(contract)
     decisions = engine.decide_all(listed, as_of=moment)
     by_id = {a.id: a for a in listed}

@@ -237,10 +237,11 @@ def build_invoice(
             or value.
     """
     moment = v.to_datetime(as_of, "as_of")
+    engine = _engine_for(contract, engine)
     if not isinstance(period, BillingPeriod):
         period = contract.period_containing(v.to_datetime(period, "period"))
-    engine = engine or BillingEngine(contract)
-    leads = v.check_int("leads", leads)
+    leads = v.check_int("leads", leads, minimum=0)
+    previous = tuple(v.iterable(previous, "previous", "Invoice"))
     for i, given in enumerate(previous):
         invoice: object = given  # callers are not always typed
         if not isinstance(invoice, Invoice) or invoice.contract_id != contract.id:
@@ -251,7 +252,7 @@ def build_invoice(
         (p for p in previous if p.period.start < period.start), key=lambda p: p.period.start
     )
     starts = [(p.period.start, p.period.end) for p in earlier]
-    listed = list(appointments)
+    listed = list(v.iterable(appointments, "appointments", "Appointment"))
     # Each decision comes in the order given (memory order) and is let go once its
     # lines are made; lines are placed by rank into meeting order without being read
     # again. Ranks stay below the number of appointments given.
@@ -285,6 +286,19 @@ def build_invoice(
         tuple(not_billed),
         None if guarantee is None else guarantee[0],
     )
+
+
+def _engine_for(contract: object, engine: object) -> BillingEngine:
+    """``engine``, or a new one; either way for ``contract`` (both checked)."""
+    if not isinstance(contract, Contract):
+        raise ValidationError("contract", contract, "a Contract")
+    if engine is None:
+        return BillingEngine(contract)
+    if not isinstance(engine, BillingEngine) or (
+        engine.contract is not contract and engine.contract != contract
+    ):
+        raise ValidationError("engine", engine, f"None or a BillingEngine for {contract.id!r}")
+    return engine
 
 
 @attrs.frozen
