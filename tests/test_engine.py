@@ -243,6 +243,68 @@ class TestProspectNoShow:
         assert "14 days" in verdict(decision, "attendance").reason
 
 
+class TestCorrectionWindow:
+    """An outcome may be corrected within the contract's window (7 days after the meeting)."""
+
+    @staticmethod
+    def corrected(days_after: int, *, to: AppointmentState = AppointmentState.HELD) -> Appointment:
+        start = at(2)
+        first = no_show("a-1", start) if to is AppointmentState.HELD else held("a-1", start)
+        return first.correct(
+            to=to,
+            at=start.add(minutes=30, days=days_after),
+            attendance=Attendance(attended_minutes=35) if to is AppointmentState.HELD else None,
+            reason="the recording says otherwise",
+        )
+
+    def test_no_show_corrected_to_held_within_the_window_is_billed(self) -> None:
+        decision = decided(contract(), self.corrected(days_after=6))
+
+        assert decision.status is BILLABLE
+        assert decision.state is AppointmentState.HELD
+
+    def test_correction_after_the_window_does_not_count_and_the_trace_says_so(self) -> None:
+        decision = decided(contract(), self.corrected(days_after=8))
+
+        assert_not_billed(decision, R.PROSPECT_NO_SHOW, "attendance")
+        assert decision.state is AppointmentState.NO_SHOW
+        line = verdict(decision, "attendance")
+        assert "after the correction window closed" in line.reason
+        assert line.facts["late_corrections"].startswith("held at ")
+        assert line.facts["correction_deadline"].startswith("2026-03-09")
+
+    def test_the_window_is_a_contract_term(self) -> None:
+        c = contract(terms(policy=NoShowPolicy(correction_window_days=14)))
+
+        assert decided(c, self.corrected(days_after=8)).status is BILLABLE
+
+    def test_a_late_correction_to_no_show_leaves_the_meeting_billed(self) -> None:
+        decision = decided(contract(), self.corrected(days_after=9, to=AppointmentState.NO_SHOW))
+
+        assert decision.status is BILLABLE
+        assert decision.state is AppointmentState.HELD
+
+    def test_untraced_and_traced_runs_agree_on_a_late_correction(self) -> None:
+        late = self.corrected(days_after=8)
+        engine = BillingEngine(contract())
+
+        fast = engine.decide(late, as_of=LATER)
+        traced = engine.decide(late, as_of=LATER, trace=True)
+
+        assert (fast.status, fast.reason_codes) == (traced.status, traced.reason_codes)
+        assert fast.status is NOT_BILLABLE
+
+    def test_the_appointment_keeps_the_late_correction_in_its_history(self) -> None:
+        late = self.corrected(days_after=8)
+
+        kept, dropped = late.within_correction_window(7)
+
+        assert late.state is AppointmentState.HELD  # the record is never rewritten
+        assert kept.state is AppointmentState.NO_SHOW
+        assert dropped == late.history[-1:]
+        assert late.within_correction_window(30) == (late, ())
+
+
 class TestHostNoShow:
     def test_meeting_the_clients_rep_missed_is_billed_in_full(self) -> None:
         decision = decided(contract(), no_show("a-1", at(2), absent=Actor.CLIENT))

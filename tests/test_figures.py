@@ -24,6 +24,7 @@ from _scenario import (
 from ppa_core import (
     Actor,
     Appointment,
+    AppointmentState,
     Attendance,
     Commission,
     ContractTerms,
@@ -94,6 +95,30 @@ class TestShowRate:
 
         assert (figures.held, figures.no_shows, figures.cancelled) == (1, 0, 1)
         assert figures.show_rate == 1
+
+    def test_meeting_past_the_reschedule_limit_counts_as_a_cancellation(self) -> None:
+        moved = (
+            booked("a-2", at(3), who=prospect("p-2"))
+            .reschedule(to=at(3).add(days=40), at=at(2))
+            .hold(at=at(3).add(days=40, hours=1), attendance=Attendance(attended_minutes=30))
+        )
+        campaign = [held("a-1", at(2), who=prospect("p-1")), moved]
+
+        figures = compute_figures(contract(), campaign, as_of=LATER)
+
+        assert (figures.held, figures.no_shows, figures.cancelled) == (1, 0, 1)
+        assert figures.qualified_held == 1
+
+    def test_a_correction_after_its_window_does_not_change_the_show_rate(self) -> None:
+        late = no_show("a-2", at(3), who=prospect("p-2")).correct(
+            to=AppointmentState.HELD, at=at(20), attendance=Attendance(attended_minutes=30)
+        )
+        campaign = [held("a-1", at(2), who=prospect("p-1")), late]
+
+        figures = compute_figures(contract(), campaign, as_of=LATER)
+
+        assert (figures.held, figures.no_shows) == (1, 1)
+        assert figures.show_rate == Decimal("0.5")
 
     def test_show_rate_is_unknown_before_any_meeting_took_place(self) -> None:
         figures = compute_figures(contract(), [booked("a-1", at(2))], as_of=LATER)

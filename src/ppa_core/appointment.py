@@ -762,6 +762,39 @@ class Appointment:
         resolved = attrs.evolve(open_, resolution=resolution, resolved_at=at)
         return attrs.evolve(self, disputes=(*self.disputes[:-1], resolved))
 
+    # -- the correction window ---------------------------------------------------------
+
+    def correction_deadline(self, window_days: int) -> pendulum.DateTime | None:
+        """When the correction window closes: ``window_days`` after the meeting's end.
+
+        Counted from when the outcome was recorded instead, if that was later; None
+        while the appointment has no outcome of the meeting (held or no-show).
+        """
+        outcome_at = self._facts.outcome_at
+        if outcome_at is None or self.state not in _MEETING_OUTCOMES:
+            return None
+        end = self.end
+        base = outcome_at if _utc(outcome_at) > _utc(end) else end
+        return base.add(days=window_days)
+
+    def within_correction_window(self, window_days: int) -> tuple[Self, tuple[HistoryEntry, ...]]:
+        """This appointment as its correction window leaves it, and the corrections it drops.
+
+        A correction recorded after :meth:`correction_deadline` does not count: the outcome
+        stands as it was before the first late one (corrections are the only entries after
+        an outcome, so nothing else is dropped). Returns ``self`` and ``()`` when none is late.
+        """
+        if not self._facts.corrected:
+            return self, ()
+        deadline = self.correction_deadline(window_days)
+        if deadline is None:
+            return self, ()
+        closes = _utc(deadline)
+        for i, entry in enumerate(self.history):
+            if entry.action is A.CORRECT and _utc(entry.at) > closes:
+                return attrs.evolve(self, history=self.history[:i]), self.history[i:]
+        return self, ()
+
     # -- time travel -------------------------------------------------------------------
 
     def as_of(self, at: pendulum.DateTime) -> Self | None:

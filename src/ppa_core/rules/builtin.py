@@ -362,9 +362,12 @@ class AttendanceRule:
             )
         return Finding(FAIL, R.HOST_NO_SHOW, "the client's rep missed the meeting")
 
-    def trace_key(self, ctx: RuleContext) -> Hashable:
-        """Who was absent (no-show), or the attendance facts (held)."""
+    def trace_key(self, ctx: RuleContext) -> Hashable | None:
+        """Who was absent (no-show), or the attendance facts (held); any late corrections."""
         a = ctx.appointment
+        late = ctx.late_corrections
+        if late:  # rare: each is explained on its own, with the window it missed
+            return None
         if a.state is S.NO_SHOW:
             return (S.NO_SHOW, a.absent)
         attendance = a.attendance
@@ -407,6 +410,16 @@ class AttendanceRule:
             )
         else:
             reason = f"no attendance to judge (state {a.state})"
+        late = ctx.late_corrections
+        if late:
+            deadline = a.correction_deadline(self.policy.correction_window_days)
+            notes = [f"a correction to {entry.state} recorded {entry.at}" for entry in late]
+            reason += (
+                f"; {', '.join(notes)} came after the correction window closed "
+                f"{deadline} and does not count"
+            )
+            facts["late_corrections"] = "; ".join(f"{e.state} at {e.at}" for e in late)
+            facts["correction_deadline"] = deadline
         return _verdict(self.rule_id, finding, reason, **facts)
 
 

@@ -6,7 +6,7 @@ from typing import Protocol, runtime_checkable
 
 import pendulum
 
-from ppa_core.appointment import Appointment
+from ppa_core.appointment import Appointment, HistoryEntry
 from ppa_core.contract import Contract, ContractTerms
 from ppa_core.qualification import QualificationResult
 from ppa_core.rules.verdict import Finding, Verdict
@@ -22,6 +22,8 @@ class RuleContext:
         contract: the contract.
         terms: the terms in force when the appointment was booked.
         as_of: the moment of the decision (facts after it are not known yet).
+        late_corrections: corrections recorded after the contract's correction window
+            closed; ``appointment`` is as it stood before them (empty: none).
     """
 
     __slots__ = (
@@ -31,6 +33,7 @@ class RuleContext:
         "appointment",
         "as_of",
         "contract",
+        "late_corrections",
         "terms",
     )
 
@@ -41,11 +44,14 @@ class RuleContext:
         terms: ContractTerms,
         as_of: pendulum.DateTime,
         meeting_date: pendulum.Date | None = None,
+        *,
+        late_corrections: tuple[HistoryEntry, ...] = (),
     ) -> None:
         self.appointment = appointment
         self.contract = contract
         self.terms = terms
         self.as_of = as_of
+        self.late_corrections = late_corrections
         self._local_start: pendulum.DateTime | None = None
         self._meeting_date = meeting_date
         self._qualification: QualificationResult | None = None

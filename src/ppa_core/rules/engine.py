@@ -31,7 +31,7 @@ import pendulum
 
 from ppa_core import _gc
 from ppa_core import _validation as v
-from ppa_core.appointment import Appointment, AppointmentState
+from ppa_core.appointment import Appointment, AppointmentState, HistoryEntry
 from ppa_core.billing_period import start_of_day
 from ppa_core.contract import BillingPeriod, Contract, ContractTerms, DuplicateScope
 from ppa_core.exceptions import RuleDefinitionError, ValidationError
@@ -194,8 +194,10 @@ class _Item(RuleContext):
         as_of: pendulum.DateTime,
         meeting_date: pendulum.Date,
         period: BillingPeriod,
+        late: tuple[HistoryEntry, ...],
     ) -> None:
-        super().__init__(appointment, contract, info.terms, as_of, meeting_date)
+        terms = info.terms
+        super().__init__(appointment, contract, terms, as_of, meeting_date, late_corrections=late)
         self.info = info
         self.period = period
         self.status = _BILLABLE
@@ -411,6 +413,10 @@ class BillingEngine:
             if appointment is None:
                 continue
             info = only or infos[id(terms_at(appointment.booked_at))]
+            late: tuple[HistoryEntry, ...] = ()
+            if appointment.is_corrected:  # a correction after the window does not count
+                window = info.terms.policy.correction_window_days
+                appointment, late = appointment.within_correction_window(window)
             if trace and (shared is None or shared.info is not info):
                 shared = shares.get(id(info))
                 if shared is None:
@@ -438,7 +444,7 @@ class BillingEngine:
                 if steady and zone is tz
                 else start.timestamp()
             )
-            item = _Item(appointment, info, contract, moment, day, period)
+            item = _Item(appointment, info, contract, moment, day, period, late)
             item.order = (when, appointment_id)
             if shared is not None:
                 _trace(item, shared)

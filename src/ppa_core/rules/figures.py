@@ -4,7 +4,8 @@ Definitions (``domain.md`` section 9):
 
 - **show rate** = held / (held + no-shows). A late cancellation by the
   prospect and a late join count as no-shows; earlier cancellations count in
-  neither; a host no-show counts as held (the prospect came).
+  neither; a host no-show counts as held (the prospect came); a meeting
+  past the reschedule limit counts as a cancellation, as the contract treats it.
 - **qualification rate** = qualified / appointments with a known outcome (void
   and pending ones left out).
 - **billable rate** = billable / appointments with a known outcome.
@@ -105,9 +106,11 @@ class Figures:
 
 def _classify(appointment: Appointment, decision: Decision) -> str:
     codes = decision.reason_codes
-    state = appointment.state
+    state = decision.state  # as decided: a correction after its window does not count
     if decision.status is DecisionStatus.PENDING or state is AppointmentState.VOID:
         return "undecided"
+    if ReasonCode.RESCHEDULE_LIMIT in codes:  # domain.md: it counts as a cancellation
+        return "cancelled"
     if ReasonCode.LATE_CANCELLATION in codes and appointment.cancelled_by is Actor.PROSPECT:
         return "no_show"
     if state is AppointmentState.CANCELLED:

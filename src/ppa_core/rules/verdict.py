@@ -298,6 +298,7 @@ _NOT_HELD = frozenset(
         ReasonCode.SHORT_MEETING,
         ReasonCode.HOST_NO_SHOW,
         ReasonCode.OUTSIDE_TERM,
+        ReasonCode.RESCHEDULE_LIMIT,  # counts as a cancellation
     }
 )
 
@@ -343,7 +344,8 @@ class Decision:
     def is_qualified_held(self) -> bool:
         """A qualified meeting held with the prospect and the client's rep.
 
-        In time and long enough, whether or not it was billed (cap, duplicate, dispute).
+        In time and long enough, whether or not it was billed (cap, duplicate, dispute);
+        not one past the reschedule limit, which counts as a cancellation.
         """
         return self.state is AppointmentState.HELD and not _NOT_HELD.intersection(self.reason_codes)
 
