@@ -156,12 +156,12 @@ class _HandTerms:
         return days >= 0 and (self.max_days is None or days <= self.max_days)
 
 
-def _farthest_move(a: Appointment, tz: pendulum.Timezone) -> float:
-    """Seconds on the contract's wall clock from the original start to the farthest new one."""
-    original = a.original_start.astimezone(tz)
+def _farthest_move(a: Appointment) -> float:
+    """Seconds on the meeting's wall clock from the original start to the farthest new one."""
+    original = a.original_start
     farthest = 0.0
     for start in a.reschedule_starts:
-        local = start.astimezone(tz)
+        local = start.astimezone(original.tzinfo)
         days = local.toordinal() - original.toordinal()
         clock = (local.hour - original.hour) * 3600 + (local.minute - original.minute) * 60
         clock += local.second - original.second
@@ -219,7 +219,7 @@ def decide_by_hand(contract: Contract, appointments: Sequence[Appointment]) -> l
                 codes.append(R.LATE_CANCELLATION)
         reschedules = a.reschedule_count
         if reschedules and (
-            reschedules > t.free_reschedules or _farthest_move(a, tz) > t.reschedule_seconds
+            reschedules > t.free_reschedules or _farthest_move(a) > t.reschedule_seconds
         ):
             fail = True
             codes.append(R.RESCHEDULE_LIMIT)
@@ -488,7 +488,7 @@ def flatten(contract: Contract, appointments: Sequence[Appointment]) -> list[dic
                 if cancelled_at is None
                 else (start - cancelled_at.timestamp()) / 3600,
                 "reschedules": a.reschedule_count,
-                "reschedule_shift_days": _farthest_move(a, tz) / 86400,
+                "reschedule_shift_days": _farthest_move(a) / 86400,
                 "absent_prospect": Actor.PROSPECT in (a.absent or ()),
                 "prospect_attended": Actor.PROSPECT in attendees,
                 "host_attended": Actor.CLIENT in attendees,

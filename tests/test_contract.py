@@ -504,6 +504,17 @@ class TestCorrectionDeadline:
         booked_in_march = local(BERLIN, 2026, 3, 2)
         assert c.correction_deadline(meeting_end, booked_in_march) == meeting_end.add(days=14)
 
+    def test_an_outcome_recorded_after_the_meeting_opens_the_window_then(self) -> None:
+        c = contract()
+        meeting_end = local(BERLIN, 2026, 3, 10, 11)
+        recorded = meeting_end.add(days=3)
+        booked = local(BERLIN, 2026, 3, 1)
+
+        assert c.correction_deadline(meeting_end, booked, recorded) == recorded.add(days=7)
+        assert c.correction_deadline(meeting_end, booked, meeting_end.subtract(hours=1)) == (
+            meeting_end.add(days=7)
+        )
+
 
 class TestGuarantee:
     def test_a_service_credit_is_the_default_remedy_and_needs_a_credit_per_missing_meeting(

@@ -273,6 +273,35 @@ class TestCorrectionWindow:
         assert line.facts["late_corrections"].startswith("held at ")
         assert line.facts["correction_deadline"].startswith("2026-03-09")
 
+    def test_a_correction_at_the_very_deadline_counts(self) -> None:
+        start = at(2)
+        recorded = no_show("a-1", start)
+        deadline = recorded.correction_deadline(7)
+        assert deadline == recorded.end.add(days=7)
+        on_time = recorded.correct(
+            to=AppointmentState.HELD, at=deadline, attendance=Attendance(attended_minutes=35)
+        )
+        late = recorded.correct(
+            to=AppointmentState.HELD,
+            at=deadline.add(seconds=1),
+            attendance=Attendance(attended_minutes=35),
+        )
+
+        assert decided(contract(), on_time).billable
+        assert not decided(contract(), late).billable
+
+    def test_an_outcome_recorded_late_opens_the_window_when_it_was_recorded(self) -> None:
+        start = at(2)
+        recorded = booked("a-1", start).no_show(at=start.add(days=10))
+        corrected = recorded.correct(
+            to=AppointmentState.HELD,
+            at=start.add(days=12),
+            attendance=Attendance(attended_minutes=35),
+        )
+
+        assert recorded.correction_deadline(7) == start.add(days=17)
+        assert decided(contract(), corrected).billable
+
     def test_the_window_is_a_contract_term(self) -> None:
         c = contract(terms(policy=NoShowPolicy(correction_window_days=14)))
 
@@ -511,6 +540,21 @@ class TestReschedule:
 
         assert decision.billable is billable
         assert f"moved {days}.0 days" in verdict(decision, "reschedule").reason
+
+    def test_window_counts_days_on_the_meetings_own_clock(self) -> None:
+        """New York moves its clocks on 8 March, Berlin (the contract's zone) on 29 March."""
+        original = pendulum.datetime(2026, 3, 10, 10, tz="America/New_York")
+        moved = original.add(days=30)
+        a = (
+            Appointment.book("a-1", prospect(), start=original, at=original.subtract(days=3))
+            .reschedule(to=moved, at=original.subtract(days=2))
+            .hold(at=moved.add(hours=1), attendance=Attendance(attended_minutes=30))
+        )
+
+        decision = decided(contract(), a)
+
+        assert decision.billable
+        assert "moved 30.0 days" in verdict(decision, "reschedule").reason
 
     def test_each_reschedule_must_land_within_the_window(self) -> None:
         """Moved 40 days out, then back to 5: the first move already counted as a cancellation."""

@@ -204,6 +204,7 @@ class TestBadInputNamesTheField:
                 "period_fees",
                 lambda: compute_figures(contract, [], as_of=at, period_fees=Money.of(1, "USD")),
             ),
+            ("engine", lambda: compute_figures(contract, [], as_of=at, engine="x")),  # type: ignore[arg-type]
             ("prospect", lambda: criteria.evaluate(None, start.date())),  # type: ignore[arg-type]
             ("as_of", lambda: criteria.evaluate(make_prospect(), "2026-03-02")),  # type: ignore[arg-type]
             ("as_of", lambda: criteria.evaluate(make_prospect(), start)),

@@ -109,6 +109,18 @@ class TestShowRate:
         assert (figures.held, figures.no_shows, figures.cancelled) == (1, 0, 1)
         assert figures.qualified_held == 1
 
+    def test_a_no_show_past_the_reschedule_limit_stays_a_no_show(self) -> None:
+        moved = (
+            booked("a-2", at(3), who=prospect("p-2"))
+            .reschedule(to=at(3).add(days=40), at=at(2))
+            .no_show(at=at(3).add(days=40, hours=1))
+        )
+        campaign = [held("a-1", at(2), who=prospect("p-1")), moved]
+
+        figures = compute_figures(contract(), campaign, as_of=LATER)
+
+        assert (figures.held, figures.no_shows, figures.cancelled) == (1, 1, 0)
+
     def test_a_correction_after_its_window_does_not_change_the_show_rate(self) -> None:
         late = no_show("a-2", at(3), who=prospect("p-2")).correct(
             to=AppointmentState.HELD, at=at(20), attendance=Attendance(attended_minutes=30)

@@ -422,11 +422,22 @@ class Contract:
         return self.billing_period.periods(start, end, self.timezone)
 
     def correction_deadline(
-        self, meeting_end: pendulum.DateTime, booked_at: pendulum.DateTime
+        self,
+        meeting_end: pendulum.DateTime,
+        booked_at: pendulum.DateTime,
+        outcome_at: pendulum.DateTime | None = None,
     ) -> pendulum.DateTime:
-        """The last moment an outcome of a meeting ending at ``meeting_end`` may be corrected."""
+        """The last moment an outcome of a meeting ending at ``meeting_end`` may be corrected.
+
+        The window (the terms in force at ``booked_at``) runs from the meeting's end, or
+        from ``outcome_at`` when the outcome was recorded later: the moment the engine
+        applies (:meth:`Appointment.correction_deadline`).
+        """
         days = self.terms_at(booked_at).policy.correction_window_days
-        return meeting_end.add(days=days)
+        base = meeting_end
+        if outcome_at is not None and outcome_at.timestamp() > meeting_end.timestamp():
+            base = outcome_at
+        return base.add(days=days)
 
     def __repr__(self) -> str:
         from ppa_core._repr import contract_text  # noqa: PLC0415 - formatting stays out of the domain

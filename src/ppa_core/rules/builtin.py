@@ -246,8 +246,8 @@ def _calendar_seconds(earlier: pendulum.DateTime, later: pendulum.DateTime, zone
 class RescheduleRule:
     """At most ``free_reschedules``, each landing within the window of the original start.
 
-    Days are calendar days in the contract's timezone, so a daylight-saving change
-    between the two starts moves no boundary.
+    Days are calendar days on the meeting's own clock (the timezone of its original
+    start), so a daylight-saving change between the two starts moves no boundary.
     """
 
     policy: NoShowPolicy
@@ -280,8 +280,8 @@ class RescheduleRule:
     def _moves(ctx: RuleContext) -> tuple[float, ...]:
         """How far (calendar seconds) each reschedule moved the start from the original."""
         a = ctx.appointment
-        zone = ctx.contract.tzinfo
         original = a.original_start
+        zone = original.tzinfo
         return tuple(_calendar_seconds(original, start, zone) for start in a.reschedule_starts)
 
     def trace_key(self, ctx: RuleContext) -> Hashable:
@@ -414,9 +414,10 @@ class AttendanceRule:
         if late:
             deadline = a.correction_deadline(self.policy.correction_window_days)
             notes = [f"a correction to {entry.state} recorded {entry.at}" for entry in late]
+            verb = "does" if len(late) == 1 else "do"
             reason += (
                 f"; {', '.join(notes)} came after the correction window closed "
-                f"{deadline} and does not count"
+                f"{deadline} and {verb} not count"
             )
             facts["late_corrections"] = "; ".join(f"{e.state} at {e.at}" for e in late)
             facts["correction_deadline"] = deadline

@@ -803,6 +803,19 @@ _CAP_SKIPPED = Verdict("cap", RuleOutcome.SKIP, None, "not billable already")
 _NOT_PRICED = Verdict("price", RuleOutcome.SKIP, None, "not billed")
 
 
+def engine_for(contract: object, engine: object) -> BillingEngine:
+    """``engine``, or a new one; either way for ``contract`` (both checked)."""
+    if not isinstance(contract, Contract):
+        raise ValidationError("contract", contract, "a Contract")
+    if engine is None:
+        return BillingEngine(contract)
+    if not isinstance(engine, BillingEngine) or (
+        engine.contract is not contract and engine.contract != contract
+    ):
+        raise ValidationError("engine", engine, f"None or a BillingEngine for {contract.id!r}")
+    return engine
+
+
 def decide(
     contract: Contract,
     appointment: Appointment,

@@ -5,7 +5,8 @@ Definitions (``domain.md`` section 9):
 - **show rate** = held / (held + no-shows). A late cancellation by the
   prospect and a late join count as no-shows; earlier cancellations count in
   neither; a host no-show counts as held (the prospect came); a meeting
-  past the reschedule limit counts as a cancellation, as the contract treats it.
+  the prospect came to past the reschedule limit counts as a cancellation, as
+  the contract treats it (a no-show stays a no-show).
 - **qualification rate** = qualified / appointments with a known outcome (void
   and pending ones left out).
 - **billable rate** = billable / appointments with a known outcome.
@@ -41,7 +42,7 @@ from ppa_core.pricing import (
     PricingModel,
     model_of,
 )
-from ppa_core.rules.engine import BillingEngine
+from ppa_core.rules.engine import BillingEngine, engine_for
 from ppa_core.rules.invoice import period_fees
 from ppa_core.rules.verdict import Decision, DecisionStatus, ReasonCode
 
@@ -109,14 +110,14 @@ def _classify(appointment: Appointment, decision: Decision) -> str:
     state = decision.state  # as decided: a correction after its window does not count
     if decision.status is DecisionStatus.PENDING or state is AppointmentState.VOID:
         return "undecided"
-    if ReasonCode.RESCHEDULE_LIMIT in codes:  # domain.md: it counts as a cancellation
-        return "cancelled"
     if ReasonCode.LATE_CANCELLATION in codes and appointment.cancelled_by is Actor.PROSPECT:
         return "no_show"
     if state is AppointmentState.CANCELLED:
         return "cancelled"
     if _NO_SHOW_CODES.intersection(codes):
         return "no_show"
+    if ReasonCode.RESCHEDULE_LIMIT in codes:
+        return "cancelled"  # a meeting past the limit counts as one (a no-show stays one)
     if state in (AppointmentState.HELD, AppointmentState.NO_SHOW):
         return "held"  # a host no-show: the prospect came
     return "cancelled"
@@ -157,7 +158,7 @@ def compute_figures(
             not isinstance(given, Money) or given.currency != contract.currency
         ):
             raise ValidationError(field, given, f"None or a Money in {contract.currency}")
-    engine = engine or BillingEngine(contract)
+    engine = engine_for(contract, engine)
     decisions = engine.decide_all(listed, as_of=moment)
     by_id = {a.id: a for a in listed}
     zero = Money.zero(contract.currency)

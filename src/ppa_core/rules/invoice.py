@@ -27,7 +27,7 @@ from ppa_core.contract import BillingPeriod, Contract, ContractTerms, GuaranteeR
 from ppa_core.exceptions import ValidationError
 from ppa_core.money import Currency, Money, RoundingMode
 from ppa_core.pricing import Commission, Hybrid, PayPerLead, Pricing, Retainer
-from ppa_core.rules.engine import BillingEngine
+from ppa_core.rules.engine import BillingEngine, engine_for
 from ppa_core.rules.verdict import Decision, DecisionStatus, ReasonCode
 
 __all__ = [
@@ -237,7 +237,7 @@ def build_invoice(
             or value.
     """
     moment = v.to_datetime(as_of, "as_of")
-    engine = _engine_for(contract, engine)
+    engine = engine_for(contract, engine)
     if not isinstance(period, BillingPeriod):
         period = contract.period_containing(v.to_datetime(period, "period"))
     leads = v.check_int("leads", leads, minimum=0)
@@ -286,19 +286,6 @@ def build_invoice(
         tuple(not_billed),
         None if guarantee is None else guarantee[0],
     )
-
-
-def _engine_for(contract: object, engine: object) -> BillingEngine:
-    """``engine``, or a new one; either way for ``contract`` (both checked)."""
-    if not isinstance(contract, Contract):
-        raise ValidationError("contract", contract, "a Contract")
-    if engine is None:
-        return BillingEngine(contract)
-    if not isinstance(engine, BillingEngine) or (
-        engine.contract is not contract and engine.contract != contract
-    ):
-        raise ValidationError("engine", engine, f"None or a BillingEngine for {contract.id!r}")
-    return engine
 
 
 @attrs.frozen
