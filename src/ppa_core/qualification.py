@@ -429,7 +429,7 @@ class QualificationCriteria:
             elif bant_required is not False:  # an ICP filter or a required BANT element
                 qualified = False
         bant = self.bant
-        if not bant.is_empty:
+        if self._bant_outcomes:  # BANT asks for something (is_empty, without the call)
             summary = self._bant_summaries.get(met)
             if summary is None:
                 enough = Outcome.PASS if met >= bant.minimum_met else Outcome.FAIL

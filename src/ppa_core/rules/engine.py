@@ -174,6 +174,7 @@ class _Item(RuleContext):
         "codes",
         "factor",
         "info",
+        "meeting_date",
         "order",
         "period",
         "price",
@@ -185,6 +186,8 @@ class _Item(RuleContext):
         "verdicts",
         "who",
     )
+
+    meeting_date: pendulum.Date  # a plain slot over RuleContext's property
 
     def __init__(  # noqa: PLR0917 - private, built in one place
         self,
@@ -198,6 +201,7 @@ class _Item(RuleContext):
     ) -> None:
         terms = info.terms
         super().__init__(appointment, contract, terms, as_of, meeting_date, late_corrections=late)
+        self.meeting_date = meeting_date  # the rules read it several times each
         self.info = info
         self.period = period
         self.status = _BILLABLE
@@ -585,7 +589,7 @@ class BillingEngine:
                     line = cap_lines[line_key] = _within_cap(item.unit, cap, item.period.label)
                 item.verdicts.append(line)
             pricing = item.info.per_appointment
-            if pricing is not None and pricing.is_tiered and pricing.tier_mode is TierMode.VOLUME:
+            if pricing is not None and pricing.tiers and pricing.tier_mode is TierMode.VOLUME:
                 by_volume.append(item)
             else:
                 self._price(item, 0, trace, price_lines)
@@ -614,16 +618,16 @@ class BillingEngine:
                 reason = f"{model} pricing bills per period, not per appointment"
                 item.verdicts.append(Verdict("price", RuleOutcome.PASS, None, reason))
             return
-        unit = cast("int", item.unit)
+        unit: int = item.unit  # type: ignore[assignment] # set by the cap pass
         seniority = item.seniority
         price = item.price = pricing.unit_price(seniority, unit, units)
         graduated = pricing.tier_mode is TierMode.GRADUATED
-        if pricing.is_tiered:
+        if pricing.tiers:
             item.tier = pricing.tier_index(unit if graduated else units) + 1
         if trace and price is not None:
             # The words depend on the price, the fraction, the tier and (tiered) the
             # rank only: equal ones share a line.
-            counted = None if not pricing.is_tiered else unit if graduated else units
+            counted = None if not pricing.tiers else unit if graduated else units
             priced_by = seniority if seniority in pricing.seniority_prices else None
             # The factor as written: 0.5 and 0.50 are equal but read differently.
             factor = None if item.factor is None else str(item.factor)
@@ -751,7 +755,7 @@ def _trace(item: _Item, shared: _Shared) -> None:
             finding, verdicts[index] = hit
         if finding is not None:
             item.add(finding)
-    item.verdicts = cast("list[Verdict]", verdicts)  # every rule's place is filled now
+    item.verdicts = verdicts  # type: ignore[assignment] # every rule's place is filled now
 
 
 def _first_billable(scope: DuplicateScope, window: int | None) -> Verdict:
