@@ -418,6 +418,15 @@ def _check_step(state: AppointmentState, entry: HistoryEntry, start: pendulum.Da
         )
 
 
+def windows_open_at(
+    meeting_end: pendulum.DateTime, outcome_at: pendulum.DateTime | None
+) -> pendulum.DateTime:
+    """When the windows after a meeting start: its end, or its outcome's recording if later."""
+    if outcome_at is not None and _utc(outcome_at) > _utc(meeting_end):
+        return outcome_at
+    return meeting_end
+
+
 def _disputes(value: Any) -> tuple[Dispute, ...]:
     return v.tuple_of("disputes", Dispute, "a Dispute")(value)
 
@@ -762,20 +771,24 @@ class Appointment:
         resolved = attrs.evolve(open_, resolution=resolution, resolved_at=at)
         return attrs.evolve(self, disputes=(*self.disputes[:-1], resolved))
 
-    # -- the correction window ---------------------------------------------------------
+    # -- the windows after the meeting (disputes, corrections) ---------------------------
+
+    @property
+    def windows_open_at(self) -> pendulum.DateTime:
+        """When the dispute and correction windows start to run.
+
+        The meeting's end, or when its outcome was recorded if that was later.
+        """
+        return windows_open_at(self.end, self._facts.outcome_at)
 
     def correction_deadline(self, window_days: int) -> pendulum.DateTime | None:
-        """When the correction window closes: ``window_days`` after the meeting's end.
+        """When the correction window closes: ``window_days`` after :attr:`windows_open_at`.
 
-        Counted from when the outcome was recorded instead, if that was later; None
-        while the appointment has no outcome of the meeting (held or no-show).
+        None while the appointment has no outcome of the meeting (held or no-show).
         """
-        outcome_at = self._facts.outcome_at
-        if outcome_at is None or self.state not in _MEETING_OUTCOMES:
+        if self._facts.outcome_at is None or self.state not in _MEETING_OUTCOMES:
             return None
-        end = self.end
-        base = outcome_at if _utc(outcome_at) > _utc(end) else end
-        return base.add(days=window_days)
+        return self.windows_open_at.add(days=window_days)
 
     def within_correction_window(self, window_days: int) -> tuple[Self, tuple[HistoryEntry, ...]]:
         """This appointment as its correction window leaves it, and the corrections it drops.

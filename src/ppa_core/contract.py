@@ -37,6 +37,7 @@ import attrs
 import pendulum
 
 from ppa_core import _validation as v
+from ppa_core.appointment import windows_open_at
 from ppa_core.billing_period import BillingPeriod, BillingPeriodRule, PeriodKind, start_of_day
 from ppa_core.exceptions import ValidationError
 from ppa_core.money import Currency, Money, RoundingMode, currency
@@ -434,10 +435,7 @@ class Contract:
         applies (:meth:`Appointment.correction_deadline`).
         """
         days = self.terms_at(booked_at).policy.correction_window_days
-        base = meeting_end
-        if outcome_at is not None and outcome_at.timestamp() > meeting_end.timestamp():
-            base = outcome_at
-        return base.add(days=days)
+        return windows_open_at(meeting_end, outcome_at).add(days=days)
 
     def __repr__(self) -> str:
         from ppa_core._repr import contract_text  # noqa: PLC0415 - formatting stays out of the domain

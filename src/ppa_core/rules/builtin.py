@@ -521,11 +521,7 @@ class DisputeRule:
 
     def deadline(self, ctx: RuleContext) -> pendulum.DateTime:
         """The end of the dispute window: N days after the meeting (or its outcome, if later)."""
-        a = ctx.appointment
-        base = a.end
-        if a.outcome_at is not None and a.outcome_at > base:
-            base = a.outcome_at
-        return base.add(days=self.window_days)
+        return ctx.appointment.windows_open_at.add(days=self.window_days)
 
     def __call__(self, ctx: RuleContext) -> Finding | None:
         a = ctx.appointment
