@@ -377,3 +377,10 @@ def _to_ratio(value: Any, index: int) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int) or value < 0:
         raise InvalidMoney(f"ratios[{index}]", value, "a non-negative Decimal or int")
     return Decimal(value)
+
+
+def money_in(field: str, value: object, currency: Currency) -> Money:
+    """``value`` when it is Money in ``currency``, else an InvalidMoney naming ``field``."""
+    if not isinstance(value, Money) or value.currency != currency:
+        raise InvalidMoney(field, value, f"a Money in {currency}")
+    return value

@@ -33,7 +33,7 @@ from ppa_core import _validation as v
 from ppa_core.appointment import Actor, Appointment, AppointmentState
 from ppa_core.contract import BillingPeriod, Contract
 from ppa_core.exceptions import ValidationError
-from ppa_core.money import Money
+from ppa_core.money import Money, money_in
 from ppa_core.pricing import (
     PRICING_TYPES,
     Hybrid,
@@ -153,11 +153,8 @@ def compute_figures(
     if opportunities is not None:
         v.check_int("opportunities", opportunities, minimum=0)
     for field, money in (("revenue", revenue), ("period_fees", period_fees)):
-        given: object = money  # callers are not always typed
-        if given is not None and (
-            not isinstance(given, Money) or given.currency != contract.currency
-        ):
-            raise ValidationError(field, given, f"None or a Money in {contract.currency}")
+        if money is not None:
+            money_in(field, money, contract.currency)
     engine = engine_for(contract, engine)
     decisions = engine.decide_all(listed, as_of=moment)
     by_id = {a.id: a for a in listed}

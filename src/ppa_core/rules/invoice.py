@@ -25,7 +25,7 @@ from ppa_core import _validation as v
 from ppa_core.appointment import Appointment
 from ppa_core.contract import BillingPeriod, Contract, ContractTerms, GuaranteeRemedy
 from ppa_core.exceptions import ValidationError
-from ppa_core.money import Currency, Money, RoundingMode
+from ppa_core.money import Currency, Money, RoundingMode, money_in
 from ppa_core.pricing import Commission, Hybrid, PayPerLead, Pricing, Retainer
 from ppa_core.rules.engine import BillingEngine, engine_for
 from ppa_core.rules.verdict import Decision, DecisionStatus, ReasonCode
@@ -321,10 +321,8 @@ def period_fees(
     if isinstance(pricing, PayPerLead) and leads:
         fees = attrs.evolve(fees, leads=(pricing.price_per_lead * leads).rounded(rounding))
     if isinstance(pricing, Commission) and closed_value is not None:
-        value: object = closed_value
-        if not isinstance(value, Money) or value.currency != currency:
-            raise ValidationError("closed_value", closed_value, f"a Money in {currency}")
-        fees = attrs.evolve(fees, commission=(closed_value * pricing.rate).rounded(rounding))
+        value = money_in("closed_value", closed_value, currency)
+        fees = attrs.evolve(fees, commission=(value * pricing.rate).rounded(rounding))
     return fees
 
 
