@@ -96,13 +96,21 @@ class TestShowRate:
         assert (figures.held, figures.no_shows, figures.cancelled) == (1, 0, 1)
         assert figures.show_rate == 1
 
-    def test_meeting_past_the_reschedule_limit_counts_as_a_cancellation(self) -> None:
-        moved = (
-            booked("a-2", at(3), who=prospect("p-2"))
-            .reschedule(to=at(3).add(days=40), at=at(2))
-            .hold(at=at(3).add(days=40, hours=1), attendance=Attendance(attended_minutes=30))
+    @staticmethod
+    def moved_too_far(outcome: AppointmentState) -> list[Appointment]:
+        """A meeting held, and one moved 40 days (past the 30-day window) with ``outcome``."""
+        moved = booked("a-2", at(3), who=prospect("p-2")).reschedule(
+            to=at(3).add(days=40), at=at(2)
         )
-        campaign = [held("a-1", at(2), who=prospect("p-1")), moved]
+        recorded = at(3).add(days=40, hours=1)
+        if outcome is AppointmentState.HELD:
+            moved = moved.hold(at=recorded, attendance=Attendance(attended_minutes=30))
+        else:
+            moved = moved.no_show(at=recorded)
+        return [held("a-1", at(2), who=prospect("p-1")), moved]
+
+    def test_meeting_past_the_reschedule_limit_counts_as_a_cancellation(self) -> None:
+        campaign = self.moved_too_far(AppointmentState.HELD)
 
         figures = compute_figures(contract(), campaign, as_of=LATER)
 
@@ -110,12 +118,7 @@ class TestShowRate:
         assert figures.qualified_held == 1
 
     def test_a_no_show_past_the_reschedule_limit_stays_a_no_show(self) -> None:
-        moved = (
-            booked("a-2", at(3), who=prospect("p-2"))
-            .reschedule(to=at(3).add(days=40), at=at(2))
-            .no_show(at=at(3).add(days=40, hours=1))
-        )
-        campaign = [held("a-1", at(2), who=prospect("p-1")), moved]
+        campaign = self.moved_too_far(AppointmentState.NO_SHOW)
 
         figures = compute_figures(contract(), campaign, as_of=LATER)
 
