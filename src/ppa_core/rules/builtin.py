@@ -329,9 +329,10 @@ class AttendanceRule:
         attendance = a.attendance
         if attendance is None:  # replay guarantees attendance for held; typing does not
             return None
-        if not attendance.prospect_attended:
+        attendees = attendance.attendees  # not prospect_attended: a property costs a call
+        if Actor.PROSPECT not in attendees:
             return self._prospect_no_show("the prospect did not attend")
-        if not attendance.host_attended:
+        if Actor.CLIENT not in attendees:
             return self._host_no_show()
         if attendance.join_delay_minutes > p.grace_minutes:
             return _charge_or_fail(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import operator
+import types
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from types import MappingProxyType
@@ -99,6 +100,8 @@ class _TermsInfo:
     terms_from: pendulum.DateTime | None
     # True when some seniority could have no price (no default, not tiered).
     may_lack_price: bool = attrs.field(init=False)
+    # True when duplicates are judged per person, False per company.
+    by_person: bool = attrs.field(init=False)
     # The fast path's rules for each state: those whose applies_to excludes the
     # state cannot find anything there.
     by_state: Mapping[AppointmentState, tuple[Rule, ...]] = attrs.field(init=False)
@@ -107,15 +110,31 @@ class _TermsInfo:
     def _by_state(self) -> Mapping[AppointmentState, tuple[Rule, ...]]:
         return MappingProxyType(
             {
-                state: tuple(rule for rule in self.rules if _applies(rule, state))
+                state: tuple(_callable(rule) for rule in self.rules if _applies(rule, state))
                 for state in AppointmentState
             }
         )
+
+    @by_person.default
+    def _by_person(self) -> bool:
+        return self.terms.duplicates.scope is DuplicateScope.PERSON
 
     @may_lack_price.default
     def _may_lack_price(self) -> bool:
         p = self.per_appointment
         return p is not None and not p.is_tiered and p.price is None
+
+
+def _callable(rule: Rule) -> Rule:
+    """``rule``, or its bound ``__call__`` when a Python class defines it.
+
+    Calling an instance goes through ``type(rule).__call__`` and builds an argument
+    tuple per call; the bound method is called directly (a tenth of a rule's cost).
+    """
+    call = type(rule).__dict__.get("__call__")
+    if isinstance(call, types.FunctionType):
+        return cast("Rule", rule.__call__)
+    return rule
 
 
 def _applies(rule: Rule, state: AppointmentState) -> bool:
@@ -199,8 +218,16 @@ class _Item(RuleContext):
         period: BillingPeriod,
         late: tuple[HistoryEntry, ...],
     ) -> None:
-        terms = info.terms
-        super().__init__(appointment, contract, terms, as_of, meeting_date, late_corrections=late)
+        # RuleContext's fields, set here rather than through super().__init__: this runs
+        # once per appointment, and the call costs as much as the assignments.
+        self.appointment = appointment
+        self.contract = contract
+        self.terms = info.terms
+        self.as_of = as_of
+        self.late_corrections = late
+        self._local_start = None
+        self._qualification = None
+        self._meeting_date = meeting_date
         self.meeting_date = meeting_date  # the rules read it several times each
         self.info = info
         self.period = period
@@ -217,16 +244,6 @@ class _Item(RuleContext):
         self.order: tuple[float, str] = (0.0, "")
         self.seniority: Seniority | None = None
         self.who = ""
-
-    def take_prospect(self) -> None:
-        """Note what the rules across appointments read of the prospect, while at hand.
-
-        They visit appointments in meeting order, not in memory order.
-        """
-        prospect = self.appointment.prospect
-        self.seniority = prospect.seniority
-        person = self.terms.duplicates.scope is DuplicateScope.PERSON
-        self.who = prospect.id if person else prospect.company.key
 
     def add(self, finding: Finding) -> None:
         outcome = finding.outcome
@@ -461,7 +478,12 @@ class BillingEngine:
                 self._check_price(item)
             still = item.status is _BILLABLE
             if still:
-                item.take_prospect()
+                # What the rules across appointments read of the prospect, taken while
+                # it is at hand: they visit appointments in meeting order, not in
+                # memory order.
+                prospect = appointment.prospect
+                item.seniority = prospect.seniority
+                item.who = prospect.id if info.by_person else prospect.company.key
             items.append(item)
             orders.append(item.order)
             billable.append(still)
@@ -671,7 +693,12 @@ class BillingEngine:
         amount = self._zero
         price = item.price
         if item.status is _BILLABLE and price is not None:
-            amount = self._amount(price, item.factor, item.terms)
+            # _amount() inline: this runs once per appointment billed.
+            found = self._amounts.get((id(price), item.factor, item.terms.rounding))
+            if found is None or found[0] is not price:
+                amount = self._amount(price, item.factor, item.terms)
+            else:
+                amount = found[1]
         verdicts = item.verdicts
         trace = None if verdicts is _UNTRACED else tuple(verdicts)
         return Decision(
