@@ -642,6 +642,28 @@ class TestDispute:
         assert decided(contract(), a, as_of=at(3, 12)).status is BILLABLE
         assert decided(contract(), a, as_of=at(5)).status is NOT_BILLABLE
 
+    @given(
+        st.sampled_from(["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC"]),
+        st.integers(min_value=0, max_value=364 * 24 * 4),
+        st.integers(min_value=1, max_value=60),
+        st.integers(min_value=-3 * 86400, max_value=3 * 86400),
+    )
+    def test_window_is_calendar_days_on_the_meetings_clock_near_every_deadline(
+        self, zone: str, quarter_hours: int, window: int, offset: int
+    ) -> None:
+        # The rule reads timestamps far from the deadline and the calendar near it: the
+        # two must agree with the calendar deadline everywhere, across clock changes.
+        start = pendulum.datetime(2026, 1, 1, tz=zone).add(minutes=15 * quarter_hours)
+        c = contract(terms(dispute_window_days=window))
+        meeting = held("a-1", start)
+        closes = meeting.windows_open_at.add(days=window)
+        raised = max(pendulum.instance(closes).add(seconds=offset), meeting.windows_open_at)
+
+        decision = decided(c, disputed(meeting, raised), as_of=raised.add(days=2))
+
+        upheld_in_time = raised <= closes
+        assert (R.DISPUTE_UPHELD in decision.reason_codes) is upheld_in_time
+
 
 class TestDuplicate:
     def test_same_person_is_billed_once(self) -> None:

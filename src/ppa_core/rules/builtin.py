@@ -508,6 +508,9 @@ class _CriteriaFacts(FrozenFacts):
         return len(self._results)
 
 
+_CLOCK_SLACK = 1.5 * 86400
+"""Seconds by which N calendar days can differ from N x 24 hours, with room to spare."""
+
 _NO_ATTENDANCE = Finding(SKIP, None, "no meeting outcome to judge")
 _NOT_QUALIFIED = Finding(FAIL, R.NOT_QUALIFIED, "does not meet the criteria")
 
@@ -529,11 +532,31 @@ class DisputeRule:
         disputes = a.disputes
         if not disputes or a.state not in self.applies_to:  # no outcome: nothing to dispute
             return None
-        deadline = self.deadline(ctx)
+        opened: float | None = None
         for dispute in disputes:
-            if dispute.resolution is Resolution.UPHELD and dispute.raised_at <= deadline:
+            if dispute.resolution is not Resolution.UPHELD:
+                continue
+            if opened is None:  # windows_open_at as a POSIX time (adding minutes is exact)
+                outcome_at = a.outcome_at
+                opened = a.start.timestamp() + a.duration_minutes * 60
+                if outcome_at is not None:
+                    opened = max(opened, outcome_at.timestamp())
+            if self._in_time(ctx, opened, dispute.raised_at):
                 return Finding(FAIL, R.DISPUTE_UPHELD, f"dispute upheld: {dispute.reason}")
         return None
+
+    def _in_time(self, ctx: RuleContext, opened: float, raised_at: pendulum.DateTime) -> bool:
+        """Whether ``raised_at`` is within the window (``opened``: its start, POSIX time).
+
+        N calendar days on the clock of the window's start lie within a day and a half
+        of N x 24 hours, whatever daylight saving (or a skipped day) does, so only a
+        dispute raised near the deadline needs the calendar arithmetic, which costs
+        about as much as the rest of a decision.
+        """
+        lead = opened + self.window_days * 86400 - raised_at.timestamp()
+        if abs(lead) > _CLOCK_SLACK:
+            return lead > 0
+        return raised_at <= self.deadline(ctx)
 
     def trace_key(self, ctx: RuleContext) -> Hashable | None:
         """Nothing when no dispute was raised; else None (each is explained on its own)."""
