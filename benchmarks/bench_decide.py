@@ -608,8 +608,11 @@ def main() -> None:
     )
 
     zen_results: dict[str, list[ZenResult]] = {}
+    flattening = 0.0
     if zen is not None:
-        rows = flatten(contract, appointments)
+        # Flattening is not in zen's timings (the target compares against zen alone),
+        # but a caller holding ppa_core objects pays it: timed for information.
+        flattening, rows = best_of(args.repeat, lambda: flatten(contract, appointments))
         content = zen_content(contract)
         zen_engine = zen.ZenEngine({"loader": {"type": "static", "content": {"billing": content}}})
         for label, run in (
@@ -657,6 +660,13 @@ def main() -> None:
         f"\n(information) engine+trace built / hand-written: "
         f"{rate('engine+trace built') / rate('hand'):.2f}x"
     )
+    if zen is not None:
+        with_input = n / (flattening + min(timings["zen"], timings["zen batch"]))
+        print(
+            f"(information) zen with its input flattened from the objects: {with_input:,.0f}/s "
+            f"(flattening {flattening / n * 1e6:.1f} us each); "
+            f"engine+trace / that: {rate('engine+trace') / with_input:.2f}x"
+        )
     print("targets")
     for name, ratio, target in checks:
         verdict = "PASS" if ratio >= target else "FAIL"
