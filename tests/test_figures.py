@@ -85,6 +85,17 @@ class TestShowRate:
         assert figures.no_shows == 1
         assert figures.show_rate == Decimal("0.5")
 
+    def test_a_meeting_shorter_than_the_minimum_counts_as_a_no_show(self) -> None:
+        campaign = [
+            held("a-1", at(2), who=prospect("p-1")),
+            held("a-2", at(3), minutes=10, who=prospect("p-2")),  # minimum 15 minutes
+        ]
+
+        figures = compute_figures(contract(), campaign, as_of=LATER)
+
+        assert (figures.held, figures.no_shows, figures.qualified_held) == (1, 1, 1)
+        assert figures.show_rate == Decimal("0.5")
+
     def test_earlier_cancellation_counts_in_neither_held_nor_no_shows(self) -> None:
         campaign = [
             held("a-1", at(2), who=prospect("p-1")),
@@ -234,6 +245,56 @@ class TestCosts:
         assert figures.total_cost == eur(3000)
         assert figures.effective_cost_per_held_meeting == eur(1500)
 
+    def test_the_retainers_of_the_periods_count_without_being_given(self) -> None:
+        pricing = Hybrid(Retainer(fee=eur(1000)), PerAppointment(price=eur(100)))
+        c = contract(ContractTerms(pricing=pricing))
+        campaign = [
+            held("a-1", at(2), who=prospect("p-1")),
+            held("a-2", at(2, month=5), who=prospect("p-2")),
+        ]
+
+        figures = compute_figures(c, campaign, as_of=LATER)
+        april = compute_figures(
+            c, campaign, as_of=LATER, period=c.period_containing(at(9, month=4))
+        )
+
+        # March, April (no meeting) and May: three retainers, as their invoices bill them.
+        invoiced = sum(
+            (build_invoice(c, campaign, at(9, month=m), as_of=LATER).total for m in (3, 4, 5)),
+            eur(0),
+        )
+        assert figures.total_cost == invoiced == eur(3200)
+        assert figures.effective_cost_per_held_meeting == eur(1600)
+        assert april.total_cost == eur(1000)
+
+    def test_period_fees_given_replace_the_contract_s_retainers(self) -> None:
+        c = contract(ContractTerms(pricing=Retainer(fee=eur(1000))))
+        campaign = [held("a-1", at(2), who=prospect("p-1"))]
+
+        figures = compute_figures(c, campaign, as_of=LATER, period_fees=eur(250))
+
+        assert figures.total_cost == eur(250)
+
+    def test_no_retainer_counts_for_a_period_outside_the_term(self) -> None:
+        c = contract(ContractTerms(pricing=Retainer(fee=eur(1000))), end=pendulum.Date(2026, 2, 28))
+
+        figures = compute_figures(c, [], as_of=LATER, period=c.period_containing(at(9)))
+
+        assert figures.total_cost == eur(0)
+
+    def test_costs_round_with_the_contract_s_rounding_mode(self) -> None:
+        c = contract(terms(pricing=PerAppointment(price=eur("0.5")), rounding="half_even"))
+        campaign = [
+            held("a-1", at(2), who=prospect("p-1")),
+            held("a-2", at(3), who=prospect("p-2")),
+        ]
+        campaign.append(held("a-3", at(4), minutes=10, who=prospect("p-3")))
+
+        figures = compute_figures(c, campaign, as_of=LATER, period_fees=eur("0.05"))
+
+        # 1.05 / 2 = 0.525: half-even rounds to 0.52 (half-up would give 0.53).
+        assert figures.effective_cost_per_held_meeting == eur("0.52")
+
     def test_cost_per_meeting_is_rounded_to_the_minor_unit(self) -> None:
         campaign = [held(f"a-{i}", at(2 + i), who=prospect(f"p-{i}")) for i in range(3)]
         c = contract(terms(pricing=PerAppointment(price=eur(100)), cap=None))
@@ -275,6 +336,33 @@ class TestGuaranteeAttainment:
         figures = compute_figures(c, campaign, as_of=LATER)
 
         assert figures.guarantee_attainment == Decimal("0.25")
+
+    def test_attainment_counts_periods_without_a_meeting(self) -> None:
+        guarantee = Guarantee(minimum_held=3, credit_per_missing=eur(50))
+        c = contract(terms(guarantee=guarantee))
+        campaign = [
+            held("a-1", at(2), who=prospect("p-1")),
+            held("a-2", at(3), who=prospect("p-2")),
+            held("a-3", at(2, month=5), who=prospect("p-3")),
+        ]
+
+        figures = compute_figures(c, campaign, as_of=LATER)
+
+        assert figures.guarantee_attainment == Decimal(3) / Decimal(9)  # March to May
+
+    def test_attainment_counts_a_billed_host_no_show_as_its_invoice_does(self) -> None:
+        guarantee = Guarantee(minimum_held=2, credit_per_missing=eur(50))
+        c = contract(terms(guarantee=guarantee))
+        campaign = [
+            held("a-1", at(2), who=prospect("p-1")),
+            no_show("a-2", at(3), absent=Actor.CLIENT, who=prospect("p-2")),
+        ]
+
+        figures = compute_figures(c, campaign, as_of=LATER)
+        invoice = build_invoice(c, campaign, at(9), as_of=LATER)
+
+        assert invoice.guarantee is not None
+        assert figures.guarantee_attainment == invoice.guarantee.attainment == 1
 
     def test_no_attainment_without_a_guarantee(self) -> None:
         assert (

@@ -189,6 +189,51 @@ class TestPeriodFees:
         assert amounts(invoice, LineKind.APPOINTMENT) == [eur(200)] * 3
         assert invoice.total == eur(2600)
 
+    @pytest.mark.parametrize("month", [12, 4, 7])
+    def test_no_retainer_for_a_period_outside_the_term(self, month: int) -> None:
+        c = contract(
+            ContractTerms(pricing=Retainer(fee=eur(1000))),
+            start=pendulum.Date(2026, 1, 15),
+            end=pendulum.Date(2026, 3, 10),
+        )
+        year = 2025 if month == 12 else 2026
+
+        invoice = build_invoice(c, [], pendulum.datetime(year, month, 20, tz=TZ), as_of=LATER)
+
+        assert invoice.lines == ()
+        assert invoice.guarantee is None
+
+    def test_a_period_the_term_only_starts_in_bills_the_whole_retainer(self) -> None:
+        c = contract(
+            ContractTerms(pricing=Retainer(fee=eur(1000))), start=pendulum.Date(2026, 3, 10)
+        )
+
+        assert amounts(march_invoice(c, []), LineKind.RETAINER) == [eur(1000)]
+
+    def test_a_half_month_invoice_bills_the_retainer_of_the_month_it_starts(self) -> None:
+        c = contract(ContractTerms(pricing=Retainer(fee=eur(1000))))
+        whole = c.period_containing(MARCH)
+        mid = pendulum.datetime(2026, 3, 16, tz=TZ)
+
+        first = build_invoice(c, [], BillingPeriod(whole.start, mid), as_of=LATER)
+        second = build_invoice(c, [], BillingPeriod(mid, whole.end), as_of=LATER)
+
+        assert amounts(first, LineKind.RETAINER) == [eur(1000)]
+        assert amounts(second, LineKind.RETAINER) == []
+
+    def test_a_quarter_invoice_bills_each_month_s_retainer(self) -> None:
+        c = contract(ContractTerms(pricing=Retainer(fee=eur(1000))))
+        quarter = BillingPeriod(at(1, 0, month=4), at(1, 0, month=7))
+
+        invoice = build_invoice(c, [], quarter, as_of=LATER)
+
+        assert [line.description for line in invoice.lines] == [
+            "retainer 2026-04",
+            "retainer 2026-05",
+            "retainer 2026-06",
+        ]
+        assert invoice.total == eur(3000)
+
     def test_pay_per_lead_bills_the_leads_delivered(self) -> None:
         c = contract(ContractTerms(pricing=PayPerLead(price_per_lead=eur("45.50"))))
 
@@ -252,6 +297,51 @@ class TestGuarantee:
 
         assert invoice.guarantee is not None
         assert invoice.guarantee.held == 2
+
+    def test_a_host_no_show_billed_counts_towards_the_guarantee(self) -> None:
+        meetings = [*team(2), no_show("a-9", at(20), absent=Actor.CLIENT, who=prospect("p-9"))]
+
+        invoice = march_invoice(self.guaranteed(), meetings)
+
+        assert invoice.guarantee is not None
+        assert (invoice.guarantee.held, invoice.guarantee.shortfall) == (3, 0)
+        assert amounts(invoice, LineKind.GUARANTEE_CREDIT) == []
+        assert invoice.total == eur(3 * 350)  # billed: the agency delivered
+
+    def test_a_host_no_show_not_billed_does_not_count_towards_the_guarantee(self) -> None:
+        guarantee = Guarantee(minimum_held=3, credit_per_missing=eur(100))
+        policy = NoShowPolicy(host_no_show_billable=False)
+        c = contract(terms(guarantee=guarantee, policy=policy))
+        meetings = [*team(2), no_show("a-9", at(20), absent=Actor.CLIENT, who=prospect("p-9"))]
+
+        invoice = march_invoice(c, meetings)
+
+        assert invoice.guarantee is not None
+        assert invoice.guarantee.held == 2
+        assert amounts(invoice, LineKind.GUARANTEE_CREDIT) == [eur(-100)]
+
+    def test_no_guarantee_for_a_period_outside_the_term(self) -> None:
+        guarantee = Guarantee(minimum_held=3, credit_per_missing=eur(100))
+        c = contract(terms(guarantee=guarantee), end=pendulum.Date(2026, 2, 28))
+
+        invoice = march_invoice(c, [])
+
+        assert invoice.guarantee is None
+        assert invoice.total == eur(0)
+
+    def test_a_split_period_is_judged_once_over_all_its_meetings(self) -> None:
+        c = self.guaranteed()
+        whole = c.period_containing(MARCH)
+        mid = pendulum.datetime(2026, 3, 16, tz=TZ)
+        meetings = [*team(1, day=2), held("b-1", at(20), who=prospect("q"))]
+
+        first = build_invoice(c, meetings, BillingPeriod(whole.start, mid), as_of=LATER)
+        second = build_invoice(c, meetings, BillingPeriod(mid, whole.end), as_of=LATER)
+
+        assert first.guarantee is None  # the month has not ended in the first half
+        assert second.guarantee is not None
+        assert (second.guarantee.held, second.guarantee.shortfall) == (2, 1)
+        assert amounts(second, LineKind.GUARANTEE_CREDIT) == [eur(-100)]
 
     def test_meetings_held_over_the_cap_count_towards_the_guarantee(self) -> None:
         credit = Guarantee(minimum_held=3, credit_per_missing=eur(100))
@@ -546,6 +636,27 @@ class TestInvoiceProperties:
         assert sorted(billed) == sorted(full.billed_appointments)
         assert len(set(billed)) == len(billed)
         assert parts[0].total + parts[1].total == full.total
+
+    @given(month_of_meetings(), st.integers(min_value=1, max_value=30), st.integers(0, 23))
+    def test_two_halves_bill_the_retainer_and_the_guarantee_once(
+        self, meetings: list[Appointment], split_day: int, hour: int
+    ) -> None:
+        pricing = Hybrid(Retainer(eur(1000)), PerAppointment(price=eur(200)))
+        guarantee = Guarantee(minimum_held=len(meetings) + 1, credit_per_missing=eur(75))
+        c = contract(ContractTerms(pricing=pricing, guarantee=guarantee))
+        whole = c.period_containing(MARCH)
+        mid = pendulum.datetime(2026, 3, split_day, hour, tz=TZ)
+        halves = [BillingPeriod(whole.start, mid), BillingPeriod(mid, whole.end)]
+
+        full = build_invoice(c, meetings, whole, as_of=LATER)
+        parts = [build_invoice(c, meetings, half, as_of=LATER) for half in halves]
+
+        kinds = (LineKind.RETAINER, LineKind.GUARANTEE_CREDIT)
+        for kind in kinds:
+            split = [amount for part in parts for amount in amounts(part, kind)]
+            assert split == amounts(full, kind)
+        assert parts[0].total + parts[1].total == full.total
+        assert parts[1].guarantee == full.guarantee
 
 
 ZONES = ("America/Los_Angeles", "Australia/Sydney", "Pacific/Auckland")

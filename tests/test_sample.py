@@ -385,10 +385,11 @@ class TestInvoices:
         february, march = invoices(sample_campaign(seed))
         assert february.guarantee is not None
         assert march.guarantee is not None
-        # 40 guaranteed; the meeting held past the reschedule limit counts as a cancellation.
-        assert (february.guarantee.held, february.guarantee.shortfall) == (36, 4)
+        # 40 guaranteed: 36 held and the host no-show, which is billed (the agency
+        # delivered); the meeting held past the reschedule limit counts as a cancellation.
+        assert (february.guarantee.held, february.guarantee.shortfall) == (37, 3)
         (credit,) = [line for line in february.lines if line.kind is LineKind.GUARANTEE_CREDIT]
-        assert credit.amount == Money.of("-400.00", "EUR")  # EUR 100 per missing meeting
+        assert credit.amount == Money.of("-300.00", "EUR")  # EUR 100 per missing meeting
         assert march.guarantee.shortfall == 0
 
     def test_invoices_total_what_the_decisions_bill_less_the_credits(
@@ -399,4 +400,5 @@ class TestInvoices:
             decisions[a.id] for p in campaign.periods for a in campaign.in_period(p)
         ]
         billed = Money.total((d.amount for d in in_periods), "EUR")
-        assert february.total + march.total == billed - Money.of(400, "EUR")
+        # February's guarantee credit: 3 meetings short at EUR 100 (the test above).
+        assert february.total + march.total == billed - Money.of(300, "EUR")

@@ -3,7 +3,8 @@
 Definitions (``domain.md`` section 9):
 
 - **show rate** = held / (held + no-shows). A late cancellation by the
-  prospect and a late join count as no-shows; earlier cancellations count in
+  prospect, a late join and a meeting shorter than the minimum duration (it
+  does not count as held) count as no-shows; earlier cancellations count in
   neither; a host no-show counts as held (the prospect came); a meeting
   the prospect came to past the reschedule limit counts as a cancellation, as
   the contract treats it (a no-show stays a no-show).
@@ -11,8 +12,8 @@ Definitions (``domain.md`` section 9):
   and pending ones left out).
 - **billable rate** = billable / appointments with a known outcome.
 - **cost per meeting** = amount billed / billable appointments.
-- **effective cost per held meeting** = total cost (period fees included) /
-  qualified meetings held.
+- **effective cost per held meeting** = total cost (the retainer of every
+  billing period that starts in the window included) / qualified meetings held.
 - **cost per opportunity** = total cost / opportunities; **ROI** =
   (revenue - cost) / cost, when those figures are given.
 
@@ -31,7 +32,7 @@ import pendulum
 
 from ppa_core import _validation as v
 from ppa_core.appointment import Actor, Appointment, AppointmentState
-from ppa_core.contract import BillingPeriod, Contract
+from ppa_core.contract import BillingPeriod, Contract, ContractTerms
 from ppa_core.exceptions import ValidationError
 from ppa_core.money import Money, money_in
 from ppa_core.pricing import (
@@ -43,12 +44,14 @@ from ppa_core.pricing import (
     model_of,
 )
 from ppa_core.rules.engine import BillingEngine, engine_for
-from ppa_core.rules.invoice import period_fees
+from ppa_core.rules.invoice import _delivered, _own_periods, _terms_of, period_fees
 from ppa_core.rules.verdict import Decision, DecisionStatus, ReasonCode
 
 __all__ = ["Comparison", "Figures", "ModelCost", "compare_models", "compute_figures"]
 
-_NO_SHOW_CODES = frozenset({ReasonCode.PROSPECT_NO_SHOW, ReasonCode.LATE_JOIN})
+_NO_SHOW_CODES = frozenset(
+    {ReasonCode.PROSPECT_NO_SHOW, ReasonCode.LATE_JOIN, ReasonCode.SHORT_MEETING}
+)
 
 
 def _ratio(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:
@@ -66,22 +69,24 @@ class Figures:
         appointments: appointments considered (meeting within the window).
         decided: appointments with a known outcome (not pending, not void).
         held: meetings the prospect attended in time (host no-shows included).
-        no_shows: prospect no-shows, late joins and late cancellations by the prospect.
+        no_shows: prospect no-shows, late joins, meetings shorter than the minimum
+            duration and late cancellations by the prospect.
         cancelled: cancellations in good time (in neither side of the show rate).
         qualified: decided appointments whose prospect met the criteria.
         billable: billable appointments.
         qualified_held: qualified meetings held (what PPA bills, before caps and duplicates).
         pending: appointments still waiting for an outcome.
         billed: the amount billed for appointments.
-        total_cost: billed plus any period fees (retainer) given.
+        total_cost: billed plus the period fees (the retainers, or ``period_fees`` given).
         show_rate, qualification_rate, billable_rate: exact ratios.
         cost_per_meeting: billed / billable.
         effective_cost_per_held_meeting: total cost / qualified meetings held.
         cost_per_opportunity: total cost / opportunities, when given.
         roi: (revenue - total cost) / total cost, when revenue is given.
-        guarantee_attainment: qualified meetings held / the sum of the periods' guaranteed
-            minimums (the guarantee in force at each period's start), over the periods
-            that have one.
+        guarantee_attainment: qualified meetings delivered (held, or billed host no-shows,
+            as invoices count them) / the sum of the guaranteed minimums, over the
+            contract's billing periods in the window and the term whose terms have a
+            guarantee (periods without a meeting included; roll-overs left out).
     """
 
     appointments: int
@@ -115,7 +120,7 @@ def _classify(appointment: Appointment, decision: Decision) -> str:
     if state is AppointmentState.CANCELLED:
         return "cancelled"
     if _NO_SHOW_CODES.intersection(codes):
-        return "no_show"
+        return "no_show"  # short meetings too: "minimum attended duration to count as held"
     if ReasonCode.RESCHEDULE_LIMIT in codes:
         return "cancelled"  # a meeting past the limit counts as one (a no-show stays one)
     if state in (AppointmentState.HELD, AppointmentState.NO_SHOW):
@@ -143,7 +148,9 @@ def compute_figures(
         period: restrict to meetings in this period; None for the whole campaign.
         opportunities: sales opportunities the meetings produced, for cost per opportunity.
         revenue: revenue (or pipeline value) attributed, for ROI.
-        period_fees: fees billed outside appointments (a retainer), added to the cost.
+        period_fees: the fees billed outside appointments, added to the cost; None
+            (the default) adds the retainer of each of the contract's billing periods
+            that starts in the window and the term, as its invoices bill it.
         engine: an engine to reuse.
     """
     moment = v.to_datetime(as_of, "as_of")
@@ -159,6 +166,8 @@ def compute_figures(
     decisions = engine.decide_all(listed, as_of=moment)
     by_id = {a.id: a for a in listed}
     zero = Money.zero(contract.currency)
+    first: pendulum.DateTime | None = None
+    last: pendulum.DateTime | None = None
     counts = dict.fromkeys(("held", "no_show", "cancelled", "undecided"), 0)
     qualified = billable = qualified_held = pending = considered = 0
     billed = zero
@@ -167,12 +176,17 @@ def compute_figures(
         if period is not None and not period.start <= decision.meeting_start < period.end:
             continue
         considered += 1
-        if decision.period_start is not None:
-            held_by_period.setdefault(decision.period_start, 0)
-            held_by_period[decision.period_start] += decision.is_qualified_held
+        start = decision.meeting_start
+        first = start if first is None or start < first else first
+        last = start if last is None or start > last else last
         appointment = by_id[decision.appointment_id].as_of(moment)
         if appointment is None:  # not reachable: decide_all returns only known ones
             continue
+        if decision.period_start is not None:
+            delivered = _delivered(decision, contract, appointment)
+            held_by_period[decision.period_start] = (
+                held_by_period.get(decision.period_start, 0) + delivered
+            )
         kind = _classify(appointment, decision)
         counts[kind] += 1
         pending += decision.status is DecisionStatus.PENDING
@@ -183,16 +197,22 @@ def compute_figures(
             billed += decision.amount
         qualified_held += decision.is_qualified_held
     decided = considered - counts["undecided"]
-    total = billed + (period_fees or zero)
-    # Each period against the guarantee in force at its start, as its invoice reads it.
+    own, starting = _window(contract, period, first, last)
+    rounding = (_terms_of(contract, own[0]) if own else contract.terms).rounding
+    if period_fees is None:
+        period_fees = Money.total(
+            (_retainer_fee(_terms_of(contract, p), contract) for p in starting), contract.currency
+        )
+    total = billed + period_fees
+    # Each period against the guarantee in force when it starts, as its invoice reads it.
     minimums = {
-        start: guarantee.minimum_held
-        for start in held_by_period
-        if (guarantee := contract.terms_at(start).guarantee) is not None
+        p.start: guarantee.minimum_held
+        for p in own
+        if (guarantee := _terms_of(contract, p).guarantee) is not None
     }
     attainment = None
     if minimums:
-        attainment = _ratio(sum(held_by_period[p] for p in minimums), sum(minimums.values()))
+        attainment = _ratio(sum(held_by_period.get(p, 0) for p in minimums), sum(minimums.values()))
     return Figures(
         appointments=considered,
         decided=decided,
@@ -203,16 +223,18 @@ def compute_figures(
         billable=billable,
         qualified_held=qualified_held,
         pending=pending,
-        billed=billed.rounded(),
-        total_cost=total.rounded(),
+        billed=billed.rounded(rounding),
+        total_cost=total.rounded(rounding),
         show_rate=_ratio(counts["held"], counts["held"] + counts["no_show"]),
         qualification_rate=_ratio(qualified, decided),
         billable_rate=_ratio(billable, decided),
-        cost_per_meeting=billed.divided_by(billable).rounded() if billable else None,
+        cost_per_meeting=billed.divided_by(billable).rounded(rounding) if billable else None,
         effective_cost_per_held_meeting=(
-            total.divided_by(qualified_held).rounded() if qualified_held else None
+            total.divided_by(qualified_held).rounded(rounding) if qualified_held else None
         ),
-        cost_per_opportunity=total.divided_by(opportunities).rounded() if opportunities else None,
+        cost_per_opportunity=(
+            total.divided_by(opportunities).rounded(rounding) if opportunities else None
+        ),
         roi=_ratio((revenue - total).amount, total.amount) if revenue is not None else None,
         guarantee_attainment=attainment,
     )
@@ -292,6 +314,7 @@ def compare_models(
     currency = contract.currency
     base = compute_figures(contract, listed, as_of=moment)
     meetings = base.qualified_held
+    rounding = contract.terms.rounding
     results: list[ModelCost] = []
     for i, pricing in enumerate(models):
         if not isinstance(pricing, PRICING_TYPES):
@@ -299,7 +322,7 @@ def compare_models(
         if pricing.currency != currency:
             raise ValidationError(f"models[{i}].currency", pricing.currency.code, f"{currency}")
         total = _model_total(contract, listed, pricing, moment, periods, leads, closed_value)
-        per_meeting = total.divided_by(meetings).rounded() if meetings else None
+        per_meeting = total.divided_by(meetings).rounded(rounding) if meetings else None
         results.append(ModelCost(model_of(pricing), pricing, total, meetings, per_meeting))
     return Comparison(results)
 
@@ -335,3 +358,28 @@ def _with_pricing(contract: Contract, pricing: Pricing) -> Contract:
     return attrs.evolve(
         contract, terms=attrs.evolve(contract.terms, pricing=pricing), amendments=amendments
     )
+
+
+def _retainer_fee(terms: ContractTerms, contract: Contract) -> Money:
+    """The retainer ``terms`` bill once per period, rounded as the invoice line is (or zero)."""
+    fee = period_fees(terms.pricing, terms.rounding, contract.currency).retainer
+    return Money.zero(contract.currency) if fee is None else fee
+
+
+def _window(
+    contract: Contract,
+    period: BillingPeriod | None,
+    first: pendulum.DateTime | None,
+    last: pendulum.DateTime | None,
+) -> tuple[list[BillingPeriod], list[BillingPeriod]]:
+    """The contract's billing periods in the window and the term, and those starting in it.
+
+    The window is ``period``, or the periods from the first meeting's to the last's.
+    """
+    if period is not None:
+        own = _own_periods(contract, period)
+        return own, [p for p in own if period.start <= p.start < period.end]
+    if first is None or last is None:
+        return [], []
+    own = _own_periods(contract, BillingPeriod(first, contract.period_containing(last).end))
+    return own, own

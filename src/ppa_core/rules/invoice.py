@@ -90,7 +90,8 @@ class GuaranteeResult:
 
     Attributes:
         minimum: the guaranteed minimum for this period (plus any roll-over owed).
-        held: qualified meetings held in the period (over-cap ones included).
+        held: qualified meetings the agency delivered in the period: held, or missed
+            by the client's rep when the terms bill that (over-cap ones included).
         shortfall: ``max(0, minimum - held)``.
         remedy: a service credit on this invoice, or a roll-over to the next period.
     """
@@ -224,6 +225,9 @@ def build_invoice(
             and adjustments need them), in any order.
         period: the billing period (usually one of the contract's; any half-open span
             works, such as half a month), or any moment inside one of the contract's.
+            The retainer of each of the contract's periods starting in the span is
+            billed, and the guarantee of each ending in it judged over all its
+            meetings; neither outside the contract's term.
         as_of: the issue moment; facts recorded later are not known.
         previous: invoices already issued for earlier periods; changes since appear
             here as adjustment lines.
@@ -259,33 +263,98 @@ def build_invoice(
     billed: list[InvoiceLine | None] = [None] * len(listed)
     refused: list[InvoiceLine | None] = [None] * len(listed)
     adjusted: list[tuple[int, Appointment, Decision]] = []
-    held = 0
+    # The contract's own periods behind this invoice, within the term: a retainer is
+    # billed for each that starts in the span, a guarantee judged for each that ends
+    # in it (over all its meetings), so invoicing half a month at a time bills both
+    # once, and a span outside the term bills neither.
+    own = _own_periods(contract, period)
+    judged = [p for p in own if period.start < p.end <= period.end]
+    delivered = [0] * len(judged)
+    low, high = (judged[0].start, judged[-1].end) if judged else (period.start, period.start)
     for rank, appointment, decision in engine._each_decision(listed, moment, trace=False):
         start = decision.meeting_start
+        if low <= start < high and _delivered(decision, contract, appointment):
+            for i, judged_period in enumerate(judged):
+                if start < judged_period.end:
+                    delivered[i] += 1
+                    break
         if period.start <= start < period.end:
-            if decision.is_qualified_held:
-                held += 1
             line = _appointment_line(decision, appointment.prospect.name)
             (billed if decision.billable else refused)[rank] = line
         elif any(s <= start < e for s, e in starts):
             adjusted.append((rank, appointment, decision))
     lines = [line for line in billed if line is not None]
     not_billed = [line for line in refused if line is not None]
+    currency = contract.currency
+    for fee_period in own:
+        if period.start <= fee_period.start < period.end:
+            lines.extend(_retainer(_terms_of(contract, fee_period), fee_period, currency))
     terms = contract.terms_at(period.start)
-    lines.extend(_period_fees(terms, period, leads, closed_value, contract.currency))
+    lines.extend(_usage_fees(terms, leads, closed_value, currency))
     lines.extend(_adjustments(earlier, adjusted))
-    guarantee = _guarantee(terms, held, earlier, period)
-    if guarantee is not None and guarantee[1] is not None:
-        lines.append(guarantee[1])
+    guarantee = None
+    rolled = _rolled_over(earlier, judged[0]) if judged else 0
+    for judged_period, count in zip(judged, delivered, strict=True):
+        found = _guarantee(_terms_of(contract, judged_period), count, rolled)
+        if found is None:
+            rolled = 0
+            continue
+        guarantee, credit = found
+        rolled = guarantee.shortfall if guarantee.remedy is GuaranteeRemedy.ROLL_OVER else 0
+        if credit is not None:
+            lines.append(credit)
     return Invoice(
         contract.id,
         period,
         moment,
-        contract.currency,
+        currency,
         tuple(lines),
         tuple(not_billed),
-        None if guarantee is None else guarantee[0],
+        guarantee,
     )
+
+
+def _own_periods(contract: Contract, span: BillingPeriod) -> list[BillingPeriod]:
+    """The contract's billing periods overlapping ``span`` and the contract's term."""
+    first, end = contract.term_start, contract.term_end
+    return [
+        p
+        for p in contract.periods(span.start, span.end)
+        if p.end > first and (end is None or p.start < end)
+    ]
+
+
+def _terms_of(contract: Contract, period: BillingPeriod) -> ContractTerms:
+    """The terms in force when ``period`` (or the term, if it starts later) begins."""
+    return contract.terms_at(max(period.start, contract.term_start))
+
+
+def _delivered(decision: Decision, contract: Contract, appointment: Appointment) -> bool:
+    """A qualified meeting the agency delivered: held, or missed by the client's rep only.
+
+    A host no-show counts when the terms bill it ("the agency delivered"): a client
+    who pays for the meeting is not also credited for its absence.
+    """
+    if decision.is_qualified_held:
+        return True
+    codes = decision.reason_codes
+    return (
+        ReasonCode.HOST_NO_SHOW in codes
+        and not _NOT_DELIVERED.intersection(codes)
+        and contract.terms_at(appointment.booked_at).policy.host_no_show_billable
+    )
+
+
+_NOT_DELIVERED = frozenset(
+    {
+        ReasonCode.NOT_QUALIFIED,
+        ReasonCode.PROSPECT_NO_SHOW,
+        ReasonCode.LATE_JOIN,
+        ReasonCode.SHORT_MEETING,
+        ReasonCode.OUTSIDE_TERM,
+        ReasonCode.RESCHEDULE_LIMIT,
+    }
+)
 
 
 @attrs.frozen
@@ -326,26 +395,25 @@ def period_fees(
     return fees
 
 
-def _period_fees(
-    terms: ContractTerms,
-    period: BillingPeriod,
-    leads: int,
-    closed_value: Money | None,
-    currency: Currency,
+def _retainer(terms: ContractTerms, period: BillingPeriod, currency: Currency) -> list[InvoiceLine]:
+    """The retainer line of one of the contract's billing periods, if the pricing has one."""
+    pricing = terms.pricing
+    retainer = pricing.retainer if isinstance(pricing, Hybrid) else pricing
+    if not isinstance(retainer, Retainer):
+        return []
+    fee = period_fees(retainer, terms.rounding, currency).retainer
+    assert fee is not None  # a retainer always has a fee
+    line = InvoiceLine(LineKind.RETAINER, f"retainer {period.label}", fee, unit_price=retainer.fee)
+    return [line]
+
+
+def _usage_fees(
+    terms: ContractTerms, leads: int, closed_value: Money | None, currency: Currency
 ) -> list[InvoiceLine]:
+    """The lead and commission lines for what the caller says the invoice's span delivered."""
     pricing = terms.pricing
     fees = period_fees(pricing, terms.rounding, currency, leads=leads, closed_value=closed_value)
     lines: list[InvoiceLine] = []
-    retainer = pricing.retainer if isinstance(pricing, Hybrid) else pricing
-    if fees.retainer is not None and isinstance(retainer, Retainer):
-        lines.append(
-            InvoiceLine(
-                LineKind.RETAINER,
-                f"retainer {period.label}",
-                fees.retainer,
-                unit_price=retainer.fee,
-            )
-        )
     if fees.leads is not None and isinstance(pricing, PayPerLead):
         lines.append(
             InvoiceLine(
@@ -420,25 +488,38 @@ def _first(pair: tuple[int, InvoiceLine]) -> int:
     return pair[0]
 
 
+def _rolled_over(earlier: Sequence[Invoice], period: BillingPeriod) -> int:
+    """The shortfall rolled over into ``period`` by the guarantee judged just before it."""
+    judged = [p for p in earlier if p.guarantee is not None]
+    if not judged:
+        return 0
+    last = judged[-1]
+    result = last.guarantee
+    if last.period.end != period.start or result is None:
+        return 0
+    return result.shortfall if result.remedy is GuaranteeRemedy.ROLL_OVER else 0
+
+
 def _guarantee(
-    terms: ContractTerms, held: int, earlier: Sequence[Invoice], period: BillingPeriod
+    terms: ContractTerms, delivered: int, rolled: int
 ) -> tuple[GuaranteeResult, InvoiceLine | None] | None:
-    """The guarantee's result for ``held`` qualified meetings held in ``period``, and any credit."""
+    """One period's guarantee result for ``delivered`` qualified meetings, and any credit.
+
+    ``rolled``: the shortfall the previous period rolled over (added to a roll-over minimum).
+    """
     guarantee = terms.guarantee
     if guarantee is None:
         return None
     minimum = guarantee.minimum_held
-    if guarantee.remedy is GuaranteeRemedy.ROLL_OVER and earlier:
-        last = earlier[-1]
-        if last.period.end == period.start and last.guarantee is not None:
-            minimum += last.guarantee.shortfall
-    shortfall = max(0, minimum - held)
-    result = GuaranteeResult(minimum, held, shortfall, guarantee.remedy)
+    if guarantee.remedy is GuaranteeRemedy.ROLL_OVER:
+        minimum += rolled
+    shortfall = max(0, minimum - delivered)
+    result = GuaranteeResult(minimum, delivered, shortfall, guarantee.remedy)
     credit = guarantee.credit_per_missing
     if shortfall and guarantee.remedy is GuaranteeRemedy.SERVICE_CREDIT and credit is not None:
         line = InvoiceLine(
             LineKind.GUARANTEE_CREDIT,
-            f"guarantee shortfall: {held} held of {minimum} guaranteed, "
+            f"guarantee shortfall: {delivered} held of {minimum} guaranteed, "
             f"{shortfall} x {credit.format()} credited",
             -(credit * shortfall).rounded(terms.rounding),
             unit_price=credit,
