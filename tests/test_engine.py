@@ -384,6 +384,16 @@ class TestLateJoin:
 
         assert decided(c, held("a-1", at(2), delay=6)).reason_codes == (R.LATE_JOIN,)
 
+    def test_a_late_join_with_the_rep_absent_is_a_no_show_not_a_host_no_show(self) -> None:
+        late = held("a-1", at(2), delay=25, attendees=(Actor.PROSPECT,))
+        both = booked("a-2", at(3)).no_show(
+            at=at(3).add(minutes=30), absent=frozenset({Actor.PROSPECT, Actor.CLIENT})
+        )
+
+        # The same facts recorded two ways: neither is billed as the rep's absence.
+        assert_not_billed(decided(contract(), late), R.LATE_JOIN, "attendance")
+        assert_not_billed(decided(contract(), both), R.PROSPECT_NO_SHOW, "attendance")
+
     def test_late_join_is_billed_at_the_no_show_fee(self) -> None:
         c = contract(terms(policy=NoShowPolicy(prospect_no_show_fee=Decimal("0.5"))))
 

@@ -332,8 +332,8 @@ class AttendanceRule:
         attendees = attendance.attendees  # not prospect_attended: a property costs a call
         if Actor.PROSPECT not in attendees:
             return self._prospect_no_show("the prospect did not attend")
-        if Actor.CLIENT not in attendees:
-            return self._host_no_show()
+        # A late join counts as a no-show, so it comes before the rep's absence: the
+        # same facts recorded as a no-show of both sides are a prospect no-show.
         if attendance.join_delay_minutes > p.grace_minutes:
             return _charge_or_fail(
                 R.LATE_JOIN,
@@ -341,6 +341,8 @@ class AttendanceRule:
                 f"the prospect joined {attendance.join_delay_minutes} min late "
                 f"(grace {p.grace_minutes} min); counts as a no-show",
             )
+        if Actor.CLIENT not in attendees:
+            return self._host_no_show()
         if attendance.attended_minutes < p.minimum_duration_minutes:
             return Finding(
                 FAIL,
