@@ -1020,6 +1020,23 @@ class TestAmendments:
 
 
 class TestDecideAll:
+    def test_decide_takes_all_the_contracts_appointments_as_others(self) -> None:
+        first = held("a-1", at(2), who=prospect("p-1"))
+        again = held("a-2", at(3), who=prospect("p-1"))
+        everyone = [first, again]
+        engine = BillingEngine(contract())
+
+        decision = engine.decide(again, as_of=LATER, others=everyone, trace=True)
+
+        assert decision.reason_codes == (R.DUPLICATE,)
+        assert engine.decide(first, as_of=LATER, others=everyone).status is BILLABLE
+
+    def test_decide_refuses_another_appointment_with_the_same_id(self) -> None:
+        other = held("a-1", at(3), who=prospect("p-2"))
+
+        with pytest.raises(ValidationError, match="unique"):
+            BillingEngine(contract()).decide(held("a-1", at(2)), as_of=LATER, others=[other])
+
     def test_decisions_come_in_order_of_meeting_start_then_id(self) -> None:
         meetings = [
             held("b", at(3), who=prospect("p-b")),

@@ -311,9 +311,14 @@ class BillingEngine:
         """Decide one appointment; ``others`` are the contract's other appointments.
 
         Duplicates, the cap and volume tiers need the others: without them the
-        appointment is judged as if it were the only one.
+        appointment is judged as if it were the only one. ``others`` may hold the
+        appointment itself (all the contract's appointments): it is decided once.
         """
-        rest = v.iterable(others, "others", "Appointment")
+        rest = [
+            other
+            for other in v.iterable(others, "others", "Appointment")
+            if other is not appointment and other != appointment
+        ]
         for decision in self.decide_all([appointment, *rest], as_of=as_of, trace=trace):
             if decision.appointment_id == appointment.id:
                 return decision
