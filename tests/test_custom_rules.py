@@ -233,6 +233,62 @@ class TestBrokenRuleDefinitions:
         with pytest.raises(RuleDefinitionError):
             BillingEngine(contract(), extra_rules=(NotCallable(),))
 
+    @pytest.mark.parametrize("trace", [False, True])
+    def test_a_rule_that_raises_is_reported_with_its_id(self, trace: bool) -> None:
+        @attrs.frozen
+        class Ratio:
+            rule_id: str = "ratio"
+
+            def __call__(self, ctx: RuleContext) -> Finding | None:
+                attended = ctx.appointment.attendance
+                minutes = 0 if attended is None else attended.join_delay_minutes
+                if 30 / minutes > 1:  # no delay: divides by zero
+                    return Finding(RuleOutcome.FAIL, "SLOW", "joined late")
+                return None
+
+        engine = BillingEngine(contract(), extra_rules=(Ratio(),))
+
+        with pytest.raises(RuleDefinitionError) as raised:
+            engine.decide(held("a-1", at(2)), as_of=LATER, trace=trace)
+        assert raised.value.rule == "ratio"
+        assert "ZeroDivisionError" in raised.value.problem
+        assert "'a-1'" in raised.value.problem
+        assert isinstance(raised.value.__cause__, ZeroDivisionError)
+
+    @pytest.mark.parametrize("trace", [False, True])
+    def test_a_rule_that_returns_something_else_than_a_finding_is_reported(
+        self, trace: bool
+    ) -> None:
+        def verdict_in_words(ctx: RuleContext) -> Finding | None:
+            return "not billable"  # type: ignore[return-value]
+
+        verdict_in_words.rule_id = "in_words"  # type: ignore[attr-defined]
+        engine = BillingEngine(contract(), extra_rules=(verdict_in_words,))
+
+        with pytest.raises(RuleDefinitionError) as raised:
+            engine.decide(held("a-1", at(2)), as_of=LATER, trace=trace)
+        assert raised.value.rule == "in_words"
+        assert "a Finding or None" in raised.value.problem
+
+    def test_a_trace_key_that_raises_is_reported_with_its_id(self) -> None:
+        @attrs.frozen
+        class Keyed:
+            rule_id: str = "keyed"
+
+            def __call__(self, ctx: RuleContext) -> Finding | None:
+                return None
+
+            def trace_key(self, ctx: RuleContext) -> object:
+                return {}["missing"]
+
+        engine = BillingEngine(contract(), extra_rules=(Keyed(),))
+
+        assert engine.decide(held("a-1", at(2)), as_of=LATER).billable  # untraced: no key
+        with pytest.raises(RuleDefinitionError) as raised:
+            engine.decide(held("a-1", at(2)), as_of=LATER, trace=True)
+        assert raised.value.rule == "keyed"
+        assert "trace_key() raised KeyError" in raised.value.problem
+
     def test_contract_terms_refuse_a_rule_without_rule_id_at_once(self) -> None:
         with pytest.raises(ValidationError) as raised:
             terms(extra_rules=(lambda ctx: None,))

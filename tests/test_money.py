@@ -287,6 +287,15 @@ class TestMoneyArithmetic:
             Money("100", "EUR").divided_by(divisor)
         assert info.value.field == "divisor"
 
+    @pytest.mark.parametrize(
+        "operate", [lambda m: m / 2, lambda m: m // 2, lambda m: 2 / m, lambda m: m / Decimal(3)]
+    )
+    def test_the_division_operator_is_refused_with_the_way_to_divide(self, operate: Any) -> None:
+        with pytest.raises(MoneyOperationError) as info:
+            operate(Money("100", "EUR"))
+        assert "divided_by" in str(info.value)
+        assert "allocate" in str(info.value)
+
 
 class TestCurrencyMismatch:
     @pytest.mark.parametrize(
@@ -399,8 +408,27 @@ class TestRounding:
         assert RoundingMode("half_even") is RoundingMode.HALF_EVEN
         assert RoundingMode.HALF_EVEN.decimal_mode == "ROUND_HALF_EVEN"
 
+    # -- properties of addition ------------------------------------------------------------
 
-# -- properties of addition ------------------------------------------------------------
+    @pytest.mark.parametrize(
+        ("amount", "mode", "expected"),
+        [
+            ("1e30", "half_up", "1000000000000000000000000000000.00"),
+            (
+                "123456789012345678901234567890.125",
+                "half_even",
+                "123456789012345678901234567890.12",
+            ),
+            ("123456789012345678901234567890.125", "half_up", "123456789012345678901234567890.13"),
+        ],
+    )
+    def test_amounts_beyond_28_digits_round_exactly(
+        self, amount: str, mode: str, expected: str
+    ) -> None:
+        rounded = Money(amount, "EUR").rounded(mode)
+
+        assert rounded.amount == Decimal(expected)
+        assert str(rounded.amount) == expected
 
 
 class TestMoneyAlgebra:

@@ -69,17 +69,24 @@ class MoneyOperationError(PpaError, TypeError):
         "__le__": "compare",
         "__gt__": "compare",
         "__ge__": "compare",
+        "__truediv__": "divide",
+        "__floordiv__": "divide",
+        "__rtruediv__": "divide",
     }
 
     def __init__(self, operation: str, other: Any) -> None:
         self.operation = operation
         self.other = other
         verb = self._WORDS.get(operation, operation)
-        allowed = (
-            "a Decimal or int factor (floats are refused for money)"
-            if verb == "multiply"
-            else "Money in the same currency"
-        )
+        if verb == "multiply":
+            allowed = "a Decimal or int factor (floats are refused for money)"
+        elif verb == "divide":
+            allowed = (
+                "Money.divided_by(n) then rounded(), or allocate() to split without "
+                "losing a minor unit"
+            )
+        else:
+            allowed = "Money in the same currency"
         super().__init__(f"cannot {verb} Money and {other!r}: expected {allowed}")
 
 

@@ -248,6 +248,16 @@ class Money:
 
     __rmul__ = __mul__
 
+    def __truediv__(self, other: object) -> Money:
+        # Division needs a rounding decision: divided_by() is exact, allocate() splits.
+        raise MoneyOperationError("__truediv__", other)
+
+    def __floordiv__(self, other: object) -> Money:
+        raise MoneyOperationError("__floordiv__", other)
+
+    def __rtruediv__(self, other: object) -> Money:
+        raise MoneyOperationError("__rtruediv__", other)
+
     def __radd__(self, other: object) -> Money:
         raise MoneyOperationError("__radd__", other)
 
@@ -310,10 +320,15 @@ class Money:
             InvalidMoney: ``mode`` is not a rounding mode.
         """
         how = mode if type(mode) is RoundingMode else _to_rounding_mode(mode)
-        return Money(
-            self.amount.quantize(self.currency.quantum, rounding=how.decimal_mode),
-            self.currency,
-        )
+        quantum = self.currency.quantum
+        try:
+            exact = self.amount.quantize(quantum, rounding=how.decimal_mode)
+        except decimal.InvalidOperation:
+            # More digits than the context's 28: round with as many as the amount needs.
+            digits = self.amount.adjusted() - quantum.as_tuple().exponent + 2  # type: ignore[operator]
+            wide = decimal.Context(prec=digits)
+            exact = self.amount.quantize(quantum, rounding=how.decimal_mode, context=wide)
+        return Money(exact, self.currency)
 
     @property
     def is_rounded(self) -> bool:

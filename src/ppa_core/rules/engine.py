@@ -35,7 +35,7 @@ from ppa_core import _validation as v
 from ppa_core.appointment import Appointment, AppointmentState, HistoryEntry
 from ppa_core.billing_period import start_of_day
 from ppa_core.contract import BillingPeriod, Contract, ContractTerms, DuplicateScope
-from ppa_core.exceptions import RuleDefinitionError, ValidationError
+from ppa_core.exceptions import PpaError, RuleDefinitionError, ValidationError
 from ppa_core.money import Money, RoundingMode
 from ppa_core.pricing import Hybrid, PerAppointment, TierMode
 from ppa_core.prospect import Seniority
@@ -472,13 +472,21 @@ class BillingEngine:
             )
             item = _Item(appointment, info, contract, moment, day, period, late)
             item.order = (when, appointment_id)
-            if shared is not None:
-                _trace(item, shared)
-            else:
-                for rule in info.by_state[appointment.state]:
-                    finding = rule(item)
-                    if finding is not None:
-                        item.add(finding)
+            try:  # free unless raised (Python 3.11+)
+                if shared is not None:
+                    _trace(item, shared)
+                else:
+                    for rule in info.by_state[appointment.state]:
+                        finding = rule(item)
+                        if finding is not None:
+                            item.add(finding)
+            except PpaError:
+                raise
+            except Exception as error:
+                culprit = _broken_rule(info, item)
+                if culprit is None:
+                    raise
+                raise culprit from error
             if info.may_lack_price and item.status is not _NOT:
                 self._check_price(item)
             still = item.status is _BILLABLE
@@ -788,6 +796,39 @@ def _trace(item: _Item, shared: _Shared) -> None:
         if finding is not None:
             item.add(finding)
     item.verdicts = verdicts  # type: ignore[assignment] # every rule's place is filled now
+
+
+def _broken_rule(info: _TermsInfo, item: _Item) -> RuleDefinitionError | None:
+    """The rule that raised or returned something other than a Finding on ``item``, if any.
+
+    Only called once a rule went wrong: rules are pure, so running them again on the
+    same context finds which one it was without slowing the loop that failed.
+    """
+    appointment_id = item.appointment.id
+    for rule in info.rules:
+        name = "__call__"
+        try:
+            finding: object = rule(item)  # custom rules are not always typed
+            if finding is not None and not isinstance(finding, Finding):
+                return RuleDefinitionError(
+                    rule.rule_id,
+                    f"returned {finding!r} for appointment {appointment_id!r}; "
+                    "a rule returns a Finding or None",
+                )
+            for name in ("trace_key", "judge", "explain"):
+                method = getattr(rule, name, None)
+                if method is not None:
+                    method(item, finding) if name == "explain" else method(item)
+        except PpaError:
+            continue
+        # Whatever a rule raises is its own failure, reported with its id.
+        except Exception as error:
+            return RuleDefinitionError(
+                rule.rule_id,
+                f"{name}() raised {type(error).__name__}: {error} "
+                f"on appointment {appointment_id!r}",
+            )
+    return None
 
 
 def _first_billable(scope: DuplicateScope, window: int | None) -> Verdict:
