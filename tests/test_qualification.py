@@ -137,6 +137,31 @@ class TestJobTitleFilter:
         assert outcome(criteria, prospect, "job_title") is FAIL
         assert "'intern'" in reason(criteria, prospect, "job_title")
 
+    @pytest.mark.parametrize(
+        ("keywords", "title", "expected"),
+        [
+            (["cto"], "Director of Sales", FAIL),  # "direCTOr"
+            (["cto"], "CTO & Co-Founder", PASS),
+            (["vp"], "Head of MVP Delivery", FAIL),
+            (["vp"], "VP, Sales", PASS),
+            (["vice president"], "Senior Vice President Sales", PASS),
+            (["c-level"], "C-Level Executive", PASS),
+        ],
+    )
+    def test_include_keywords_match_whole_words(
+        self, keywords: list[str], title: str, expected: Outcome
+    ) -> None:
+        criteria = QualificationCriteria(title_include=keywords)
+        assert outcome(criteria, make_prospect(job_title=title), "job_title") is expected
+
+    @pytest.mark.parametrize(
+        ("title", "expected"),
+        [("International Sales Director", PASS), ("Sales Intern", FAIL), ("intern", FAIL)],
+    )
+    def test_exclude_keywords_match_whole_words(self, title: str, expected: Outcome) -> None:
+        criteria = QualificationCriteria(title_exclude=["intern"])
+        assert outcome(criteria, make_prospect(job_title=title), "job_title") is expected
+
     def test_exclude_alone_lets_every_other_title_through(self) -> None:
         criteria = QualificationCriteria(title_exclude=["assistant"])
         assert outcome(criteria, make_prospect(job_title="CFO"), "job_title") is PASS

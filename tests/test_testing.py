@@ -331,7 +331,7 @@ class TestQualifiedProspects:
         "criteria",
         [
             QualificationCriteria(seniorities={"manager"}, minimum_seniority="vp"),
-            QualificationCriteria(title_include=["sales"], title_exclude=["sale"]),
+            QualificationCriteria(title_include=["vp sales"], title_exclude=["sales"]),
             QualificationCriteria(industries_include=["retail"], industries_exclude=["retail"]),
             QualificationCriteria(
                 min_revenue=Money.of("10.001", "EUR"), max_revenue=Money.of("10.004", "EUR")

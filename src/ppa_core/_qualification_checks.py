@@ -10,6 +10,8 @@ disagree.
 from __future__ import annotations
 
 import enum
+import functools
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -78,13 +80,24 @@ def _seniority_reason(c: QualificationCriteria, p: Prospect, _d: pendulum.Date, 
 # -- job title -----------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
+def _as_words(keyword: str) -> re.Pattern[str]:
+    # Whole words: "intern" is not in "International Sales", "cto" not in "Director".
+    return re.compile(rf"(?<!\w){re.escape(keyword)}(?!\w)")
+
+
+def has_keyword(title: str, keyword: str) -> bool:
+    """Whether ``keyword`` (case-folded) appears as whole words in the case-folded ``title``."""
+    return _as_words(keyword).search(title) is not None
+
+
 def _title(c: QualificationCriteria, p: Prospect, _d: pendulum.Date) -> Outcome:
     title = p.job_title.casefold()
     if not title.strip():
         return UNKNOWN
-    if any(k in title for k in c.title_exclude):
+    if any(has_keyword(title, k) for k in c.title_exclude):
         return FAIL
-    if c.title_include and not any(k in title for k in c.title_include):
+    if c.title_include and not any(has_keyword(title, k) for k in c.title_include):
         return FAIL
     return PASS
 
@@ -93,10 +106,10 @@ def _title_reason(c: QualificationCriteria, p: Prospect, _d: pendulum.Date, o: O
     title = p.job_title.casefold()
     if o is UNKNOWN:
         return "job title is unknown"
-    excluded = [k for k in c.title_exclude if k in title]
+    excluded = [k for k in c.title_exclude if has_keyword(title, k)]
     if excluded:
         return f"job title {p.job_title!r} contains {excluded[0]!r}"
-    included = [k for k in c.title_include if k in title]
+    included = [k for k in c.title_include if has_keyword(title, k)]
     if o is FAIL:
         words = ", ".join(repr(k) for k in c.title_include)
         return f"job title {p.job_title!r} contains none of {words}"

@@ -266,8 +266,10 @@ class QualificationCriteria:
     Attributes:
         seniorities: allowed seniorities (empty: any).
         minimum_seniority: lowest allowed seniority.
-        title_include: job-title keywords, at least one must appear (case-insensitive).
-        title_exclude: job-title keywords that must not appear (case-insensitive).
+        title_include: job-title keywords, at least one must appear (case-insensitive,
+            as whole words: "vp" is in "VP Sales", not in "MVP Lead").
+        title_exclude: job-title keywords that must not appear (case-insensitive, as
+            whole words: "intern" excludes "Sales Intern", not "International Sales").
         min_employees: minimum employee count (inclusive).
         max_employees: maximum employee count (inclusive).
         min_revenue: minimum annual revenue (inclusive).

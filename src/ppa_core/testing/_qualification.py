@@ -11,6 +11,7 @@ import pendulum
 from hypothesis import strategies as st
 
 from ppa_core import _validation as v
+from ppa_core._qualification_checks import has_keyword
 from ppa_core.exceptions import ValidationError
 from ppa_core.money import Currency, Money
 from ppa_core.prospect import (
@@ -144,8 +145,8 @@ def _passing_titles(c: QualificationCriteria) -> list[str]:
     return [
         t
         for t in dict.fromkeys(candidates)
-        if not any(k in t.casefold() for k in c.title_exclude)
-        and (not c.title_include or any(k in t.casefold() for k in c.title_include))
+        if not any(has_keyword(t.casefold(), k) for k in c.title_exclude)
+        and (not c.title_include or any(has_keyword(t.casefold(), k) for k in c.title_include))
     ]
 
 
