@@ -721,6 +721,54 @@ class TestDuplicate:
 
         assert decided(c, second, first).status is BILLABLE
 
+    @pytest.mark.parametrize(
+        ("first", "second", "expected"),
+        [
+            # Across the spring change (29 March, Berlin): 30 calendar days are 719 hours.
+            (at(2), at(1, month=4), BILLABLE),
+            (at(2), at(1, month=4).subtract(minutes=1), NOT_BILLABLE),
+            # Across the autumn change (25 October): 30 calendar days are 721 hours.
+            (at(10, month=10), at(9, month=11), BILLABLE),
+            (at(10, month=10), at(9, month=11).subtract(minutes=1), NOT_BILLABLE),
+            # No clock change: 30 x 24 hours.
+            (at(10, month=1), at(9, month=2), BILLABLE),
+            (at(10, month=1), at(9, month=2).subtract(seconds=1), NOT_BILLABLE),
+        ],
+    )
+    def test_the_window_counts_calendar_days_on_the_contracts_clock(
+        self, first: pendulum.DateTime, second: pendulum.DateTime, expected: DecisionStatus
+    ) -> None:
+        c = contract(terms(duplicates=DuplicateRule(scope="company", window_days=30)))
+        earlier = held("a-1", first, who=prospect("p-1"))
+        later = held("a-2", second, who=prospect("p-2"))
+
+        assert decided(c, later, earlier).status is expected
+
+    @given(
+        st.sampled_from(["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC"]),
+        st.integers(min_value=0, max_value=364 * 24 * 60),
+        st.integers(min_value=-36 * 60, max_value=36 * 60),
+        st.integers(min_value=2, max_value=45),  # 2 days and more: the second stays later
+    )
+    def test_the_window_is_calendar_days_near_every_boundary(
+        self, zone: str, minute: int, offset: int, days: int
+    ) -> None:
+        c = contract(
+            terms(duplicates=DuplicateRule(scope="company", window_days=days)), timezone=zone
+        )
+        first = pendulum.datetime(2026, 1, 1, tz=zone).add(minutes=minute)
+        second = first.add(days=days).add(minutes=offset)
+        meetings = [
+            held("a-1", first, who=prospect("p-1")),
+            held("a-2", second, who=prospect("p-2")),
+        ]
+
+        decision = decided(c, meetings[1], meetings[0])
+
+        within = second < first.add(days=days)
+        assert (decision.status is NOT_BILLABLE) is within
+        assert (R.DUPLICATE in decision.reason_codes) is within
+
     def test_same_person_within_a_person_window_is_a_duplicate_and_later_is_not(self) -> None:
         c = contract(terms(duplicates=DuplicateRule(scope="person", window_days=14)))
         first, soon, later = held("a-1", at(2)), held("a-2", at(9)), held("a-3", at(30))

@@ -109,7 +109,9 @@ class DuplicateRule:
     Attributes:
         scope: same person (default) or same company.
         window_days: a later appointment within this many days of the billed one is a
-            duplicate; None (default) means ever, over the whole contract.
+            duplicate (calendar days on the contract's clock: a meeting at the same
+            local time N days later is not); None (default) means ever, over the
+            whole contract.
     """
 
     scope: DuplicateScope = attrs.field(

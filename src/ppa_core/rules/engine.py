@@ -559,7 +559,7 @@ class BillingEngine:
     def _check_duplicate(
         self,
         item: _Item,
-        billed: dict[tuple[DuplicateScope, str], tuple[float, str]],
+        billed: dict[tuple[DuplicateScope, str], _Item],
         trace: bool,
     ) -> tuple[DuplicateScope, str] | None:
         """Fail ``item`` if its prospect was billed already; else the key to record once billed."""
@@ -568,11 +568,9 @@ class BillingEngine:
         key = (rule.scope, value)
         previous = billed.get(key)
         window = rule.window_days
-        if previous is not None and (
-            window is None or item.order[0] - previous[0] < window * 86400
-        ):
+        if previous is not None and (window is None or self._within(previous, item, window)):
             what = "prospect" if rule.scope is DuplicateScope.PERSON else "company"
-            reason = f"{what} {value} was already billed for appointment {previous[1]}"
+            reason = f"{what} {value} was already billed for appointment {previous.order[1]}"
             if window is not None:
                 reason += f" within {window} days"
             item.add(Finding(_FAIL, ReasonCode.DUPLICATE, reason))
@@ -583,12 +581,24 @@ class BillingEngine:
             item.verdicts.append(_first_billable(rule.scope, window))
         return key
 
+    def _within(self, earlier: _Item, later: _Item, days: int) -> bool:
+        """Whether ``later`` starts within ``days`` calendar days (contract clock) of ``earlier``.
+
+        Seconds decide away from the boundary; near it, pendulum's calendar arithmetic
+        (a day is 23 or 25 hours across a clock change).
+        """
+        elapsed = later.order[0] - earlier.order[0]
+        if abs(elapsed - days * 86400) > _CLOCK_SLACK:
+            return elapsed < days * 86400
+        deadline = self.contract.local(earlier.appointment.start).add(days=days)
+        return later.appointment.start < deadline
+
     def _apply_duplicates_cap_and_price(self, items: list[_Item], trace: bool) -> None:
         # ``items``: the billable ones so far, in meeting order. One pass: a prospect
         # counts as billed only once a meeting of theirs has passed the cap too (an
         # over-cap meeting was never billed). Each is priced in the same pass, except
         # under volume tiers, whose price needs the period's count of units first.
-        billed: dict[tuple[DuplicateScope, str], tuple[float, str]] = {}
+        billed: dict[tuple[DuplicateScope, str], _Item] = {}
         counts: dict[pendulum.DateTime, int] = {}
         cap_lines: dict[tuple[int, int | None], Verdict] = {}
         price_lines: dict[tuple[object, ...], Verdict] = {}
@@ -615,7 +625,7 @@ class BillingEngine:
                     item.verdicts += (over, _price_skipped(item))
                 continue
             counts[key] = item.unit = count + 1
-            billed[prospect_key] = item.order
+            billed[prospect_key] = item
             if trace:
                 # Without a cap the line is the same for the whole period: share it.
                 line_key = (id(item.period), None if cap is None else item.unit)
@@ -873,6 +883,9 @@ def _price_skipped(item: _Item) -> Verdict:
         return Verdict("price", _FAIL, ReasonCode.NO_PRICE, item.price_note)
     return _NOT_PRICED
 
+
+_CLOCK_SLACK = 1.5 * 86400
+"""Seconds by which N calendar days can differ from N x 24 hours, with room to spare."""
 
 _FIRST_BILLABLE: dict[tuple[DuplicateScope, int | None], Verdict] = {}
 _DUPLICATE_SKIPPED = Verdict("duplicate", RuleOutcome.SKIP, None, "not billable already")
