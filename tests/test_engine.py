@@ -746,7 +746,7 @@ class TestDuplicate:
 
     @given(
         st.sampled_from(["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC"]),
-        st.integers(min_value=0, max_value=364 * 24 * 60),
+        st.integers(min_value=0, max_value=300 * 24 * 60),  # both meetings before LATER
         st.integers(min_value=-36 * 60, max_value=36 * 60),
         st.integers(min_value=2, max_value=45),  # 2 days and more: the second stays later
     )
