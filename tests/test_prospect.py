@@ -97,6 +97,20 @@ class TestCompany:
     def test_country_is_normalised_to_upper_case_alpha_2(self) -> None:
         assert Company(name="Acme", country=" de ").country == "DE"
 
+    @pytest.mark.parametrize("country", ["XX", "EU", "AA", "ZZ"])
+    def test_country_must_be_an_assigned_code(self, country: str) -> None:
+        with pytest.raises(ValidationError) as info:
+            Company(name="Acme", country=country)
+        assert info.value.field == "company.country"
+
+    def test_uk_is_refused_with_the_code_to_use(self) -> None:
+        with pytest.raises(ValidationError, match="GB"):
+            Company(name="Acme", country="UK")
+
+    @pytest.mark.parametrize("country", ["GB", "us", "XK", "AX", "SS"])
+    def test_assigned_codes_are_accepted(self, country: str) -> None:
+        assert Company(name="Acme", country=country).country == country.upper()
+
     @pytest.mark.parametrize("country", ["DEU", "D", "", "1A", "Germany", 49])
     def test_country_must_be_iso_alpha_2(self, country: Any) -> None:
         with pytest.raises(ValidationError) as info:

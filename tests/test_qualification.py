@@ -247,6 +247,13 @@ class TestGeographyFilter:
             "country FR is not one of AT, DE"
         )
 
+    def test_a_criteria_country_that_is_not_an_iso_code_is_refused(self) -> None:
+        # countries=["UK"] would silently never match a prospect in GB.
+        with pytest.raises(ValidationError) as info:
+            QualificationCriteria(countries=["DE", "UK"])
+        assert info.value.field == "countries[1]"
+        assert "GB" in str(info.value)
+
     def test_unknown_country_is_unknown(self) -> None:
         criteria = QualificationCriteria(countries=["DE"])
         assert outcome(criteria, at_company(), "country") is UNKNOWN

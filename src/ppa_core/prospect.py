@@ -27,7 +27,7 @@ import attrs
 import pendulum
 
 from ppa_core import _validation as v
-from ppa_core.exceptions import ValidationError
+from ppa_core._iso3166 import country_code
 from ppa_core.money import Money
 
 __all__ = [
@@ -103,13 +103,7 @@ class Channel(enum.StrEnum):
 
 
 def _country(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str) and len(value.strip()) == 2 and value.strip().isalpha():
-        return value.strip().upper()
-    raise ValidationError(
-        "company.country", value, "an ISO 3166-1 alpha-2 code such as 'DE' or 'US'"
-    )
+    return None if value is None else country_code("company.country", value)
 
 
 def _optional_money(field: str) -> Any:

@@ -32,6 +32,7 @@ import attrs
 import pendulum
 
 from ppa_core import _validation as v
+from ppa_core._iso3166 import country_code
 from ppa_core._qualification_checks import (
     BANT_CHECKS,
     ICP_CHECKS,
@@ -237,10 +238,7 @@ def _to_buying_stages(value: Any) -> frozenset[BuyingStage]:
 
 def _countries(value: Any) -> frozenset[str]:
     codes = v.str_tuple("countries")(value)
-    for i, code in enumerate(codes):
-        if len(code.strip()) != 2 or not code.strip().isalpha():
-            raise ValidationError(f"countries[{i}]", code, "an ISO 3166-1 alpha-2 code")
-    return frozenset(c.strip().upper() for c in codes)
+    return frozenset(country_code(f"countries[{i}]", code) for i, code in enumerate(codes))
 
 
 def _regions(value: Any) -> frozenset[str]:
