@@ -265,6 +265,28 @@ class TestBillingPeriod:
         assert pendulum.Date(2026, 3, 15) not in self.period
         assert "2026-03-15T12:00:00+01:00" not in self.period
 
+    def test_a_naive_start_or_end_is_refused(self) -> None:
+        with pytest.raises(NaiveDatetime) as raised:
+            BillingPeriod(dt.datetime(2026, 3, 1), local(BERLIN, 2026, 4, 1))  # type: ignore[arg-type]
+        assert raised.value.field == "period.start"
+        with pytest.raises(NaiveDatetime):
+            BillingPeriod(local(BERLIN, 2026, 3, 1), dt.datetime(2026, 4, 1))  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("months", [0, -1])
+    def test_an_empty_or_reversed_period_is_refused(self, months: int) -> None:
+        start = local(BERLIN, 2026, 3, 1)
+        with pytest.raises(ValidationError) as raised:
+            BillingPeriod(start, start.add(months=months))
+        assert raised.value.field == "period.end"
+
+    def test_a_standard_library_datetime_becomes_a_pendulum_one(self) -> None:
+        period = BillingPeriod(
+            dt.datetime(2026, 3, 1, tzinfo=dt.UTC),  # type: ignore[arg-type]
+            dt.datetime(2026, 4, 1, tzinfo=dt.UTC),  # type: ignore[arg-type]
+        )
+        assert isinstance(period.start, pendulum.DateTime)
+        assert period.end - period.start == pendulum.duration(days=31)
+
     def test_a_calendar_month_is_labelled_year_dash_month(self) -> None:
         assert self.period.label == "2026-03"
 
@@ -535,6 +557,11 @@ class TestGuarantee:
         with pytest.raises(ValidationError) as raised:
             Guarantee(minimum_held=0, remedy="roll_over")
         assert raised.value.field == "guarantee.minimum_held"
+
+    def test_a_negative_credit_is_refused(self) -> None:
+        with pytest.raises(ValidationError) as raised:
+            Guarantee(minimum_held=2, credit_per_missing=eur(-100))
+        assert raised.value.field == "guarantee.credit_per_missing"
 
     def test_unknown_remedy_is_refused(self) -> None:
         with pytest.raises(ValidationError) as raised:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pendulum
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -39,6 +41,7 @@ from ppa_core import (
     QualificationCriteria,
     Retainer,
     RoundingMode,
+    ValidationError,
     build_invoice,
     compare_models,
     compute_figures,
@@ -399,6 +402,28 @@ MODELS = (
     Commission(rate=Decimal("0.1"), currency="EUR"),
     Hybrid(retainer=Retainer(fee=eur(1000)), per_appointment=PerAppointment(price=eur(200))),
 )
+
+
+class TestCompareModelsInput:
+    @pytest.mark.parametrize(
+        ("arguments", "field"),
+        [
+            ((None, [], []), "contract"),
+            (("contract", None, []), "appointments"),
+            (("contract", [], None), "models"),
+            (("contract", [], [object()]), "models[0]"),
+        ],
+    )
+    def test_bad_arguments_name_the_argument(self, arguments: tuple[Any, ...], field: str) -> None:
+        given = tuple(contract() if a == "contract" else a for a in arguments)
+        with pytest.raises(ValidationError) as raised:
+            compare_models(*given, as_of=LATER)
+        assert raised.value.field == field
+
+    def test_negative_leads_are_refused(self) -> None:
+        with pytest.raises(ValidationError) as raised:
+            compare_models(contract(), [], [], as_of=LATER, leads=-1)
+        assert raised.value.field == "leads"
 
 
 class TestCompareModels:

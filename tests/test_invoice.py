@@ -637,7 +637,7 @@ class TestInvoiceProperties:
         assert len(set(billed)) == len(billed)
         assert parts[0].total + parts[1].total == full.total
 
-    @given(month_of_meetings(), st.integers(min_value=1, max_value=30), st.integers(0, 23))
+    @given(month_of_meetings(), st.integers(min_value=1, max_value=30), st.integers(1, 23))
     def test_two_halves_bill_the_retainer_and_the_guarantee_once(
         self, meetings: list[Appointment], split_day: int, hour: int
     ) -> None:

@@ -23,6 +23,7 @@ import pendulum
 from dateutil.relativedelta import relativedelta
 
 from ppa_core import _validation as v
+from ppa_core.exceptions import ValidationError
 
 __all__ = ["BillingPeriod", "BillingPeriodRule", "PeriodKind", "start_of_day"]
 
@@ -34,12 +35,30 @@ class PeriodKind(enum.StrEnum):
     WEEKLY = "weekly"
 
 
+def _period_start(value: Any) -> pendulum.DateTime:
+    return v.to_datetime(value, "period.start")
+
+
+def _period_end(value: Any) -> pendulum.DateTime:
+    return v.to_datetime(value, "period.end")
+
+
+def _after_start(instance: BillingPeriod, _attribute: Any, value: pendulum.DateTime) -> None:
+    if not value > instance.start:
+        raise ValidationError("period.end", value, f"an instant after the start {instance.start}")
+
+
 @attrs.frozen
 class BillingPeriod:
-    """A half-open interval ``[start, end)`` in the contract's timezone."""
+    """A half-open interval ``[start, end)`` in the contract's timezone.
 
-    start: pendulum.DateTime
-    end: pendulum.DateTime
+    Raises:
+        NaiveDatetime: ``start`` or ``end`` without a timezone.
+        ValidationError: ``end`` not after ``start``.
+    """
+
+    start: pendulum.DateTime = attrs.field(converter=_period_start)
+    end: pendulum.DateTime = attrs.field(converter=_period_end, validator=_after_start)
 
     def __contains__(self, moment: object) -> bool:
         if not isinstance(moment, dt.datetime):

@@ -155,6 +155,12 @@ class Guarantee:
     )
 
     def __attrs_post_init__(self) -> None:
+        credit = self.credit_per_missing
+        if credit is not None and credit.amount < 0:
+            # A negative credit would bill the client for the agency's shortfall.
+            raise ValidationError(
+                "guarantee.credit_per_missing", credit, "zero or more (credited per meeting)"
+            )
         if self.remedy is GuaranteeRemedy.SERVICE_CREDIT and self.credit_per_missing is None:
             raise ValidationError(
                 "guarantee.credit_per_missing", None, "a Money when the remedy is a service credit"

@@ -309,8 +309,12 @@ def compare_models(
     """
     moment = v.to_datetime(as_of, "as_of")
     periods = v.check_int("periods", periods, minimum=1)
-    leads = v.check_int("leads", leads)
-    listed = list(appointments)
+    leads = v.check_int("leads", leads, minimum=0)
+    given: object = contract  # callers are not always typed
+    if not isinstance(given, Contract):
+        raise ValidationError("contract", given, "a Contract")
+    listed = list(v.iterable(appointments, "appointments", "Appointment"))
+    models = list(v.iterable(models, "models", "Pricing"))
     currency = contract.currency
     base = compute_figures(contract, listed, as_of=moment)
     meetings = base.qualified_held
