@@ -353,6 +353,55 @@ class TestGuarantee:
         assert invoice.guarantee.held == 3
         assert amounts(invoice, LineKind.GUARANTEE_CREDIT) == []
 
+    def guaranteed_two(self) -> Contract:
+        return contract(terms(guarantee=Guarantee(minimum_held=2, credit_per_missing=eur(100))))
+
+    def test_a_credit_is_reversed_when_a_later_outcome_meets_the_guarantee(self) -> None:
+        c = self.guaranteed_two()
+        late = booked("a-2", at(31, 15), who=prospect("p-2")).hold(
+            at=ISSUED.add(days=2), attendance=Attendance(attended_minutes=30)
+        )
+        meetings = [held("a-1", at(2), who=prospect("p-1")), late]
+        march = march_invoice(c, meetings)
+
+        april = build_invoice(c, meetings, at(15, month=4), as_of=LATER, previous=[march])
+
+        assert amounts(march, LineKind.GUARANTEE_CREDIT) == [eur(-100)]
+        debit, reversal = [line for line in april.lines if line.kind is LineKind.ADJUSTMENT]
+        assert (debit.appointment_id, debit.amount) == ("a-2", eur(350))
+        assert reversal.appointment_id is None
+        assert reversal.amount == eur(100)  # the client paid for 2 held of 2 guaranteed
+        assert reversal.period == march.period
+        assert reversal.reason_codes == ("GUARANTEE_SHORTFALL",)
+        assert "2026-03" in reversal.description
+
+    def test_a_credit_is_due_when_a_correction_leaves_the_guarantee_unmet(self) -> None:
+        c = self.guaranteed_two()
+        corrected = held("a-2", at(30), who=prospect("p-2")).correct(
+            to=AppointmentState.NO_SHOW, at=ISSUED.add(hours=2)
+        )
+        meetings = [held("a-1", at(2), who=prospect("p-1")), corrected]
+        march = march_invoice(c, meetings)
+
+        april = build_invoice(c, meetings, at(15, month=4), as_of=LATER, previous=[march])
+
+        assert amounts(march, LineKind.GUARANTEE_CREDIT) == []
+        adjustments = [line.amount for line in april.lines if line.kind is LineKind.ADJUSTMENT]
+        assert adjustments == [eur(-350), eur(-100)]
+
+    def test_a_revisited_guarantee_is_adjusted_once_along_the_invoices(self) -> None:
+        c = self.guaranteed_two()
+        late = booked("a-2", at(31, 15), who=prospect("p-2")).hold(
+            at=ISSUED.add(days=2), attendance=Attendance(attended_minutes=30)
+        )
+        meetings = [held("a-1", at(2), who=prospect("p-1")), late]
+        march = march_invoice(c, meetings)
+        april = build_invoice(c, meetings, at(15, month=4), as_of=LATER, previous=[march])
+
+        may = build_invoice(c, meetings, at(15, month=5), as_of=LATER, previous=[march, april])
+
+        assert [line.kind for line in may.lines].count(LineKind.ADJUSTMENT) == 0
+
     def test_roll_over_adds_the_shortfall_to_the_next_periods_minimum(self) -> None:
         c = self.guaranteed("roll_over")
         meetings = [*team(1), *team(4, month=4)]
@@ -589,7 +638,60 @@ def month_of_meetings(draw: st.DrawFn, *, tz: str = TZ) -> list[Appointment]:
     return meetings
 
 
+@st.composite
+def late_week(draw: st.DrawFn) -> list[Appointment]:
+    """Up to 6 meetings in March's last week, some corrected after the March invoice."""
+    meetings = []
+    for i in range(draw(st.integers(min_value=0, max_value=6))):
+        start = at(draw(st.integers(min_value=26, max_value=31)), draw(st.integers(9, 17)))
+        a = booked(f"w-{i}", start, who=prospect(f"w-{i}"))
+        end = start.add(minutes=40)
+        if draw(st.booleans()):
+            a = a.hold(at=end, attendance=Attendance(attended_minutes=30))
+            if draw(st.booleans()):
+                a = a.correct(to=AppointmentState.NO_SHOW, at=ISSUED.add(hours=1))
+        else:
+            a = a.no_show(at=end)
+            if draw(st.booleans()):
+                a = a.correct(
+                    to=AppointmentState.HELD,
+                    at=ISSUED.add(hours=1),
+                    attendance=Attendance(attended_minutes=30),
+                )
+        meetings.append(a)
+    return meetings
+
+
 class TestInvoiceProperties:
+    @given(late_week(), st.integers(min_value=1, max_value=6))
+    def test_corrections_after_an_invoice_settle_on_the_next_one(
+        self, meetings: list[Appointment], minimum: int
+    ) -> None:
+        guarantee = Guarantee(minimum_held=minimum, credit_per_missing=eur(100))
+        c = contract(terms(guarantee=guarantee))
+        march = march_invoice(c, meetings)
+        april = build_invoice(c, meetings, at(15, month=4), as_of=LATER, previous=[march])
+        afresh = build_invoice(c, meetings, MARCH, as_of=LATER)
+
+        def for_march(invoice: Invoice, appointments: bool) -> Money:
+            return Money.total(
+                (
+                    line.amount
+                    for line in invoice.lines
+                    if (line.appointment_id is not None) is appointments
+                    and line.kind is not LineKind.RETAINER
+                    and (appointments or line.period == march.period)
+                ),
+                "EUR",
+            )
+
+        # What March was billed, plus April's adjustments, is what March bills on today's
+        # facts: the meetings and the guarantee credit alike; March itself is unchanged.
+        for appointments in (True, False):
+            settled = for_march(march, appointments) + for_march(april, appointments)
+            assert settled == for_march(afresh, appointments)
+        assert march == march_invoice(c, meetings)
+
     @given(priced_contracts(), month_of_meetings(), st.integers(min_value=0, max_value=50))
     def test_total_is_the_sum_of_rounded_lines_in_every_currency(
         self, c: Contract, meetings: list[Appointment], leads: int

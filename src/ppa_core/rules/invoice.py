@@ -69,6 +69,8 @@ class InvoiceLine:
         unit: the rank among the period's billable appointments.
         unit_price: the unit price before any fraction.
         quantity: how many units the line bills (1 for an appointment).
+        period: the contract's billing period a retainer, a guarantee credit or a
+            guarantee adjustment is for (None on other lines).
     """
 
     kind: LineKind
@@ -82,6 +84,7 @@ class InvoiceLine:
     unit: int | None = None
     unit_price: Money | None = None
     quantity: Decimal = Decimal(1)
+    period: BillingPeriod | None = None
 
 
 @attrs.frozen
@@ -269,14 +272,18 @@ def build_invoice(
     # once, and a span outside the term bills neither.
     own = _own_periods(contract, period)
     judged = [p for p in own if period.start < p.end <= period.end]
-    delivered = [0] * len(judged)
-    low, high = (judged[0].start, judged[-1].end) if judged else (period.start, period.start)
+    # Earlier invoices' guarantees are judged again on today's facts (a correction may
+    # change what was delivered): the difference is an adjustment here.
+    revisited = _revisited(contract, earlier)
+    counted = sorted({p.start: p for p in (*revisited, *judged)}.values(), key=_period_start)
+    delivered = dict.fromkeys((p.start for p in counted), 0)
+    low, high = (counted[0].start, counted[-1].end) if counted else (period.start, period.start)
     for rank, appointment, decision in engine._each_decision(listed, moment, trace=False):
         start = decision.meeting_start
         if low <= start < high and _delivered(decision, contract, appointment):
-            for i, judged_period in enumerate(judged):
-                if start < judged_period.end:
-                    delivered[i] += 1
+            for counted_period in counted:
+                if counted_period.start <= start < counted_period.end:
+                    delivered[counted_period.start] += 1
                     break
         if period.start <= start < period.end:
             line = _appointment_line(decision, appointment.prospect.name)
@@ -292,17 +299,9 @@ def build_invoice(
     terms = contract.terms_at(period.start)
     lines.extend(_usage_fees(terms, leads, closed_value, currency))
     lines.extend(_adjustments(earlier, adjusted))
-    guarantee = None
-    rolled = _rolled_over(earlier, judged[0]) if judged else 0
-    for judged_period, count in zip(judged, delivered, strict=True):
-        found = _guarantee(_terms_of(contract, judged_period), count, rolled)
-        if found is None:
-            rolled = 0
-            continue
-        guarantee, credit = found
-        rolled = guarantee.shortfall if guarantee.remedy is GuaranteeRemedy.ROLL_OVER else 0
-        if credit is not None:
-            lines.append(credit)
+    lines.extend(_guarantee_revisits(contract, earlier, revisited, delivered))
+    guarantee, credits = _judge(contract, earlier, judged, delivered)
+    lines.extend(credits)
     return Invoice(
         contract.id,
         period,
@@ -322,6 +321,103 @@ def _own_periods(contract: Contract, span: BillingPeriod) -> list[BillingPeriod]
         for p in contract.periods(span.start, span.end)
         if p.end > first and (end is None or p.start < end)
     ]
+
+
+def _judge(
+    contract: Contract,
+    earlier: Sequence[Invoice],
+    judged: Sequence[BillingPeriod],
+    delivered: dict[pendulum.DateTime, int],
+) -> tuple[GuaranteeResult | None, list[InvoiceLine]]:
+    """The guarantee of each period in ``judged``, in order: the last result and the credits."""
+    result = None
+    credits: list[InvoiceLine] = []
+    rolled = _rolled_over(earlier, judged[0]) if judged else 0
+    for judged_period in judged:
+        terms = _terms_of(contract, judged_period)
+        found = _guarantee(terms, delivered[judged_period.start], rolled, judged_period)
+        if found is None:
+            rolled = 0
+            continue
+        result, credit = found
+        rolled = result.shortfall if result.remedy is GuaranteeRemedy.ROLL_OVER else 0
+        if credit is not None:
+            credits.append(credit)
+    return result, credits
+
+
+def _period_start(period: BillingPeriod) -> pendulum.DateTime:
+    return period.start
+
+
+def _judged_on(contract: Contract, span: BillingPeriod) -> list[BillingPeriod]:
+    """The contract's periods whose guarantee an invoice of ``span`` judges (ending in it)."""
+    return [p for p in _own_periods(contract, span) if span.start < p.end <= span.end]
+
+
+def _revisited(contract: Contract, earlier: Sequence[Invoice]) -> list[BillingPeriod]:
+    """The periods judged on ``earlier`` invoices under a service-credit guarantee."""
+    found: dict[pendulum.DateTime, BillingPeriod] = {}
+    for invoice in earlier:
+        for judged in _judged_on(contract, invoice.period):
+            guarantee = _terms_of(contract, judged).guarantee
+            if (
+                guarantee is not None
+                and guarantee.remedy is GuaranteeRemedy.SERVICE_CREDIT
+                and guarantee.credit_per_missing is not None
+            ):
+                found[judged.start] = judged
+    return list(found.values())
+
+
+def _guarantee_revisits(
+    contract: Contract,
+    earlier: Sequence[Invoice],
+    revisited: Sequence[BillingPeriod],
+    delivered: dict[pendulum.DateTime, int],
+) -> list[InvoiceLine]:
+    """Adjustments where an earlier period's guarantee credit differs on today's facts."""
+    lines: list[InvoiceLine] = []
+    for judged in revisited:
+        terms = _terms_of(contract, judged)
+        guarantee = terms.guarantee
+        assert guarantee is not None  # _revisited keeps only periods with one
+        assert guarantee.credit_per_missing is not None
+        minimum, now = guarantee.minimum_held, delivered.get(judged.start, 0)
+        shortfall = max(0, minimum - now)
+        due = -(guarantee.credit_per_missing * shortfall).rounded(terms.rounding)
+        credited = _credited(contract, earlier, judged)
+        difference = due - credited
+        if difference.is_zero:
+            continue
+        kind = "credit" if difference.amount < 0 else "debit"
+        lines.append(
+            InvoiceLine(
+                LineKind.ADJUSTMENT,
+                f"{kind} for the guarantee of {judged.label}: {now} held of {minimum} "
+                f"guaranteed now; credited {credited.format()}, due {due.format()}",
+                difference,
+                reason_codes=("GUARANTEE_SHORTFALL",),
+                quantity=Decimal(shortfall),
+                period=judged,
+            )
+        )
+    return lines
+
+
+def _credited(contract: Contract, earlier: Sequence[Invoice], judged: BillingPeriod) -> Money:
+    """What ``earlier`` invoices credited (and adjusted) for ``judged``'s guarantee."""
+    total = Money.zero(contract.currency)
+    for invoice in earlier:
+        # Lines from before lines named their period: an invoice judging one period only.
+        only = _judged_on(contract, invoice.period) == [judged]
+        for line in invoice.lines:
+            guarantee_line = line.kind is LineKind.GUARANTEE_CREDIT or (
+                line.kind is LineKind.ADJUSTMENT and line.appointment_id is None
+            )
+            if guarantee_line and (line.period == judged or (line.period is None and only)):
+                total += line.amount
+    return total
 
 
 def _terms_of(contract: Contract, period: BillingPeriod) -> ContractTerms:
@@ -403,7 +499,9 @@ def _retainer(terms: ContractTerms, period: BillingPeriod, currency: Currency) -
         return []
     fee = period_fees(retainer, terms.rounding, currency).retainer
     assert fee is not None  # a retainer always has a fee
-    line = InvoiceLine(LineKind.RETAINER, f"retainer {period.label}", fee, unit_price=retainer.fee)
+    line = InvoiceLine(
+        LineKind.RETAINER, f"retainer {period.label}", fee, unit_price=retainer.fee, period=period
+    )
     return [line]
 
 
@@ -501,7 +599,7 @@ def _rolled_over(earlier: Sequence[Invoice], period: BillingPeriod) -> int:
 
 
 def _guarantee(
-    terms: ContractTerms, delivered: int, rolled: int
+    terms: ContractTerms, delivered: int, rolled: int, period: BillingPeriod
 ) -> tuple[GuaranteeResult, InvoiceLine | None] | None:
     """One period's guarantee result for ``delivered`` qualified meetings, and any credit.
 
@@ -524,6 +622,7 @@ def _guarantee(
             -(credit * shortfall).rounded(terms.rounding),
             unit_price=credit,
             quantity=Decimal(shortfall),
+            period=period,
         )
         return result, line
     return result, None
