@@ -473,6 +473,20 @@ class TestCompareModels:
         assert costs[PricingModel.RETAINER].total == eur(9000)
         assert costs[PricingModel.HYBRID].total == eur(3400)
 
+    def test_period_fees_count_once_per_billing_period_of_the_campaign_by_default(
+        self,
+    ) -> None:
+        campaign = [
+            held("a-1", at(2), who=prospect("p-1")),
+            held("a-2", at(20, month=5), who=prospect("p-2")),
+        ]
+
+        (cost,) = compare_models(contract(), campaign, [Retainer(eur(1000))], as_of=LATER)
+
+        assert cost.total == eur(3000)  # March, April and May
+        (one,) = compare_models(contract(), [], [Retainer(eur(1000))], as_of=LATER)
+        assert one.total == eur(1000)
+
     def test_model_totals_round_as_the_contracts_invoices_do(self) -> None:
         c = contract(terms(rounding=RoundingMode.HALF_EVEN))
         commission = Commission(rate=Decimal("0.1"), currency="EUR")

@@ -291,7 +291,7 @@ def compare_models(
     models: Sequence[Pricing],
     *,
     as_of: pendulum.DateTime,
-    periods: int = 1,
+    periods: int | None = None,
     leads: int = 0,
     closed_value: Money | None = None,
 ) -> tuple[ModelCost, ...]:
@@ -299,7 +299,9 @@ def compare_models(
 
     Per-appointment models (and the per-appointment part of a hybrid) run the
     real engine with the contract's terms but that pricing. Period fees count
-    ``periods`` times; pay per lead bills ``leads``; commission takes its rate
+    ``periods`` times (None, the default: once per billing period of the contract
+    from the first meeting's to the last's, within the term; at least once); pay
+    per lead bills ``leads``; commission takes its rate
     of ``closed_value``. Every model's cost per meeting divides by the same
     count, the qualified meetings held. The tuple returned is a
     :class:`Comparison` (it shows as a table in Jupyter).
@@ -308,12 +310,17 @@ def compare_models(
         ValidationError: a model priced in another currency, or bad counts.
     """
     moment = v.to_datetime(as_of, "as_of")
-    periods = v.check_int("periods", periods, minimum=1)
     leads = v.check_int("leads", leads, minimum=0)
     given: object = contract  # callers are not always typed
     if not isinstance(given, Contract):
         raise ValidationError("contract", given, "a Contract")
     listed = list(v.iterable(appointments, "appointments", "Appointment"))
+    for i, appointment in enumerate(listed):
+        if not isinstance(appointment, Appointment):
+            raise ValidationError(f"appointments[{i}]", appointment, "an Appointment")
+    if periods is None:
+        periods = max(1, len(_campaign_periods(contract, listed)))
+    periods = v.check_int("periods", periods, minimum=1)
     models = list(v.iterable(models, "models", "Pricing"))
     currency = contract.currency
     base = compute_figures(contract, listed, as_of=moment)
@@ -368,6 +375,14 @@ def _retainer_fee(terms: ContractTerms, contract: Contract) -> Money:
     """The retainer ``terms`` bill once per period, rounded as the invoice line is (or zero)."""
     fee = period_fees(terms.pricing, terms.rounding, contract.currency).retainer
     return Money.zero(contract.currency) if fee is None else fee
+
+
+def _campaign_periods(contract: Contract, appointments: list[Appointment]) -> list[BillingPeriod]:
+    """The contract's billing periods from the first meeting's to the last's, in the term."""
+    starts = [a.start for a in appointments]
+    if not starts:
+        return []
+    return _window(contract, None, min(starts), max(starts))[0]
 
 
 def _window(
