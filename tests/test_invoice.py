@@ -356,15 +356,19 @@ class TestGuarantee:
     def guaranteed_two(self) -> Contract:
         return contract(terms(guarantee=Guarantee(minimum_held=2, credit_per_missing=eur(100))))
 
-    def test_a_credit_is_reversed_when_a_later_outcome_meets_the_guarantee(self) -> None:
+    def outcome_after_march(self) -> tuple[Contract, list[Appointment], Invoice, Invoice]:
+        """Two of two guaranteed, one held on 31 March but recorded after the invoice."""
         c = self.guaranteed_two()
         late = booked("a-2", at(31, 15), who=prospect("p-2")).hold(
             at=ISSUED.add(days=2), attendance=Attendance(attended_minutes=30)
         )
         meetings = [held("a-1", at(2), who=prospect("p-1")), late]
         march = march_invoice(c, meetings)
-
         april = build_invoice(c, meetings, at(15, month=4), as_of=LATER, previous=[march])
+        return c, meetings, march, april
+
+    def test_a_credit_is_reversed_when_a_later_outcome_meets_the_guarantee(self) -> None:
+        _, _, march, april = self.outcome_after_march()
 
         assert amounts(march, LineKind.GUARANTEE_CREDIT) == [eur(-100)]
         debit, reversal = [line for line in april.lines if line.kind is LineKind.ADJUSTMENT]
@@ -390,13 +394,7 @@ class TestGuarantee:
         assert adjustments == [eur(-350), eur(-100)]
 
     def test_a_revisited_guarantee_is_adjusted_once_along_the_invoices(self) -> None:
-        c = self.guaranteed_two()
-        late = booked("a-2", at(31, 15), who=prospect("p-2")).hold(
-            at=ISSUED.add(days=2), attendance=Attendance(attended_minutes=30)
-        )
-        meetings = [held("a-1", at(2), who=prospect("p-1")), late]
-        march = march_invoice(c, meetings)
-        april = build_invoice(c, meetings, at(15, month=4), as_of=LATER, previous=[march])
+        c, meetings, march, april = self.outcome_after_march()
 
         may = build_invoice(c, meetings, at(15, month=5), as_of=LATER, previous=[march, april])
 
