@@ -278,13 +278,22 @@ def build_invoice(
     counted = sorted({p.start: p for p in (*revisited, *judged)}.values(), key=_period_start)
     delivered = dict.fromkeys((p.start for p in counted), 0)
     low, high = (counted[0].start, counted[-1].end) if counted else (period.start, period.start)
+    only = counted[0].start if len(counted) == 1 else None  # the usual case: one period
+    host = ReasonCode.HOST_NO_SHOW
     for rank, appointment, decision in engine._each_decision(listed, moment, trace=False):
         start = decision.meeting_start
-        if low <= start < high and _delivered(decision, contract, appointment):
-            for counted_period in counted:
-                if counted_period.start <= start < counted_period.end:
-                    delivered[counted_period.start] += 1
-                    break
+        # is_qualified_held first: _delivered() is only needed for host no-shows.
+        if low <= start < high and (
+            decision.is_qualified_held
+            or (host in decision.reason_codes and _delivered(decision, contract, appointment))
+        ):
+            if only is not None:
+                delivered[only] += 1
+            else:
+                for counted_period in counted:
+                    if counted_period.start <= start < counted_period.end:
+                        delivered[counted_period.start] += 1
+                        break
         if period.start <= start < period.end:
             line = _appointment_line(decision, appointment.prospect.name)
             (billed if decision.billable else refused)[rank] = line
