@@ -125,7 +125,7 @@ class TestDemo:
         february, _ = invoices
         assert february.guarantee is not None
         g = february.guarantee
-        held_of = f"guarantee shortfall: {g.held} held of {g.minimum} guaranteed"
+        held_of = f"guarantee shortfall 2026-02: {g.held} held of {g.minimum} guaranteed"
         assert held_of in section(out, "Invoice 2026-02")
 
     def test_prints_the_figures_and_the_models_with_their_assumptions(

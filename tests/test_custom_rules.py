@@ -270,6 +270,19 @@ class TestBrokenRuleDefinitions:
         assert raised.value.rule == "in_words"
         assert "a Finding or None" in raised.value.problem
 
+    def test_a_rule_that_misuses_money_is_reported_with_its_id(self) -> None:
+        def half_price(ctx: RuleContext) -> Finding | None:
+            _ = ctx.terms.pricing.price / 2  # type: ignore[attr-defined]
+            return None
+
+        half_price.rule_id = "half_price"  # type: ignore[attr-defined]
+        engine = BillingEngine(contract(), extra_rules=(half_price,))
+
+        with pytest.raises(RuleDefinitionError) as raised:
+            engine.decide(held("a-1", at(2)), as_of=LATER)
+        assert raised.value.rule == "half_price"
+        assert "MoneyOperationError" in raised.value.problem
+
     def test_a_trace_key_that_raises_is_reported_with_its_id(self) -> None:
         @attrs.frozen
         class Keyed:

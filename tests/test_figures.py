@@ -28,6 +28,7 @@ from ppa_core import (
     Appointment,
     AppointmentState,
     Attendance,
+    BillingPeriod,
     Commission,
     ContractTerms,
     Figures,
@@ -367,6 +368,22 @@ class TestGuaranteeAttainment:
         assert invoice.guarantee is not None
         assert figures.guarantee_attainment == invoice.guarantee.attainment == 1
 
+    def test_no_attainment_over_a_window_shorter_than_a_period(self) -> None:
+        guarantee = Guarantee(minimum_held=2, credit_per_missing=eur(50))
+        c = contract(terms(guarantee=guarantee))
+        campaign = [
+            held("a-1", at(2), who=prospect("p-1")),
+            held("a-2", at(20), who=prospect("p-2")),
+        ]
+        first_half = BillingPeriod(at(1, 0), at(16, 0))
+
+        assert (
+            compute_figures(c, campaign, as_of=LATER, period=first_half).guarantee_attainment
+            is None
+        )
+        month = c.period_containing(at(9))
+        assert compute_figures(c, campaign, as_of=LATER, period=month).guarantee_attainment == 1
+
     def test_no_attainment_without_a_guarantee(self) -> None:
         assert (
             compute_figures(contract(), priced_campaign(), as_of=LATER).guarantee_attainment is None
@@ -486,6 +503,12 @@ class TestCompareModels:
         assert cost.total == eur(3000)  # March, April and May
         (one,) = compare_models(contract(), [], [Retainer(eur(1000))], as_of=LATER)
         assert one.total == eur(1000)
+        # Booked after the moment of the comparison: not known, so no period of its own.
+        unknown = booked("a-3", at(2, month=9), booked_at=LATER.add(days=1))
+        (known,) = compare_models(
+            contract(), [*campaign, unknown], [Retainer(eur(1000))], as_of=LATER
+        )
+        assert known.total == eur(3000)
 
     def test_model_totals_round_as_the_contracts_invoices_do(self) -> None:
         c = contract(terms(rounding=RoundingMode.HALF_EVEN))

@@ -210,6 +210,14 @@ class TestPeriodFees:
 
         assert amounts(march_invoice(c, []), LineKind.RETAINER) == [eur(1000)]
 
+    def test_a_span_from_the_term_s_first_day_bills_the_month_s_retainer(self) -> None:
+        c = contract(
+            ContractTerms(pricing=Retainer(fee=eur(1000))), start=pendulum.Date(2026, 3, 10)
+        )
+        span = BillingPeriod(c.term_start, at(1, 0, month=4))
+
+        assert amounts(build_invoice(c, [], span, as_of=LATER), LineKind.RETAINER) == [eur(1000)]
+
     def test_a_half_month_invoice_bills_the_retainer_of_the_month_it_starts(self) -> None:
         c = contract(ContractTerms(pricing=Retainer(fee=eur(1000))))
         whole = c.period_containing(MARCH)
@@ -399,6 +407,43 @@ class TestGuarantee:
         may = build_invoice(c, meetings, at(15, month=5), as_of=LATER, previous=[march, april])
 
         assert [line.kind for line in may.lines].count(LineKind.ADJUSTMENT) == 0
+
+    def test_an_invoice_from_an_earlier_version_is_not_judged_again(self) -> None:
+        c, meetings, march, _ = self.outcome_after_march()
+        assert march.guarantee is not None
+        # As an earlier version issued it: neither the result nor the lines name a period.
+        legacy = attrs.evolve(
+            march,
+            guarantee=attrs.evolve(march.guarantee, period=None),
+            lines=tuple(attrs.evolve(line, period=None) for line in march.lines),
+        )
+
+        april = build_invoice(c, meetings, at(15, month=4), as_of=LATER, previous=[legacy])
+
+        assert [
+            line.appointment_id for line in april.lines if line.kind is LineKind.ADJUSTMENT
+        ] == ["a-2"]
+
+    def test_a_guarantee_is_not_judged_again_without_its_appointments(self) -> None:
+        c, _, march, _ = self.outcome_after_march()
+        april_only = [held("b-1", at(2, month=4), who=prospect("q-1"))]
+
+        april = build_invoice(c, april_only, at(15, month=4), as_of=LATER, previous=[march])
+
+        assert [line for line in april.lines if line.kind is LineKind.ADJUSTMENT] == []
+
+    def test_a_period_the_term_ends_in_is_judged_on_the_invoice_that_reaches_the_end(
+        self,
+    ) -> None:
+        guarantee = Guarantee(minimum_held=3, credit_per_missing=eur(100))
+        c = contract(terms(guarantee=guarantee), end=pendulum.Date(2026, 3, 20))
+        span = BillingPeriod(at(1, 0), c.term_end)  # type: ignore[arg-type]
+
+        invoice = build_invoice(c, team(1), span, as_of=LATER)
+
+        assert invoice.guarantee is not None
+        assert invoice.guarantee.period == c.period_containing(MARCH)
+        assert amounts(invoice, LineKind.GUARANTEE_CREDIT) == [eur(-200)]
 
     def test_roll_over_adds_the_shortfall_to_the_next_periods_minimum(self) -> None:
         c = self.guaranteed("roll_over")

@@ -288,7 +288,18 @@ class TestMoneyArithmetic:
         assert info.value.field == "divisor"
 
     @pytest.mark.parametrize(
-        "operate", [lambda m: m / 2, lambda m: m // 2, lambda m: 2 / m, lambda m: m / Decimal(3)]
+        "operate",
+        [
+            lambda m: m / 2,
+            lambda m: m // 2,
+            lambda m: 2 / m,
+            lambda m: 2 // m,
+            lambda m: m / Decimal(3),
+            lambda m: m % 3,
+            lambda m: 3 % m,
+            lambda m: divmod(m, 3),
+            lambda m: divmod(3, m),
+        ],
     )
     def test_the_division_operator_is_refused_with_the_way_to_divide(self, operate: Any) -> None:
         with pytest.raises(MoneyOperationError) as info:

@@ -72,6 +72,11 @@ class MoneyOperationError(PpaError, TypeError):
         "__truediv__": "divide",
         "__floordiv__": "divide",
         "__rtruediv__": "divide",
+        "__rfloordiv__": "divide",
+        "__mod__": "divide",
+        "__rmod__": "divide",
+        "__divmod__": "divide",
+        "__rdivmod__": "divide",
     }
 
     def __init__(self, operation: str, other: Any) -> None:

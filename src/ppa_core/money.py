@@ -258,6 +258,21 @@ class Money:
     def __rtruediv__(self, other: object) -> Money:
         raise MoneyOperationError("__rtruediv__", other)
 
+    def __rfloordiv__(self, other: object) -> Money:
+        raise MoneyOperationError("__rfloordiv__", other)
+
+    def __mod__(self, other: object) -> Money:
+        raise MoneyOperationError("__mod__", other)
+
+    def __rmod__(self, other: object) -> Money:
+        raise MoneyOperationError("__rmod__", other)
+
+    def __divmod__(self, other: object) -> tuple[Money, Money]:
+        raise MoneyOperationError("__divmod__", other)
+
+    def __rdivmod__(self, other: object) -> tuple[Money, Money]:
+        raise MoneyOperationError("__rdivmod__", other)
+
     def __radd__(self, other: object) -> Money:
         raise MoneyOperationError("__radd__", other)
 

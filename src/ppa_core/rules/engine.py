@@ -35,7 +35,7 @@ from ppa_core import _validation as v
 from ppa_core.appointment import Appointment, AppointmentState, HistoryEntry
 from ppa_core.billing_period import start_of_day
 from ppa_core.contract import BillingPeriod, Contract, ContractTerms, DuplicateScope
-from ppa_core.exceptions import PpaError, RuleDefinitionError, ValidationError
+from ppa_core.exceptions import RuleDefinitionError, ValidationError
 from ppa_core.money import Money, RoundingMode
 from ppa_core.pricing import Hybrid, PerAppointment, TierMode
 from ppa_core.prospect import Seniority
@@ -480,9 +480,9 @@ class BillingEngine:
                         finding = rule(item)
                         if finding is not None:
                             item.add(finding)
-            except PpaError:
-                raise
-            except Exception as error:
+            except RuleDefinitionError:
+                raise  # names its rule already
+            except Exception as error:  # a library error too: Money / 2 inside a custom rule
                 culprit = _broken_rule(info, item)
                 if culprit is None:
                     raise
@@ -829,7 +829,7 @@ def _broken_rule(info: _TermsInfo, item: _Item) -> RuleDefinitionError | None:
                 method = getattr(rule, name, None)
                 if method is not None:
                     method(item, finding) if name == "explain" else method(item)
-        except PpaError:
+        except RuleDefinitionError:
             continue
         # Whatever a rule raises is its own failure, reported with its id.
         except Exception as error:

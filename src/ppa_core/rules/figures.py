@@ -44,7 +44,13 @@ from ppa_core.pricing import (
     model_of,
 )
 from ppa_core.rules.engine import BillingEngine, engine_for
-from ppa_core.rules.invoice import _delivered, _own_periods, _terms_of, period_fees
+from ppa_core.rules.invoice import (
+    _billed_on,
+    _delivered,
+    _own_periods,
+    _terms_of,
+    period_fees,
+)
 from ppa_core.rules.verdict import Decision, DecisionStatus, ReasonCode
 
 __all__ = ["Comparison", "Figures", "ModelCost", "compare_models", "compute_figures"]
@@ -86,7 +92,8 @@ class Figures:
         guarantee_attainment: qualified meetings delivered (held, or billed host no-shows,
             as invoices count them) / the sum of the guaranteed minimums, over the
             contract's billing periods in the window and the term whose terms have a
-            guarantee (periods without a meeting included; roll-overs left out).
+            guarantee and that lie wholly inside the window (periods without a meeting
+            included; roll-overs left out); None for a window shorter than a period.
     """
 
     appointments: int
@@ -197,7 +204,7 @@ def compute_figures(
             billed += decision.amount
         qualified_held += decision.is_qualified_held
     decided = considered - counts["undecided"]
-    own, starting = _window(contract, period, first, last)
+    own, starting, whole = _window(contract, period, first, last)
     rounding = (_terms_of(contract, own[0]) if own else contract.terms).rounding
     if period_fees is None:
         period_fees = Money.total(
@@ -207,7 +214,7 @@ def compute_figures(
     # Each period against the guarantee in force when it starts, as its invoice reads it.
     minimums = {
         p.start: guarantee.minimum_held
-        for p in own
+        for p in whole
         if (guarantee := _terms_of(contract, p).guarantee) is not None
     }
     attainment = None
@@ -319,7 +326,7 @@ def compare_models(
         if not isinstance(appointment, Appointment):
             raise ValidationError(f"appointments[{i}]", appointment, "an Appointment")
     if periods is None:
-        periods = max(1, len(_campaign_periods(contract, listed)))
+        periods = max(1, len(_campaign_periods(contract, listed, moment)))
     periods = v.check_int("periods", periods, minimum=1)
     models = list(v.iterable(models, "models", "Pricing"))
     currency = contract.currency
@@ -377,9 +384,15 @@ def _retainer_fee(terms: ContractTerms, contract: Contract) -> Money:
     return Money.zero(contract.currency) if fee is None else fee
 
 
-def _campaign_periods(contract: Contract, appointments: list[Appointment]) -> list[BillingPeriod]:
-    """The contract's billing periods from the first meeting's to the last's, in the term."""
-    starts = [a.start for a in appointments]
+def _campaign_periods(
+    contract: Contract, appointments: list[Appointment], moment: pendulum.DateTime
+) -> list[BillingPeriod]:
+    """The contract's billing periods from the first meeting's to the last's, in the term.
+
+    Meetings as known at ``moment``: an appointment booked later does not count.
+    """
+    known = (a.as_of(moment) for a in appointments)
+    starts = [a.start for a in known if a is not None]
     if not starts:
         return []
     return _window(contract, None, min(starts), max(starts))[0]
@@ -390,15 +403,25 @@ def _window(
     period: BillingPeriod | None,
     first: pendulum.DateTime | None,
     last: pendulum.DateTime | None,
-) -> tuple[list[BillingPeriod], list[BillingPeriod]]:
-    """The contract's billing periods in the window and the term, and those starting in it.
+) -> tuple[list[BillingPeriod], list[BillingPeriod], list[BillingPeriod]]:
+    """The contract's billing periods in the window and the term, three ways.
 
-    The window is ``period``, or the periods from the first meeting's to the last's.
+    All of them, those whose retainer falls in the window (as invoices bill it), and
+    those wholly inside it. The window is ``period``, or the periods from the first
+    meeting's to the last's.
     """
-    if period is not None:
-        own = _own_periods(contract, period)
-        return own, [p for p in own if period.start <= p.start < period.end]
-    if first is None or last is None:
-        return [], []
-    own = _own_periods(contract, BillingPeriod(first, contract.period_containing(last).end))
-    return own, own
+    if period is None:
+        if first is None or last is None:
+            return [], [], []
+        period = BillingPeriod(
+            contract.period_containing(first).start, contract.period_containing(last).end
+        )
+    own = _own_periods(contract, period)
+    first_day, end = contract.term_start, contract.term_end
+    whole = [
+        p
+        for p in own
+        if max(p.start, first_day) >= period.start
+        and (p.end if end is None else min(p.end, end)) <= period.end
+    ]
+    return own, _billed_on(contract, period), whole

@@ -97,12 +97,15 @@ class GuaranteeResult:
             by the client's rep when the terms bill that (over-cap ones included).
         shortfall: ``max(0, minimum - held)``.
         remedy: a service credit on this invoice, or a roll-over to the next period.
+        period: the contract's billing period judged (None on invoices issued by
+            versions before results named it).
     """
 
     minimum: int
     held: int
     shortfall: int
     remedy: GuaranteeRemedy
+    period: BillingPeriod | None = None
 
     @property
     def attainment(self) -> Decimal:
@@ -270,30 +273,26 @@ def build_invoice(
     # billed for each that starts in the span, a guarantee judged for each that ends
     # in it (over all its meetings), so invoicing half a month at a time bills both
     # once, and a span outside the term bills neither.
-    own = _own_periods(contract, period)
-    judged = [p for p in own if period.start < p.end <= period.end]
+    judged = _judged_on(contract, period)
     # Earlier invoices' guarantees are judged again on today's facts (a correction may
     # change what was delivered): the difference is an adjustment here.
-    revisited = _revisited(contract, earlier)
-    counted = sorted({p.start: p for p in (*revisited, *judged)}.values(), key=_period_start)
-    delivered = dict.fromkeys((p.start for p in counted), 0)
-    low, high = (counted[0].start, counted[-1].end) if counted else (period.start, period.start)
-    only = counted[0].start if len(counted) == 1 else None  # the usual case: one period
+    revisited = _revisited(contract, earlier, listed)
+    # Meetings delivered per contract period judged, keyed as decisions name periods.
+    delivered = dict.fromkeys((p.start for p in (*revisited, *judged)), 0)
     host = ReasonCode.HOST_NO_SHOW
     for rank, appointment, decision in engine._each_decision(listed, moment, trace=False):
         start = decision.meeting_start
         # is_qualified_held first: _delivered() is only needed for host no-shows.
-        if low <= start < high and (
-            decision.is_qualified_held
-            or (host in decision.reason_codes and _delivered(decision, contract, appointment))
+        key = decision.period_start
+        if (
+            key is not None
+            and key in delivered
+            and (
+                decision.is_qualified_held
+                or (host in decision.reason_codes and _delivered(decision, contract, appointment))
+            )
         ):
-            if only is not None:
-                delivered[only] += 1
-            else:
-                for counted_period in counted:
-                    if counted_period.start <= start < counted_period.end:
-                        delivered[counted_period.start] += 1
-                        break
+            delivered[key] += 1
         if period.start <= start < period.end:
             line = _appointment_line(decision, appointment.prospect.name)
             (billed if decision.billable else refused)[rank] = line
@@ -302,9 +301,8 @@ def build_invoice(
     lines = [line for line in billed if line is not None]
     not_billed = [line for line in refused if line is not None]
     currency = contract.currency
-    for fee_period in own:
-        if period.start <= fee_period.start < period.end:
-            lines.extend(_retainer(_terms_of(contract, fee_period), fee_period, currency))
+    for fee_period in _billed_on(contract, period):
+        lines.extend(_retainer(_terms_of(contract, fee_period), fee_period, currency))
     terms = contract.terms_at(period.start)
     lines.extend(_usage_fees(terms, leads, closed_value, currency))
     lines.extend(_adjustments(earlier, adjusted))
@@ -355,19 +353,43 @@ def _judge(
     return result, credits
 
 
-def _period_start(period: BillingPeriod) -> pendulum.DateTime:
-    return period.start
+def _billed_on(contract: Contract, span: BillingPeriod) -> list[BillingPeriod]:
+    """The contract's periods whose retainer an invoice of ``span`` bills.
+
+    Those whose start (or the term's, when it starts later) lies in the span.
+    """
+    first = contract.term_start
+    return [p for p in _own_periods(contract, span) if span.start <= max(p.start, first) < span.end]
 
 
 def _judged_on(contract: Contract, span: BillingPeriod) -> list[BillingPeriod]:
-    """The contract's periods whose guarantee an invoice of ``span`` judges (ending in it)."""
-    return [p for p in _own_periods(contract, span) if span.start < p.end <= span.end]
+    """The contract's periods whose guarantee an invoice of ``span`` judges.
+
+    Those whose end (or the term's, when it ends sooner) lies in the span.
+    """
+    last = contract.term_end
+    return [
+        p
+        for p in _own_periods(contract, span)
+        if span.start < (p.end if last is None else min(p.end, last)) <= span.end
+    ]
 
 
-def _revisited(contract: Contract, earlier: Sequence[Invoice]) -> list[BillingPeriod]:
-    """The periods judged on ``earlier`` invoices under a service-credit guarantee."""
+def _revisited(
+    contract: Contract, earlier: Sequence[Invoice], appointments: Sequence[object]
+) -> list[BillingPeriod]:
+    """The periods judged on ``earlier`` invoices under a service credit, to judge again.
+
+    Left out: periods an invoice from an earlier version judged (it judged its span as
+    one, so its credit cannot be split by period), and periods some of whose
+    invoiced appointments are not among ``appointments`` (they would count as lost).
+    """
     found: dict[pendulum.DateTime, BillingPeriod] = {}
+    settled: list[BillingPeriod] = []
     for invoice in earlier:
+        if invoice.guarantee is not None and invoice.guarantee.period is None:
+            settled.append(invoice.period)
+            continue
         for judged in _judged_on(contract, invoice.period):
             guarantee = _terms_of(contract, judged).guarantee
             if (
@@ -376,7 +398,21 @@ def _revisited(contract: Contract, earlier: Sequence[Invoice]) -> list[BillingPe
                 and guarantee.credit_per_missing is not None
             ):
                 found[judged.start] = judged
-    return list(found.values())
+    if not found:
+        return []
+    # Not checked yet (the engine refuses anything else when it runs).
+    given = {a.id for a in appointments if isinstance(a, Appointment)}
+    for invoice in earlier:
+        for line in (*invoice.lines, *invoice.not_billed):
+            start = line.meeting_start
+            if line.appointment_id is None or start is None or line.appointment_id in given:
+                continue
+            for judged in list(found.values()):
+                if judged.start <= start < judged.end:
+                    del found[judged.start]
+    return [
+        p for p in found.values() if not any(s.start < p.end and p.start < s.end for s in settled)
+    ]
 
 
 def _guarantee_revisits(
@@ -387,6 +423,8 @@ def _guarantee_revisits(
 ) -> list[InvoiceLine]:
     """Adjustments where an earlier period's guarantee credit differs on today's facts."""
     lines: list[InvoiceLine] = []
+    zero = Money.zero(contract.currency)
+    credits = _credited(earlier) if revisited else {}
     for judged in revisited:
         terms = _terms_of(contract, judged)
         guarantee = terms.guarantee
@@ -395,7 +433,7 @@ def _guarantee_revisits(
         minimum, now = guarantee.minimum_held, delivered.get(judged.start, 0)
         shortfall = max(0, minimum - now)
         due = -(guarantee.credit_per_missing * shortfall).rounded(terms.rounding)
-        credited = _credited(contract, earlier, judged)
+        credited = credits.get(judged.start, zero)
         difference = due - credited
         if difference.is_zero:
             continue
@@ -414,19 +452,18 @@ def _guarantee_revisits(
     return lines
 
 
-def _credited(contract: Contract, earlier: Sequence[Invoice], judged: BillingPeriod) -> Money:
-    """What ``earlier`` invoices credited (and adjusted) for ``judged``'s guarantee."""
-    total = Money.zero(contract.currency)
+def _credited(earlier: Sequence[Invoice]) -> dict[pendulum.DateTime, Money]:
+    """What ``earlier`` invoices credited (and adjusted) per period's guarantee, in one pass."""
+    found: dict[pendulum.DateTime, Money] = {}
     for invoice in earlier:
-        # Lines from before lines named their period: an invoice judging one period only.
-        only = _judged_on(contract, invoice.period) == [judged]
         for line in invoice.lines:
-            guarantee_line = line.kind is LineKind.GUARANTEE_CREDIT or (
-                line.kind is LineKind.ADJUSTMENT and line.appointment_id is None
-            )
-            if guarantee_line and (line.period == judged or (line.period is None and only)):
-                total += line.amount
-    return total
+            judged = line.period
+            if judged is None or line.appointment_id is not None:
+                continue
+            if line.kind is LineKind.GUARANTEE_CREDIT or line.kind is LineKind.ADJUSTMENT:
+                before = found.get(judged.start)
+                found[judged.start] = line.amount if before is None else before + line.amount
+    return found
 
 
 def _terms_of(contract: Contract, period: BillingPeriod) -> ContractTerms:
@@ -621,12 +658,12 @@ def _guarantee(
     if guarantee.remedy is GuaranteeRemedy.ROLL_OVER:
         minimum += rolled
     shortfall = max(0, minimum - delivered)
-    result = GuaranteeResult(minimum, delivered, shortfall, guarantee.remedy)
+    result = GuaranteeResult(minimum, delivered, shortfall, guarantee.remedy, period)
     credit = guarantee.credit_per_missing
     if shortfall and guarantee.remedy is GuaranteeRemedy.SERVICE_CREDIT and credit is not None:
         line = InvoiceLine(
             LineKind.GUARANTEE_CREDIT,
-            f"guarantee shortfall: {delivered} held of {minimum} guaranteed, "
+            f"guarantee shortfall {period.label}: {delivered} held of {minimum} guaranteed, "
             f"{shortfall} x {credit.format()} credited",
             -(credit * shortfall).rounded(terms.rounding),
             unit_price=credit,
