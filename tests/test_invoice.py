@@ -843,3 +843,29 @@ class TestPeriodMembershipProperties:
         ]
 
         assert on == [expected]
+
+
+class TestInvoicedSpans:
+    """The look-up of the earlier invoices' spans, against the plain scan it replaces."""
+
+    @given(
+        st.lists(st.tuples(st.integers(0, 60), st.integers(1, 20)), max_size=6),
+        st.integers(-5, 90),
+    )
+    def test_holds_exactly_the_instants_some_span_holds(
+        self, spans: list[tuple[int, int]], probe: int
+    ) -> None:
+        from ppa_core.rules.invoice import _Spans  # noqa: PLC0415 - private, tested alone
+
+        origin = at(1, 0, month=1)
+        periods = [
+            BillingPeriod(origin.add(days=first), origin.add(days=first + length))
+            for first, length in spans
+        ]
+        moment = origin.add(days=probe, hours=12)
+
+        expected = any(p.start <= moment < p.end for p in periods)
+        assert _Spans(periods).hold(moment) is expected
+        assert _Spans(periods).hold(origin.add(days=probe)) is any(
+            origin.add(days=probe) in p for p in periods
+        )

@@ -13,6 +13,7 @@ the total is exactly the sum of the lines.
 
 from __future__ import annotations
 
+import bisect
 import enum
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -261,7 +262,7 @@ def build_invoice(
     earlier = sorted(
         (p for p in previous if p.period.start < period.start), key=lambda p: p.period.start
     )
-    starts = [(p.period.start, p.period.end) for p in earlier]
+    invoiced = _Spans(p.period for p in earlier)
     listed = list(v.iterable(appointments, "appointments", "Appointment"))
     # Each decision comes in the order given (memory order) and is let go once its
     # lines are made; lines are placed by rank into meeting order without being read
@@ -296,7 +297,7 @@ def build_invoice(
         if period.start <= start < period.end:
             line = _appointment_line(decision, appointment.prospect.name)
             (billed if decision.billable else refused)[rank] = line
-        elif any(s <= start < e for s, e in starts):
+        elif invoiced.hold(start):
             adjusted.append((rank, appointment, decision))
     lines = [line for line in billed if line is not None]
     not_billed = [line for line in refused if line is not None]
@@ -318,6 +319,30 @@ def build_invoice(
         tuple(not_billed),
         guarantee,
     )
+
+
+class _Spans:
+    """The union of some half-open spans, asked whether it holds an instant in O(log n)."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, spans: Iterable[BillingPeriod]) -> None:
+        self._starts: list[pendulum.DateTime] = []
+        self._ends: list[pendulum.DateTime] = []
+        for span in sorted(spans, key=_start_of):
+            if self._ends and span.start <= self._ends[-1]:  # overlaps or touches: merge
+                self._ends[-1] = max(self._ends[-1], span.end)
+            else:
+                self._starts.append(span.start)
+                self._ends.append(span.end)
+
+    def hold(self, moment: pendulum.DateTime) -> bool:
+        i = bisect.bisect_right(self._starts, moment) - 1
+        return i >= 0 and moment < self._ends[i]
+
+
+def _start_of(span: BillingPeriod) -> pendulum.DateTime:
+    return span.start
 
 
 def _own_periods(contract: Contract, span: BillingPeriod) -> list[BillingPeriod]:
@@ -594,12 +619,9 @@ def _adjustments(
                 billed[line.appointment_id] = (
                     line.amount if before is None else before + line.amount
                 )
-    periods = [(p.period.start, p.period.end) for p in earlier]
     adjustments: list[tuple[int, InvoiceLine]] = []
-    for rank, appointment, decision in known:
+    for rank, appointment, decision in known:  # meetings in earlier invoices' periods
         start = decision.meeting_start
-        if not any(s <= start < e for s, e in periods):
-            continue
         before = billed.get(decision.appointment_id)
         now = decision.amount
         difference = now if before is None else now - before
