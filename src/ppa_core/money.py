@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import decimal
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Self
+from typing import Any, NoReturn, Self
 
 import attrs
 
@@ -190,6 +190,16 @@ def _to_currency(value: object) -> Currency:
     raise InvalidMoney("currency", value, "an ISO 4217 code such as 'EUR' or a Currency")
 
 
+def _refused(operation: str) -> Callable[[Any, object], NoReturn]:
+    """An operator method that refuses ``operation`` with :class:`MoneyOperationError`."""
+
+    def refuse(_self: Any, other: object) -> NoReturn:
+        raise MoneyOperationError(operation, other)
+
+    refuse.__name__ = operation
+    return refuse
+
+
 @attrs.frozen(order=False, repr=False)
 class Money:
     """An exact amount of one currency.
@@ -248,36 +258,18 @@ class Money:
 
     __rmul__ = __mul__
 
-    def __truediv__(self, other: object) -> Money:
-        # Division needs a rounding decision: divided_by() is exact, allocate() splits.
-        raise MoneyOperationError("__truediv__", other)
-
-    def __floordiv__(self, other: object) -> Money:
-        raise MoneyOperationError("__floordiv__", other)
-
-    def __rtruediv__(self, other: object) -> Money:
-        raise MoneyOperationError("__rtruediv__", other)
-
-    def __rfloordiv__(self, other: object) -> Money:
-        raise MoneyOperationError("__rfloordiv__", other)
-
-    def __mod__(self, other: object) -> Money:
-        raise MoneyOperationError("__mod__", other)
-
-    def __rmod__(self, other: object) -> Money:
-        raise MoneyOperationError("__rmod__", other)
-
-    def __divmod__(self, other: object) -> tuple[Money, Money]:
-        raise MoneyOperationError("__divmod__", other)
-
-    def __rdivmod__(self, other: object) -> tuple[Money, Money]:
-        raise MoneyOperationError("__rdivmod__", other)
-
-    def __radd__(self, other: object) -> Money:
-        raise MoneyOperationError("__radd__", other)
-
-    def __rsub__(self, other: object) -> Money:
-        raise MoneyOperationError("__rsub__", other)
+    # Division needs a rounding decision (divided_by() is exact, allocate() splits), and
+    # money added to a bare number has no currency: each operator says so.
+    __truediv__ = _refused("__truediv__")
+    __rtruediv__ = _refused("__rtruediv__")
+    __floordiv__ = _refused("__floordiv__")
+    __rfloordiv__ = _refused("__rfloordiv__")
+    __mod__ = _refused("__mod__")
+    __rmod__ = _refused("__rmod__")
+    __divmod__ = _refused("__divmod__")
+    __rdivmod__ = _refused("__rdivmod__")
+    __radd__ = _refused("__radd__")
+    __rsub__ = _refused("__rsub__")
 
     def __neg__(self) -> Money:
         return Money(-self.amount, self.currency)
