@@ -39,7 +39,7 @@ from ppa_core.exceptions import RuleDefinitionError, ValidationError
 from ppa_core.money import Money, RoundingMode
 from ppa_core.pricing import Hybrid, PerAppointment, TierMode
 from ppa_core.prospect import Seniority
-from ppa_core.rules.builtin import builtin_rules
+from ppa_core.rules.builtin import _CLOCK_SLACK, builtin_rules
 from ppa_core.rules.context import Rule, RuleContext
 from ppa_core.rules.verdict import (
     Decision,
@@ -883,9 +883,6 @@ def _price_skipped(item: _Item) -> Verdict:
         return Verdict("price", _FAIL, ReasonCode.NO_PRICE, item.price_note)
     return _NOT_PRICED
 
-
-_CLOCK_SLACK = 1.5 * 86400
-"""Seconds by which N calendar days can differ from N x 24 hours, with room to spare."""
 
 _FIRST_BILLABLE: dict[tuple[DuplicateScope, int | None], Verdict] = {}
 _DUPLICATE_SKIPPED = Verdict("duplicate", RuleOutcome.SKIP, None, "not billable already")

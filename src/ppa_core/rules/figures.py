@@ -32,7 +32,7 @@ import pendulum
 
 from ppa_core import _validation as v
 from ppa_core.appointment import Actor, Appointment, AppointmentState
-from ppa_core.contract import BillingPeriod, Contract, ContractTerms
+from ppa_core.contract import BillingPeriod, Contract
 from ppa_core.exceptions import ValidationError
 from ppa_core.money import Money, money_in
 from ppa_core.pricing import (
@@ -47,7 +47,9 @@ from ppa_core.rules.engine import BillingEngine, engine_for
 from ppa_core.rules.invoice import (
     _billed_on,
     _delivered,
+    _in_term,
     _own_periods,
+    _retainer,
     _terms_of,
     period_fees,
 )
@@ -208,7 +210,12 @@ def compute_figures(
     rounding = (_terms_of(contract, own[0]) if own else contract.terms).rounding
     if period_fees is None:
         period_fees = Money.total(
-            (_retainer_fee(_terms_of(contract, p), contract) for p in starting), contract.currency
+            (
+                line.amount
+                for p in starting
+                for line in _retainer(_terms_of(contract, p), p, contract.currency)
+            ),
+            contract.currency,
         )
     total = billed + period_fees
     # Each period against the guarantee in force when it starts, as its invoice reads it.
@@ -378,12 +385,6 @@ def _with_pricing(contract: Contract, pricing: Pricing) -> Contract:
     )
 
 
-def _retainer_fee(terms: ContractTerms, contract: Contract) -> Money:
-    """The retainer ``terms`` bill once per period, rounded as the invoice line is (or zero)."""
-    fee = period_fees(terms.pricing, terms.rounding, contract.currency).retainer
-    return Money.zero(contract.currency) if fee is None else fee
-
-
 def _campaign_periods(
     contract: Contract, appointments: list[Appointment], moment: pendulum.DateTime
 ) -> list[BillingPeriod]:
@@ -417,11 +418,9 @@ def _window(
             contract.period_containing(first).start, contract.period_containing(last).end
         )
     own = _own_periods(contract, period)
-    first_day, end = contract.term_start, contract.term_end
     whole = [
         p
         for p in own
-        if max(p.start, first_day) >= period.start
-        and (p.end if end is None else min(p.end, end)) <= period.end
+        if period.start <= (term := _in_term(contract, p))[0] and term[1] <= period.end
     ]
     return own, _billed_on(contract, period), whole

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import operator
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -29,7 +30,7 @@ from ppa_core.exceptions import ValidationError
 from ppa_core.money import Currency, Money, RoundingMode, money_in
 from ppa_core.pricing import Commission, Hybrid, PayPerLead, Pricing, Retainer
 from ppa_core.rules.engine import BillingEngine, engine_for
-from ppa_core.rules.verdict import Decision, DecisionStatus, ReasonCode
+from ppa_core.rules.verdict import NOT_HELD_CODES, Decision, DecisionStatus, ReasonCode
 
 __all__ = [
     "GuaranteeResult",
@@ -329,7 +330,7 @@ class _Spans:
     def __init__(self, spans: Iterable[BillingPeriod]) -> None:
         self._starts: list[pendulum.DateTime] = []
         self._ends: list[pendulum.DateTime] = []
-        for span in sorted(spans, key=_start_of):
+        for span in sorted(spans, key=operator.attrgetter("start")):
             if self._ends and span.start <= self._ends[-1]:  # overlaps or touches: merge
                 self._ends[-1] = max(self._ends[-1], span.end)
             else:
@@ -339,10 +340,6 @@ class _Spans:
     def hold(self, moment: pendulum.DateTime) -> bool:
         i = bisect.bisect_right(self._starts, moment) - 1
         return i >= 0 and moment < self._ends[i]
-
-
-def _start_of(span: BillingPeriod) -> pendulum.DateTime:
-    return span.start
 
 
 def _own_periods(contract: Contract, span: BillingPeriod) -> list[BillingPeriod]:
@@ -378,25 +375,32 @@ def _judge(
     return result, credits
 
 
+def _in_term(
+    contract: Contract, period: BillingPeriod
+) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+    """The first instant and the end of the part of ``period`` in the contract's term."""
+    last = contract.term_end
+    end = period.end if last is None else min(period.end, last)
+    return max(period.start, contract.term_start), end
+
+
 def _billed_on(contract: Contract, span: BillingPeriod) -> list[BillingPeriod]:
     """The contract's periods whose retainer an invoice of ``span`` bills.
 
-    Those whose start (or the term's, when it starts later) lies in the span.
+    Those whose part in the term starts in the span.
     """
-    first = contract.term_start
-    return [p for p in _own_periods(contract, span) if span.start <= max(p.start, first) < span.end]
+    return [
+        p for p in _own_periods(contract, span) if span.start <= _in_term(contract, p)[0] < span.end
+    ]
 
 
 def _judged_on(contract: Contract, span: BillingPeriod) -> list[BillingPeriod]:
     """The contract's periods whose guarantee an invoice of ``span`` judges.
 
-    Those whose end (or the term's, when it ends sooner) lies in the span.
+    Those whose part in the term ends in the span.
     """
-    last = contract.term_end
     return [
-        p
-        for p in _own_periods(contract, span)
-        if span.start < (p.end if last is None else min(p.end, last)) <= span.end
+        p for p in _own_periods(contract, span) if span.start < _in_term(contract, p)[1] <= span.end
     ]
 
 
@@ -451,13 +455,12 @@ def _guarantee_revisits(
     zero = Money.zero(contract.currency)
     credits = _credited(earlier) if revisited else {}
     for judged in revisited:
-        terms = _terms_of(contract, judged)
-        guarantee = terms.guarantee
-        assert guarantee is not None  # _revisited keeps only periods with one
-        assert guarantee.credit_per_missing is not None
-        minimum, now = guarantee.minimum_held, delivered.get(judged.start, 0)
-        shortfall = max(0, minimum - now)
-        due = -(guarantee.credit_per_missing * shortfall).rounded(terms.rounding)
+        now = delivered.get(judged.start, 0)
+        found = _guarantee(_terms_of(contract, judged), now, 0, judged)
+        assert found is not None  # _revisited keeps only periods with a guarantee
+        result, credit = found
+        minimum, shortfall = result.minimum, result.shortfall
+        due = zero if credit is None else credit.amount
         credited = credits.get(judged.start, zero)
         difference = due - credited
         if difference.is_zero:
@@ -492,8 +495,8 @@ def _credited(earlier: Sequence[Invoice]) -> dict[pendulum.DateTime, Money]:
 
 
 def _terms_of(contract: Contract, period: BillingPeriod) -> ContractTerms:
-    """The terms in force when ``period`` (or the term, if it starts later) begins."""
-    return contract.terms_at(max(period.start, contract.term_start))
+    """The terms in force when ``period``'s part in the term begins."""
+    return contract.terms_at(_in_term(contract, period)[0])
 
 
 def _delivered(decision: Decision, contract: Contract, appointment: Appointment) -> bool:
@@ -512,16 +515,9 @@ def _delivered(decision: Decision, contract: Contract, appointment: Appointment)
     )
 
 
-_NOT_DELIVERED = frozenset(
-    {
-        ReasonCode.NOT_QUALIFIED,
-        ReasonCode.PROSPECT_NO_SHOW,
-        ReasonCode.LATE_JOIN,
-        ReasonCode.SHORT_MEETING,
-        ReasonCode.OUTSIDE_TERM,
-        ReasonCode.RESCHEDULE_LIMIT,
-    }
-)
+_NOT_DELIVERED = NOT_HELD_CODES - {ReasonCode.HOST_NO_SHOW}
+"""What keeps a meeting from counting as delivered: what keeps it from counting as held,
+except the rep's absence."""
 
 
 @attrs.frozen

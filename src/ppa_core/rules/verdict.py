@@ -290,7 +290,7 @@ def rendered(rule: Any, ctx: Any, finding: Finding | None) -> Verdict:
     return Verdict(rule.rule_id, outcome, code, reason, facts)
 
 
-_NOT_HELD = frozenset(
+NOT_HELD_CODES = frozenset(
     {
         ReasonCode.NOT_QUALIFIED,
         ReasonCode.PROSPECT_NO_SHOW,
@@ -301,6 +301,7 @@ _NOT_HELD = frozenset(
         ReasonCode.RESCHEDULE_LIMIT,  # counts as a cancellation
     }
 )
+"""The reason codes that keep a meeting from counting as a qualified meeting held."""
 
 
 @attrs.frozen
@@ -347,7 +348,9 @@ class Decision:
         In time and long enough, whether or not it was billed (cap, duplicate, dispute);
         not one past the reschedule limit, which counts as a cancellation.
         """
-        return self.state is AppointmentState.HELD and not _NOT_HELD.intersection(self.reason_codes)
+        return self.state is AppointmentState.HELD and not NOT_HELD_CODES.intersection(
+            self.reason_codes
+        )
 
     @property
     def reason(self) -> str:
