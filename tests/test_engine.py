@@ -461,6 +461,34 @@ class TestCancellation:
 
         assert_not_billed(decision, R.CANCELLED, "cancellation")
 
+    @pytest.mark.parametrize("by", [Actor.PROSPECT, Actor.CLIENT, Actor.AGENCY])
+    @pytest.mark.parametrize("hours_before", [2, 30])
+    def test_a_proposal_cancelled_before_it_was_accepted_is_not_billed(
+        self, by: Actor, hours_before: int
+    ) -> None:
+        # The late window protects a slot the prospect accepted; a proposal held none.
+        c = contract(terms(policy=NoShowPolicy(prospect_no_show_fee=Decimal("0.5"))))
+        start = at(5)
+        proposal = Appointment.propose("a-1", prospect(), start=start, at=start.subtract(days=7))
+        a = proposal.cancel(at=start.subtract(hours=hours_before), actor=by)
+
+        decision = decided(c, a)
+
+        assert_not_billed(decision, R.CANCELLED, "cancellation")
+        assert "before the invitation was accepted" in verdict(decision, "cancellation").reason
+
+    def test_an_accepted_invitation_cancelled_late_by_the_client_is_still_billed(self) -> None:
+        start = at(5)
+        proposal = Appointment.propose("a-1", prospect(), start=start, at=start.subtract(days=7))
+        a = proposal.schedule(at=start.subtract(days=6), actor=Actor.PROSPECT).cancel(
+            at=start.subtract(hours=2), actor=Actor.CLIENT
+        )
+
+        decision = decided(contract(), a)
+
+        assert decision.status is BILLABLE
+        assert decision.reason_codes == (R.LATE_CANCELLATION,)
+
     def test_late_window_is_a_contract_term(self) -> None:
         c = contract(terms(policy=NoShowPolicy(late_cancellation_hours=48)))
 
@@ -1220,6 +1248,31 @@ class TestNoShowProperties:
             if codes & {R.PROSPECT_NO_SHOW, R.LATE_JOIN} or late_by_prospect:
                 assert not decision.billable
                 assert decision.amount == eur(0)
+
+    @given(
+        st.integers(min_value=-3 * 24 * 60, max_value=7 * 24 * 60),
+        st.sampled_from(list(Actor)),
+        st.decimals(min_value=0, max_value=1, places=2),
+        st.booleans(),
+        st.integers(min_value=0, max_value=72),
+    )
+    def test_a_proposal_never_accepted_is_never_billed_however_late_it_is_cancelled(
+        self, minutes_before: int, by: Actor, fee: Decimal, client_pays: bool, window: int
+    ) -> None:
+        policy = NoShowPolicy(
+            prospect_no_show_fee=fee,
+            client_late_cancellation_billable=client_pays,
+            late_cancellation_hours=window,
+        )
+        start = at(5)
+        proposal = Appointment.propose("a-1", prospect(), start=start, at=start.subtract(days=7))
+        # Up to three days after the start: a proposal may be withdrawn once it has passed.
+        a = proposal.cancel(at=start.subtract(minutes=minutes_before), actor=by)
+
+        (decision,) = decide_all(contract(terms(policy=policy)), [a], as_of=LATER)
+
+        assert not decision.billable
+        assert decision.reason_codes == (R.CANCELLED,)
 
     @given(appointment_sets(), st.decimals(min_value="0.01", max_value=1, places=2))
     def test_a_prospect_no_show_with_a_fee_is_billed_that_fraction(

@@ -43,7 +43,8 @@ class NoShowPolicy:
             this many days of a prospect no-show (reported, not billed). Default None.
         host_no_show_billable: a meeting the client's rep missed is billable. Default True.
         late_cancellation_hours: a cancellation less than this many hours before the
-            start is late. Default 24.
+            start is late. Default 24. A proposal cancelled before the invitation
+            was accepted is never late: it held no slot.
         late_prospect_cancellation_is_no_show: a late cancellation by the prospect is
             treated as a prospect no-show. Default True.
         client_late_cancellation_billable: a late cancellation by the client is

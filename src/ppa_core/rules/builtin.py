@@ -7,8 +7,9 @@ because they look at the other appointments of the period):
 ``term``           the meeting falls within the contract term (OUTSIDE_TERM)
 ``void``           the appointment was not entered in error (VOID)
 ``outcome``        the outcome is known (PENDING_OUTCOME)
-``cancellation``   early cancellations are not billed (CANCELLED); late ones
-                   by the prospect count as a no-show, by the client are
+``cancellation``   early cancellations, and proposals cancelled before the
+                   invitation was accepted, are not billed (CANCELLED); late
+                   ones by the prospect count as a no-show, by the client are
                    billable (LATE_CANCELLATION)
 ``reschedule``     at most N free reschedules, each landing within D days of
                    the original start (RESCHEDULE_LIMIT)
@@ -29,7 +30,7 @@ from typing import Any, ClassVar
 import attrs
 import pendulum
 
-from ppa_core.appointment import Actor, AppointmentState
+from ppa_core.appointment import Actor, Appointment, AppointmentState
 from ppa_core.appointment import DisputeResolution as Resolution
 from ppa_core.contract import Contract, ContractTerms
 from ppa_core.policy import NoShowPolicy
@@ -188,6 +189,10 @@ class CancellationRule:
             _seconds_between(cancelled_at, a.start) < p.late_cancellation_hours * 3600
         )
         who = a.cancelled_by
+        if not _accepted(a):  # no slot was held: nobody wasted it
+            return Finding(
+                FAIL, R.CANCELLED, f"cancelled by the {who} before the invitation was accepted"
+            )
         if not late:
             return Finding(FAIL, R.CANCELLED, f"cancelled by the {who} in good time")
         if who is Actor.PROSPECT and p.late_prospect_cancellation_is_no_show:
@@ -208,7 +213,7 @@ class CancellationRule:
         cancelled_at = a.cancelled_at
         # The exact lead: whole seconds would put 0.4 s before and after a 0 h line together.
         lead = None if cancelled_at is None else _seconds_between(cancelled_at, a.start)
-        return (a.state, a.cancelled_by, lead)
+        return (a.state, a.cancelled_by, lead, a.state is S.CANCELLED and _accepted(a))
 
     def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
         a = ctx.appointment
@@ -228,6 +233,11 @@ class CancellationRule:
             hours_before_start=f"{hours:.1f}",
             late_window_hours=window,
         )
+
+
+def _accepted(appointment: Appointment) -> bool:
+    """Whether the prospect accepted the invitation (it was scheduled) at some point."""
+    return any(entry.state is S.SCHEDULED for entry in appointment.history)
 
 
 def _calendar_seconds(earlier: pendulum.DateTime, later: pendulum.DateTime, zone: Any) -> float:
