@@ -290,6 +290,38 @@ class TestGuarantee:
         assert invoice.credits == eur(-200)
         assert invoice.total == eur(150)
 
+    def test_a_quarter_invoice_lists_each_month_s_guarantee_in_order(self) -> None:
+        c = self.guaranteed()
+        april, may = team(3, month=4), team(1, month=5)
+        quarter = BillingPeriod(at(1, 0, month=4), at(1, 0, month=7))
+
+        invoice = build_invoice(c, [*april, *may], quarter, as_of=LATER)
+
+        assert [(g.period.label if g.period else None, g.held) for g in invoice.guarantees] == [
+            ("2026-04", 3),
+            ("2026-05", 1),
+            ("2026-06", 0),
+        ]
+        assert invoice.guarantee == invoice.guarantees[-1]
+        assert amounts(invoice, LineKind.GUARANTEE_CREDIT) == [eur(-200), eur(-300)]
+
+    def test_guarantees_must_end_with_the_guarantee(self) -> None:
+        invoice = march_invoice(self.guaranteed(), team(1))
+        assert invoice.guarantee is not None
+        other = attrs.evolve(invoice.guarantee, held=2, shortfall=1)
+
+        with pytest.raises(ValidationError) as raised:
+            attrs.evolve(invoice, guarantee=other)
+        assert raised.value.field == "guarantee"
+        with pytest.raises(ValidationError) as raised:
+            attrs.evolve(invoice, guarantees=("not a result",))
+        assert raised.value.field == "guarantees[0]"
+
+    def test_an_invoice_without_a_guarantee_lists_none(self) -> None:
+        invoice = march_invoice(contract(), team(1))
+
+        assert (invoice.guarantee, invoice.guarantees) == (None, ())
+
     def test_guarantee_met_produces_no_credit(self) -> None:
         invoice = march_invoice(self.guaranteed(), team(3))
 
@@ -412,9 +444,11 @@ class TestGuarantee:
         c, meetings, march, _ = self.outcome_after_march()
         assert march.guarantee is not None
         # As an earlier version issued it: neither the result nor the lines name a period.
+        unnamed = attrs.evolve(march.guarantee, period=None)
         legacy = attrs.evolve(
             march,
-            guarantee=attrs.evolve(march.guarantee, period=None),
+            guarantee=unnamed,
+            guarantees=(unnamed,),  # what loading its document gives
             lines=tuple(attrs.evolve(line, period=None) for line in march.lines),
         )
 

@@ -185,6 +185,7 @@ def invoices(draw: st.DrawFn) -> Invoice:
         st.integers(0, 20),
         st.sampled_from(GuaranteeRemedy),
     )
+    results = tuple(draw(st.lists(guarantee, max_size=3)))
     return Invoice(
         contract_id="c-1",
         period=BillingPeriod(start, start.add(days=draw(st.integers(1, 31)))),
@@ -192,7 +193,8 @@ def invoices(draw: st.DrawFn) -> Invoice:
         currency=cur,
         lines=tuple(draw(st.lists(invoice_lines(cur), max_size=3))),
         not_billed=tuple(draw(st.lists(invoice_lines(cur), max_size=2))),
-        guarantee=draw(_maybe(guarantee)),
+        guarantee=results[-1] if results else None,
+        guarantees=results,
     )
 
 
@@ -316,6 +318,23 @@ class TestRoundTrip:
         loaded = load(Invoice, dump(invoice))
         assert loaded == invoice
         assert loaded.total == invoice.total
+
+    def test_an_invoice_written_before_guarantees_were_listed_loads_with_its_one(self) -> None:
+        result = GuaranteeResult(3, 1, 2, GuaranteeRemedy.SERVICE_CREDIT)
+        invoice = Invoice(
+            "c-1",
+            BillingPeriod(
+                pendulum.datetime(2026, 3, 1, tz=BERLIN), pendulum.datetime(2026, 4, 1, tz=BERLIN)
+            ),
+            pendulum.datetime(2026, 4, 1, tz=BERLIN),
+            "EUR",
+            (),
+            guarantee=result,
+        )
+        document = dump(invoice)
+        del document["data"]["guarantees"]
+
+        assert load(Invoice, document).guarantees == (result,)
 
     def test_a_trace_written_by_another_criteria_set_round_trips(self) -> None:
         result = QualificationResult(False, "MEDDIC", ())

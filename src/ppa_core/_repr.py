@@ -166,11 +166,19 @@ def invoice_html(invoice: Invoice) -> str:
             sorted(reasons.items()),
             caption=f"{len(invoice.not_billed)} appointments not billed",
         )
-    guarantee = invoice.guarantee
-    if guarantee is not None:
+    if invoice.guarantees:
         out += table(
-            ("guarantee", "held", "shortfall", "remedy"),
-            [(guarantee.minimum, guarantee.held, guarantee.shortfall, guarantee.remedy.value)],
+            ("period", "guarantee", "held", "shortfall", "remedy"),
+            [
+                (
+                    invoice.period.label if g.period is None else g.period.label,
+                    g.minimum,
+                    g.held,
+                    g.shortfall,
+                    g.remedy.value,
+                )
+                for g in invoice.guarantees
+            ],
         )
     return out
 

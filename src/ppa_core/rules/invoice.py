@@ -28,6 +28,7 @@ from ppa_core.appointment import Appointment
 from ppa_core.contract import BillingPeriod, Contract, ContractTerms, GuaranteeRemedy
 from ppa_core.exceptions import ValidationError
 from ppa_core.money import Currency, Money, RoundingMode, money_in
+from ppa_core.money import currency as money_currency
 from ppa_core.pricing import Commission, Hybrid, PayPerLead, Pricing, Retainer
 from ppa_core.rules.engine import BillingEngine, engine_for
 from ppa_core.rules.verdict import NOT_HELD_CODES, Decision, DecisionStatus, ReasonCode
@@ -115,6 +116,14 @@ class GuaranteeResult:
         return Decimal(self.held) / Decimal(self.minimum)
 
 
+def _currency(value: object) -> Currency:
+    return money_currency(value)  # type: ignore[arg-type] # it refuses anything else
+
+
+def _guarantee_results(value: object) -> tuple[GuaranteeResult, ...]:
+    return v.tuple_of("guarantees", GuaranteeResult, "a GuaranteeResult")(value)
+
+
 @attrs.frozen
 class Invoice:
     """The invoice of one contract for one billing period.
@@ -127,16 +136,30 @@ class Invoice:
         lines: the lines that bill or credit money, in a stable order.
         not_billed: the period's appointments not billed (over the cap, no-shows,
             pending ...), each with zero amount and its reason codes.
-        guarantee: the guarantee result, when the terms have one.
+        guarantee: the result of the last guarantee judged on this invoice, when the
+            terms have one (the same as ``guarantees[-1]``).
+        guarantees: every contract period's guarantee judged on this invoice, in
+            order: one for a month's invoice, three for a quarter's under a monthly
+            guarantee. Default: ``guarantee`` alone, or none.
     """
 
     contract_id: str
     period: BillingPeriod
     issued_at: pendulum.DateTime
-    currency: Currency
+    currency: Currency = attrs.field(converter=_currency)
     lines: tuple[InvoiceLine, ...]
     not_billed: tuple[InvoiceLine, ...] = ()
     guarantee: GuaranteeResult | None = None
+    guarantees: tuple[GuaranteeResult, ...] = attrs.field(converter=_guarantee_results)
+
+    @guarantees.default
+    def _only_the_guarantee(self) -> tuple[GuaranteeResult, ...]:
+        return () if self.guarantee is None else (self.guarantee,)
+
+    def __attrs_post_init__(self) -> None:
+        last = self.guarantees[-1] if self.guarantees else None
+        if last != self.guarantee:
+            raise ValidationError("guarantee", self.guarantee, f"the last of guarantees ({last!r})")
 
     @property
     def total(self) -> Money:
@@ -309,7 +332,7 @@ def build_invoice(
     lines.extend(_usage_fees(terms, leads, closed_value, currency))
     lines.extend(_adjustments(earlier, adjusted))
     lines.extend(_guarantee_revisits(contract, earlier, revisited, delivered))
-    guarantee, credits = _judge(contract, earlier, judged, delivered)
+    results, credits = _judge(contract, earlier, judged, delivered)
     lines.extend(credits)
     return Invoice(
         contract.id,
@@ -318,7 +341,8 @@ def build_invoice(
         currency,
         tuple(lines),
         tuple(not_billed),
-        guarantee,
+        results[-1] if results else None,
+        tuple(results),
     )
 
 
@@ -357,9 +381,9 @@ def _judge(
     earlier: Sequence[Invoice],
     judged: Sequence[BillingPeriod],
     delivered: dict[pendulum.DateTime, int],
-) -> tuple[GuaranteeResult | None, list[InvoiceLine]]:
-    """The guarantee of each period in ``judged``, in order: the last result and the credits."""
-    result = None
+) -> tuple[list[GuaranteeResult], list[InvoiceLine]]:
+    """The guarantee of each period in ``judged``, in order: the results and the credits."""
+    results: list[GuaranteeResult] = []
     credits: list[InvoiceLine] = []
     rolled = _rolled_over(earlier, judged[0]) if judged else 0
     for judged_period in judged:
@@ -369,10 +393,11 @@ def _judge(
             rolled = 0
             continue
         result, credit = found
+        results.append(result)
         rolled = result.shortfall if result.remedy is GuaranteeRemedy.ROLL_OVER else 0
         if credit is not None:
             credits.append(credit)
-    return result, credits
+    return results, credits
 
 
 def _in_term(
