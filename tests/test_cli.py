@@ -15,6 +15,7 @@ import pytest
 
 from ppa_core import (
     BillingEngine,
+    BillingPeriod,
     Decision,
     DecisionStatus,
     Invoice,
@@ -22,6 +23,7 @@ from ppa_core import (
     build_invoice,
     sample_campaign,
 )
+from ppa_core._report import invoice_report
 from ppa_core.cli import main
 from ppa_core.serialization import load
 
@@ -328,6 +330,23 @@ class TestInvoice:
         assert kinds == {"appointment", "guarantee_credit", "not_billed"}
         billed = sum(float(r["amount"]) for r in rows)
         assert f"{billed:.2f}" == str(february.total.amount)
+
+    def test_the_report_gives_each_period_s_guarantee(self, campaign: SampleCampaign) -> None:
+        february, march = campaign.periods
+        both = BillingPeriod(february.start, march.end)
+        invoice = build_invoice(
+            campaign.contract, campaign.appointments, both, as_of=campaign.as_of
+        )
+        by_id = {a.id: a for a in campaign.appointments}
+
+        out = invoice_report(invoice, campaign.contract, by_id)
+
+        lines = [line for line in out.splitlines() if line.startswith("Guarantee")]
+        assert [line.split(":")[0] for line in lines] == [
+            "Guarantee 2026-02",
+            "Guarantee 2026-03",
+        ]
+        assert lines[0].endswith("shortfall 3, service credit")
 
     def test_a_date_names_the_period_that_holds_it(
         self, capsys: pytest.CaptureFixture[str], files: tuple[str, str]

@@ -494,6 +494,37 @@ class TestGuarantee:
         assert april.guarantee.minimum == 5
         assert april.guarantee.shortfall == 1
 
+    def test_nothing_rolls_over_from_a_quarter_whose_last_months_had_no_guarantee(self) -> None:
+        guarantee = Guarantee(minimum_held=3, remedy="roll_over")
+        c = (
+            self.guaranteed("roll_over")
+            .amend(pendulum.Date(2026, 5, 1), guarantee=None)
+            .amend(pendulum.Date(2026, 7, 1), guarantee=guarantee)
+        )
+        meetings = [*team(1, month=4), *team(3, month=7)]
+        quarter = BillingPeriod(at(1, 0, month=4), at(1, 0, month=7))
+
+        second = build_invoice(c, meetings, quarter, as_of=LATER)
+        july = build_invoice(c, meetings, at(15, month=7), as_of=LATER, previous=[second])
+
+        assert [(g.period.label if g.period else None, g.shortfall) for g in second.guarantees] == [
+            ("2026-04", 2)
+        ]
+        assert july.guarantee is not None
+        assert july.guarantee.minimum == 3  # April's shortfall is not June's
+
+    def test_the_last_month_of_a_quarter_rolls_over_into_the_next_month(self) -> None:
+        c = self.guaranteed("roll_over")
+        meetings = [*team(3, month=4), *team(3, month=5), *team(2, month=6), *team(3, month=7)]
+        quarter = BillingPeriod(at(1, 0, month=4), at(1, 0, month=7))
+
+        second = build_invoice(c, meetings, quarter, as_of=LATER)
+        july = build_invoice(c, meetings, at(15, month=7), as_of=LATER, previous=[second])
+
+        assert [g.shortfall for g in second.guarantees] == [0, 0, 1]
+        assert july.guarantee is not None
+        assert (july.guarantee.minimum, july.guarantee.shortfall) == (4, 1)
+
 
 class TestReRun:
     def test_re_running_an_invoice_over_the_same_facts_gives_the_same_invoice(self) -> None:

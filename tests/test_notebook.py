@@ -11,6 +11,7 @@ import pytest
 import ppa_core._optional
 from ppa_core import (
     BillingEngine,
+    BillingPeriod,
     CampaignPlan,
     Commission,
     Comparison,
@@ -222,6 +223,17 @@ class TestHtml:
         assert invoice.total.format() in html
         assert "OVER_CAP" in html
         assert "guarantee" in html
+
+    def test_an_invoice_shows_a_guarantee_row_per_period_judged(self, facts: Any) -> None:
+        (month,) = facts.periods
+        two_months = BillingPeriod(month.start, month.end.add(months=1))
+        invoice = build_invoice(CONTRACT, facts.appointments, two_months, as_of=facts.as_of)
+
+        html = invoice._repr_html_()
+
+        assert [g.period.label for g in invoice.guarantees if g.period] == ["2026-01", "2026-02"]
+        assert "<td>2026-01</td>" in html
+        assert "<td>2026-02</td>" in html
 
     def test_a_contract_shows_its_key_terms(self) -> None:
         html = CONTRACT._repr_html_()

@@ -225,11 +225,13 @@ def invoice_report(
     over = invoice.over_cap
     ids = ", ".join(line.appointment_id or "" for line in over)
     out += ["", f"Over the cap: {len(over)} ({ids})" if over else "Over the cap: none"]
-    guarantee = invoice.guarantee
-    if guarantee is not None:
+    several = len(invoice.guarantees) > 1
+    for guarantee in invoice.guarantees:
+        label = f" {guarantee.period.label}" if several and guarantee.period else ""
         out.append(
-            f"Guarantee: {guarantee.held} qualified meetings held of {guarantee.minimum} "
-            f"guaranteed ({percent(guarantee.attainment)}); shortfall {guarantee.shortfall}"
+            f"Guarantee{label}: {guarantee.held} qualified meetings held of "
+            f"{guarantee.minimum} guaranteed ({percent(guarantee.attainment)}); "
+            f"shortfall {guarantee.shortfall}"
             + (f", {guarantee.remedy.value.replace('_', ' ')}" if guarantee.shortfall else "")
         )
     totals = [

@@ -208,7 +208,7 @@ class CancellationRule:
         return Finding(FAIL, R.LATE_CANCELLATION, f"late cancellation by the {who}")
 
     def trace_key(self, ctx: RuleContext) -> Hashable:
-        """Who cancelled and how many seconds before the start."""
+        """Who cancelled, how many seconds before the start, and whether it was accepted."""
         a = ctx.appointment
         cancelled_at = a.cancelled_at
         # The exact lead: whole seconds would put 0.4 s before and after a 0 h line together.
@@ -237,7 +237,10 @@ class CancellationRule:
 
 def _accepted(appointment: Appointment) -> bool:
     """Whether the prospect accepted the invitation (it was scheduled) at some point."""
-    return any(entry.state is S.SCHEDULED for entry in appointment.history)
+    # A proposal can only be scheduled, cancelled or voided: if it was ever
+    # scheduled, that was its second entry.
+    history = appointment.history
+    return len(history) > 1 and history[1].state is S.SCHEDULED
 
 
 def _calendar_seconds(earlier: pendulum.DateTime, later: pendulum.DateTime, zone: Any) -> float:

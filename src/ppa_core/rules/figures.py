@@ -4,10 +4,11 @@ Definitions (``domain.md`` section 9):
 
 - **show rate** = held / (held + no-shows). A late cancellation by the
   prospect, a late join and a meeting shorter than the minimum duration (it
-  does not count as held) count as no-shows; earlier cancellations count in
-  neither; a host no-show counts as held (the prospect came); a meeting
-  the prospect came to past the reschedule limit counts as a cancellation, as
-  the contract treats it (a no-show stays a no-show).
+  does not count as held) count as no-shows; earlier cancellations, and
+  proposals cancelled before the invitation was accepted, count in neither;
+  a host no-show counts as held (the prospect came); a meeting the prospect
+  came to past the reschedule limit counts as a cancellation, as the contract
+  treats it (a no-show stays a no-show).
 - **qualification rate** = qualified / appointments with a known outcome (void
   and pending ones left out).
 - **billable rate** = billable / appointments with a known outcome.
@@ -79,7 +80,8 @@ class Figures:
         held: meetings the prospect attended in time (host no-shows included).
         no_shows: prospect no-shows, late joins, meetings shorter than the minimum
             duration and late cancellations by the prospect.
-        cancelled: cancellations in good time (in neither side of the show rate).
+        cancelled: cancellations in good time, and proposals cancelled before the
+            invitation was accepted (in neither side of the show rate).
         qualified: decided appointments whose prospect met the criteria.
         billable: billable appointments.
         qualified_held: qualified meetings held (what PPA bills, before caps and duplicates).

@@ -140,7 +140,8 @@ class Invoice:
             terms have one (the same as ``guarantees[-1]``).
         guarantees: every contract period's guarantee judged on this invoice, in
             order: one for a month's invoice, three for a quarter's under a monthly
-            guarantee. Default: ``guarantee`` alone, or none.
+            guarantee. Default: ``guarantee`` alone, or none (so an invoice issued by
+            a version before this list loads with its last result only).
     """
 
     contract_id: str
@@ -681,8 +682,10 @@ def _rolled_over(earlier: Sequence[Invoice], period: BillingPeriod) -> int:
     if not judged:
         return 0
     last = judged[-1]
-    result = last.guarantee
-    if last.period.end != period.start or result is None:
+    result = last.guarantees[-1]  # the same as last.guarantee, which is set
+    # The judged period's own end: a quarter's invoice may end after months without one.
+    end = last.period.end if result.period is None else result.period.end
+    if end != period.start:
         return 0
     return result.shortfall if result.remedy is GuaranteeRemedy.ROLL_OVER else 0
 
