@@ -46,6 +46,7 @@ from ppa_core import (
     NoShowPolicy,
     PayPerLead,
     PerAppointment,
+    PpaError,
     Pricing,
     ReasonCode,
     Retainer,
@@ -312,10 +313,30 @@ class TestGuarantee:
 
         with pytest.raises(ValidationError) as raised:
             attrs.evolve(invoice, guarantee=other)
-        assert raised.value.field == "guarantee"
+        assert raised.value.field == "invoice.guarantee"
         with pytest.raises(ValidationError) as raised:
             attrs.evolve(invoice, guarantees=("not a result",))
-        assert raised.value.field == "guarantees[0]"
+        assert raised.value.field == "invoice.guarantees[0]"
+
+    @pytest.mark.parametrize(
+        ("field", "value", "where"),
+        [
+            ("contract_id", "", "invoice.contract_id"),
+            ("period", "2026-03", "invoice.period"),
+            ("issued_at", dt.datetime(2026, 4, 1), "invoice.issued_at"),  # naive
+            ("currency", "EURO", "currency"),
+            ("lines", ["a line"], "invoice.lines[0]"),
+            ("not_billed", [None], "invoice.not_billed[0]"),
+        ],
+    )
+    def test_a_hand_built_invoice_names_its_bad_field(
+        self, field: str, value: object, where: str
+    ) -> None:
+        invoice = march_invoice(contract(), team(1))
+
+        with pytest.raises(PpaError) as raised:
+            attrs.evolve(invoice, **{field: value})
+        assert getattr(raised.value, "field", None) == where
 
     def test_an_invoice_without_a_guarantee_lists_none(self) -> None:
         invoice = march_invoice(contract(), team(1))

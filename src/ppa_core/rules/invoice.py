@@ -116,12 +116,24 @@ class GuaranteeResult:
         return Decimal(self.held) / Decimal(self.minimum)
 
 
+def _issued_at(value: object) -> pendulum.DateTime:
+    return v.aware("invoice.issued_at")(value)
+
+
+def _lines(value: object) -> tuple[InvoiceLine, ...]:
+    return v.tuple_of("invoice.lines", InvoiceLine, "an InvoiceLine")(value)
+
+
+def _not_billed(value: object) -> tuple[InvoiceLine, ...]:
+    return v.tuple_of("invoice.not_billed", InvoiceLine, "an InvoiceLine")(value)
+
+
 def _currency(value: object) -> Currency:
     return money_currency(value)  # type: ignore[arg-type] # it refuses anything else
 
 
 def _guarantee_results(value: object) -> tuple[GuaranteeResult, ...]:
-    return v.tuple_of("guarantees", GuaranteeResult, "a GuaranteeResult")(value)
+    return v.tuple_of("invoice.guarantees", GuaranteeResult, "a GuaranteeResult")(value)
 
 
 @attrs.frozen
@@ -144,13 +156,18 @@ class Invoice:
             a version before this list loads with its last result only).
     """
 
-    contract_id: str
-    period: BillingPeriod
-    issued_at: pendulum.DateTime
+    contract_id: str = attrs.field(validator=v.text("invoice.contract_id"))
+    period: BillingPeriod = attrs.field(
+        validator=v.instance_of("invoice.period", BillingPeriod, "a BillingPeriod")
+    )
+    issued_at: pendulum.DateTime = attrs.field(converter=_issued_at)
     currency: Currency = attrs.field(converter=_currency)
-    lines: tuple[InvoiceLine, ...]
-    not_billed: tuple[InvoiceLine, ...] = ()
-    guarantee: GuaranteeResult | None = None
+    lines: tuple[InvoiceLine, ...] = attrs.field(converter=_lines)
+    not_billed: tuple[InvoiceLine, ...] = attrs.field(default=(), converter=_not_billed)
+    guarantee: GuaranteeResult | None = attrs.field(
+        default=None,
+        validator=v.optional_instance_of("invoice.guarantee", GuaranteeResult, "a GuaranteeResult"),
+    )
     guarantees: tuple[GuaranteeResult, ...] = attrs.field(converter=_guarantee_results)
 
     @guarantees.default
@@ -160,7 +177,9 @@ class Invoice:
     def __attrs_post_init__(self) -> None:
         last = self.guarantees[-1] if self.guarantees else None
         if last != self.guarantee:
-            raise ValidationError("guarantee", self.guarantee, f"the last of guarantees ({last!r})")
+            raise ValidationError(
+                "invoice.guarantee", self.guarantee, f"the last of guarantees ({last!r})"
+            )
 
     @property
     def total(self) -> Money:
