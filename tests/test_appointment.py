@@ -343,6 +343,22 @@ class TestMeetingOutcomesNeedTheStart:
         assert early.state is S.CANCELLED
 
 
+class TestInvitationAccepted:
+    def test_a_proposal_is_accepted_once_it_is_scheduled(self) -> None:
+        offer = proposed()
+        assert not offer.invitation_accepted
+        assert offer.schedule(at=BOOKED.add(hours=1)).invitation_accepted
+
+    def test_a_proposal_cancelled_or_voided_was_never_accepted(self) -> None:
+        assert not proposed().cancel(at=BOOKED.add(hours=1), actor=Actor.CLIENT).invitation_accepted
+        assert not proposed().void(at=BOOKED.add(hours=1)).invitation_accepted
+
+    @given(appointments(max_reschedules=3))
+    def test_accepted_means_some_entry_was_scheduled(self, appointment: Appointment) -> None:
+        scheduled = any(entry.state is S.SCHEDULED for entry in appointment.history)
+        assert appointment.invitation_accepted is scheduled
+
+
 class TestReschedule:
     def test_a_reschedule_keeps_the_original_start_and_counts(self) -> None:
         first, second = START.add(days=1), START.add(days=5)

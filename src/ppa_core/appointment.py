@@ -578,6 +578,14 @@ class Appointment:
         return self._facts.outcome_at
 
     @property
+    def invitation_accepted(self) -> bool:
+        """True when the prospect accepted the invitation (it was scheduled) at some point."""
+        # A proposal can only be scheduled, cancelled or voided (TRANSITIONS): if it
+        # was ever scheduled, that was its second entry.
+        history = self.history
+        return len(history) > 1 and history[1].state is S.SCHEDULED
+
+    @property
     def is_corrected(self) -> bool:
         """True when an outcome was corrected."""
         return self._facts.corrected

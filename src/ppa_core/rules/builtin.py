@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 import attrs
 import pendulum
 
-from ppa_core.appointment import Actor, Appointment, AppointmentState
+from ppa_core.appointment import Actor, AppointmentState
 from ppa_core.appointment import DisputeResolution as Resolution
 from ppa_core.contract import Contract, ContractTerms
 from ppa_core.policy import NoShowPolicy
@@ -189,7 +189,7 @@ class CancellationRule:
             _seconds_between(cancelled_at, a.start) < p.late_cancellation_hours * 3600
         )
         who = a.cancelled_by
-        if not _accepted(a):  # no slot was held: nobody wasted it
+        if not a.invitation_accepted:  # no slot was held: nobody wasted it
             return Finding(
                 FAIL, R.CANCELLED, f"cancelled by the {who} before the invitation was accepted"
             )
@@ -213,7 +213,7 @@ class CancellationRule:
         cancelled_at = a.cancelled_at
         # The exact lead: whole seconds would put 0.4 s before and after a 0 h line together.
         lead = None if cancelled_at is None else _seconds_between(cancelled_at, a.start)
-        return (a.state, a.cancelled_by, lead, a.state is S.CANCELLED and _accepted(a))
+        return (a.state, a.cancelled_by, lead, a.state is S.CANCELLED and a.invitation_accepted)
 
     def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
         a = ctx.appointment
@@ -233,14 +233,6 @@ class CancellationRule:
             hours_before_start=f"{hours:.1f}",
             late_window_hours=window,
         )
-
-
-def _accepted(appointment: Appointment) -> bool:
-    """Whether the prospect accepted the invitation (it was scheduled) at some point."""
-    # A proposal can only be scheduled, cancelled or voided: if it was ever
-    # scheduled, that was its second entry.
-    history = appointment.history
-    return len(history) > 1 and history[1].state is S.SCHEDULED
 
 
 def _calendar_seconds(earlier: pendulum.DateTime, later: pendulum.DateTime, zone: Any) -> float:

@@ -27,8 +27,7 @@ from ppa_core import _validation as v
 from ppa_core.appointment import Appointment
 from ppa_core.contract import BillingPeriod, Contract, ContractTerms, GuaranteeRemedy
 from ppa_core.exceptions import ValidationError
-from ppa_core.money import Currency, Money, RoundingMode, money_in
-from ppa_core.money import currency as money_currency
+from ppa_core.money import Currency, Money, RoundingMode, _to_currency, money_in
 from ppa_core.pricing import Commission, Hybrid, PayPerLead, Pricing, Retainer
 from ppa_core.rules.engine import BillingEngine, engine_for
 from ppa_core.rules.verdict import NOT_HELD_CODES, Decision, DecisionStatus, ReasonCode
@@ -128,10 +127,6 @@ def _not_billed(value: object) -> tuple[InvoiceLine, ...]:
     return v.tuple_of("invoice.not_billed", InvoiceLine, "an InvoiceLine")(value)
 
 
-def _currency(value: object) -> Currency:
-    return money_currency(value)  # type: ignore[arg-type] # it refuses anything else
-
-
 def _guarantee_results(value: object) -> tuple[GuaranteeResult, ...]:
     return v.tuple_of("invoice.guarantees", GuaranteeResult, "a GuaranteeResult")(value)
 
@@ -161,7 +156,7 @@ class Invoice:
         validator=v.instance_of("invoice.period", BillingPeriod, "a BillingPeriod")
     )
     issued_at: pendulum.DateTime = attrs.field(converter=_issued_at)
-    currency: Currency = attrs.field(converter=_currency)
+    currency: Currency = attrs.field(converter=_to_currency)
     lines: tuple[InvoiceLine, ...] = attrs.field(converter=_lines)
     not_billed: tuple[InvoiceLine, ...] = attrs.field(default=(), converter=_not_billed)
     guarantee: GuaranteeResult | None = attrs.field(
