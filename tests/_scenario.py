@@ -122,6 +122,11 @@ def booked(
     )
 
 
+def proposed(id: str, start: pendulum.DateTime, *, who: Prospect | None = None) -> Appointment:
+    """An invitation to a meeting at ``start``, sent a week before and not accepted yet."""
+    return Appointment.propose(id, who or prospect(), start=start, at=start.subtract(days=7))
+
+
 def held(
     id: str,
     start: pendulum.DateTime,

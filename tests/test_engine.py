@@ -24,6 +24,7 @@ from _scenario import (
     eur,
     held,
     no_show,
+    proposed,
     prospect,
     rule_ids,
     terms,
@@ -469,7 +470,7 @@ class TestCancellation:
         # The late window protects a slot the prospect accepted; a proposal held none.
         c = contract(terms(policy=NoShowPolicy(prospect_no_show_fee=Decimal("0.5"))))
         start = at(5)
-        proposal = Appointment.propose("a-1", prospect(), start=start, at=start.subtract(days=7))
+        proposal = proposed("a-1", start)
         a = proposal.cancel(at=start.subtract(hours=hours_before), actor=by)
 
         decision = decided(c, a)
@@ -479,7 +480,7 @@ class TestCancellation:
 
     def test_an_accepted_invitation_cancelled_late_by_the_client_is_still_billed(self) -> None:
         start = at(5)
-        proposal = Appointment.propose("a-1", prospect(), start=start, at=start.subtract(days=7))
+        proposal = proposed("a-1", start)
         a = proposal.schedule(at=start.subtract(days=6), actor=Actor.PROSPECT).cancel(
             at=start.subtract(hours=2), actor=Actor.CLIENT
         )
@@ -1265,7 +1266,7 @@ class TestNoShowProperties:
             late_cancellation_hours=window,
         )
         start = at(5)
-        proposal = Appointment.propose("a-1", prospect(), start=start, at=start.subtract(days=7))
+        proposal = proposed("a-1", start)
         # Up to three days after the start: a proposal may be withdrawn once it has passed.
         a = proposal.cancel(at=start.subtract(minutes=minutes_before), actor=by)
 

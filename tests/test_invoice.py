@@ -61,6 +61,7 @@ R = ReasonCode
 MARCH = at(15)
 """Any moment in March 2026: the period it falls in is the March invoice's."""
 ISSUED = pendulum.datetime(2026, 4, 1, 9, tz=TZ)
+SECOND_QUARTER = BillingPeriod(at(1, 0, month=4), at(1, 0, month=7))
 """When the March invoice is issued."""
 
 
@@ -232,9 +233,8 @@ class TestPeriodFees:
 
     def test_a_quarter_invoice_bills_each_month_s_retainer(self) -> None:
         c = contract(ContractTerms(pricing=Retainer(fee=eur(1000))))
-        quarter = BillingPeriod(at(1, 0, month=4), at(1, 0, month=7))
 
-        invoice = build_invoice(c, [], quarter, as_of=LATER)
+        invoice = build_invoice(c, [], SECOND_QUARTER, as_of=LATER)
 
         assert [line.description for line in invoice.lines] == [
             "retainer 2026-04",
@@ -294,9 +294,8 @@ class TestGuarantee:
     def test_a_quarter_invoice_lists_each_month_s_guarantee_in_order(self) -> None:
         c = self.guaranteed()
         april, may = team(3, month=4), team(1, month=5)
-        quarter = BillingPeriod(at(1, 0, month=4), at(1, 0, month=7))
 
-        invoice = build_invoice(c, [*april, *may], quarter, as_of=LATER)
+        invoice = build_invoice(c, [*april, *may], SECOND_QUARTER, as_of=LATER)
 
         assert [(g.period.label if g.period else None, g.held) for g in invoice.guarantees] == [
             ("2026-04", 3),
@@ -523,9 +522,8 @@ class TestGuarantee:
             .amend(pendulum.Date(2026, 7, 1), guarantee=guarantee)
         )
         meetings = [*team(1, month=4), *team(3, month=7)]
-        quarter = BillingPeriod(at(1, 0, month=4), at(1, 0, month=7))
 
-        second = build_invoice(c, meetings, quarter, as_of=LATER)
+        second = build_invoice(c, meetings, SECOND_QUARTER, as_of=LATER)
         july = build_invoice(c, meetings, at(15, month=7), as_of=LATER, previous=[second])
 
         assert [(g.period.label if g.period else None, g.shortfall) for g in second.guarantees] == [
@@ -537,9 +535,8 @@ class TestGuarantee:
     def test_the_last_month_of_a_quarter_rolls_over_into_the_next_month(self) -> None:
         c = self.guaranteed("roll_over")
         meetings = [*team(3, month=4), *team(3, month=5), *team(2, month=6), *team(3, month=7)]
-        quarter = BillingPeriod(at(1, 0, month=4), at(1, 0, month=7))
 
-        second = build_invoice(c, meetings, quarter, as_of=LATER)
+        second = build_invoice(c, meetings, SECOND_QUARTER, as_of=LATER)
         july = build_invoice(c, meetings, at(15, month=7), as_of=LATER, previous=[second])
 
         assert [g.shortfall for g in second.guarantees] == [0, 0, 1]
