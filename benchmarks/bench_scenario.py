@@ -42,7 +42,7 @@ from ppa_core import (
     Retainer,
     simulate,
 )
-from ppa_core.sweep import sweep
+from ppa_core.modelling.sweep import sweep
 
 T = TypeVar("T")
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ppa_core.appointment import (
+from ppa_core.domain.appointment import (
     CORRECTIONS,
     TRANSITIONS,
     Action,

@@ -23,9 +23,9 @@ from ppa_core import (
     build_invoice,
     sample_campaign,
 )
-from ppa_core._report import invoice_report
-from ppa_core.cli import main
-from ppa_core.serialization import load
+from ppa_core.adapters.cli import main
+from ppa_core.adapters.serialization import load
+from ppa_core.presentation.report import invoice_report
 
 AS_OF = "2026-04-10T09:00:00+02:00"
 PROBLEM = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<path>[\w.\[\]]+): (?P<problem>.+)$")

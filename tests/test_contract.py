@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from ppa_core.contract import (
+from ppa_core.domain.contract import (
     Amendment,
     BillingPeriod,
     BillingPeriodRule,
@@ -27,10 +27,10 @@ from ppa_core.contract import (
     PeriodKind,
     Term,
 )
+from ppa_core.domain.money import Money, RoundingMode
+from ppa_core.domain.policy import NoShowPolicy
+from ppa_core.domain.pricing import PerAppointment
 from ppa_core.exceptions import NaiveDatetime, ValidationError
-from ppa_core.money import Money, RoundingMode
-from ppa_core.policy import NoShowPolicy
-from ppa_core.pricing import PerAppointment
 
 BERLIN = "Europe/Berlin"
 ONE_MICROSECOND = dt.timedelta(microseconds=1)

@@ -10,6 +10,9 @@ import pytest
 
 import ppa_core
 from ppa_core import BillingEngine, exceptions
+from ppa_core.billing.figures import compute_figures
+from ppa_core.billing.invoice import build_invoice
+from ppa_core.domain.money import Money
 from ppa_core.exceptions import (
     CurrencyMismatch,
     DocumentError,
@@ -22,9 +25,6 @@ from ppa_core.exceptions import (
     TransitionNotAllowed,
     ValidationError,
 )
-from ppa_core.money import Money
-from ppa_core.rules.figures import compute_figures
-from ppa_core.rules.invoice import build_invoice
 from ppa_core.testing import make_appointment, make_contract, make_criteria, make_prospect
 
 ALL_ERRORS = (

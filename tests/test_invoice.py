@@ -941,7 +941,7 @@ class TestInvoicedSpans:
     def test_holds_exactly_the_instants_some_span_holds(
         self, spans: list[tuple[int, int]], probe: int
     ) -> None:
-        from ppa_core.rules.invoice import _Spans  # noqa: PLC0415 - private, tested alone
+        from ppa_core.billing.invoice import _Spans  # noqa: PLC0415 - private, tested alone
 
         origin = at(1, 0, month=1)
         periods = [

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ppa_core.domain.money import CURRENCIES, Currency, Money, RoundingMode, currency
 from ppa_core.exceptions import CurrencyMismatch, InvalidMoney, MoneyOperationError, PpaError
-from ppa_core.money import CURRENCIES, Currency, Money, RoundingMode, currency
 
 # -- strategies ------------------------------------------------------------------------
 # Built from the public currency table. TODO(testing): switch to

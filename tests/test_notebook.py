@@ -33,10 +33,10 @@ from ppa_core import (
     compute_figures,
     simulate,
 )
-from ppa_core._repr import MAX_ROWS, table
-from ppa_core.notebook import to_dataframe, to_records
-from ppa_core.plotting import plot_cost_distributions, plot_cost_vs_show_rate
-from ppa_core.sweep import sweep
+from ppa_core.modelling.sweep import sweep
+from ppa_core.presentation.notebook import to_dataframe, to_records
+from ppa_core.presentation.plotting import plot_cost_distributions, plot_cost_vs_show_rate
+from ppa_core.presentation.views import MAX_ROWS, table
 
 HAS_PANDAS = importlib.util.find_spec("pandas") is not None
 HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.exceptions import ValidationError
-from ppa_core.policy import NoShowPolicy
 
 MINUTE_TERMS = (
     "grace_minutes",

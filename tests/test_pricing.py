@@ -12,9 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ppa_core.exceptions import ValidationError
-from ppa_core.money import CURRENCIES, Currency, Money
-from ppa_core.pricing import (
+from ppa_core.domain.money import CURRENCIES, Currency, Money
+from ppa_core.domain.pricing import (
     Commission,
     Hybrid,
     PayPerLead,
@@ -25,7 +24,8 @@ from ppa_core.pricing import (
     TierMode,
     model_of,
 )
-from ppa_core.prospect import Seniority
+from ppa_core.domain.prospect import Seniority
+from ppa_core.exceptions import ValidationError
 
 
 def eur(amount: int | str) -> Money:

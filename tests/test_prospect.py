@@ -12,9 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ppa_core.exceptions import ValidationError
-from ppa_core.money import Money
-from ppa_core.prospect import (
+from ppa_core.domain.money import Money
+from ppa_core.domain.prospect import (
     AuthorityRole,
     BantEvidence,
     BuyingStage,
@@ -23,6 +22,7 @@ from ppa_core.prospect import (
     Prospect,
     Seniority,
 )
+from ppa_core.exceptions import ValidationError
 
 ACME = Company(name="Acme GmbH", employee_count=450, country="DE")
 

@@ -11,9 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ppa_core.exceptions import ValidationError
-from ppa_core.money import Money
-from ppa_core.prospect import (
+from ppa_core.domain.money import Money
+from ppa_core.domain.prospect import (
     AuthorityRole,
     BantEvidence,
     BuyingStage,
@@ -21,7 +20,7 @@ from ppa_core.prospect import (
     Prospect,
     Seniority,
 )
-from ppa_core.qualification import (
+from ppa_core.domain.qualification import (
     BantElement,
     BantRequirements,
     CriteriaSet,
@@ -30,6 +29,7 @@ from ppa_core.qualification import (
     QualificationCriteria,
     QualificationResult,
 )
+from ppa_core.exceptions import ValidationError
 from ppa_core.testing import prospects, qualification_criteria
 
 MEETING = pendulum.Date(2026, 3, 2)

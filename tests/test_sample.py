@@ -29,8 +29,8 @@ from ppa_core import (
     compute_figures,
     sample_campaign,
 )
+from ppa_core.adapters.serialization import dump, dump_data, load, load_data
 from ppa_core.sample import sample_contract
-from ppa_core.serialization import dump, dump_data, load, load_data
 
 R = ReasonCode
 SEEDS = (7, 1, 2024)

@@ -51,7 +51,7 @@ from ppa_core import (
     Verdict,
     build_invoice,
 )
-from ppa_core.serialization import (
+from ppa_core.adapters.serialization import (
     KINDS,
     SCHEMA_VERSION,
     Problem,

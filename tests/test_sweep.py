@@ -30,7 +30,7 @@ from ppa_core import (
     build_invoice,
     simulate,
 )
-from ppa_core.sweep import Chunk, SweepPoint, run_chunk, sweep
+from ppa_core.modelling.sweep import Chunk, SweepPoint, run_chunk, sweep
 
 
 def eur(amount: int | str) -> Money:

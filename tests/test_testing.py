@@ -13,14 +13,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ppa_core.testing as testing
-from ppa_core.appointment import Action, Actor, Appointment, AppointmentState, Attendance
-from ppa_core.contract import Contract, ContractTerms, Term
+from ppa_core.domain.appointment import Action, Actor, Appointment, AppointmentState, Attendance
+from ppa_core.domain.contract import Contract, ContractTerms, Term
+from ppa_core.domain.money import CURRENCIES, Currency, Money
+from ppa_core.domain.policy import NoShowPolicy
+from ppa_core.domain.pricing import PerAppointment, PricingModel, Retainer, model_of
+from ppa_core.domain.prospect import AuthorityRole, BantEvidence, Company, Prospect, Seniority
+from ppa_core.domain.qualification import BantElement, BantRequirements, QualificationCriteria
 from ppa_core.exceptions import NaiveDatetime, TransitionNotAllowed, ValidationError
-from ppa_core.money import CURRENCIES, Currency, Money
-from ppa_core.policy import NoShowPolicy
-from ppa_core.pricing import PerAppointment, PricingModel, Retainer, model_of
-from ppa_core.prospect import AuthorityRole, BantEvidence, Company, Prospect, Seniority
-from ppa_core.qualification import BantElement, BantRequirements, QualificationCriteria
 from ppa_core.testing import (
     DEFAULT_START,
     TIMEZONES,

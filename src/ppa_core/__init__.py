@@ -2,36 +2,79 @@
 
 Pure, immutable domain objects (Prospect, QualificationCriteria, Appointment,
 NoShowPolicy, Contract) and a rules engine that decides billability and prices
-meetings. Adapters (``ppa_core.cli``, ``ppa_core.testing``) sit around it.
+meetings. The package is laid out in layers, each importing only those below it
+(docs/architecture.md): ``domain``, ``rules`` (the decision), ``billing``,
+``modelling``, ``presentation``, ``sample``, then the adapters
+(``ppa_core.adapters.cli``, ``ppa_core.adapters.serialization``) and
+``ppa_core.testing`` around them.
 """
 
-from ppa_core.appointment import (
+# Registers the text and HTML renderers of the values above (ppa_core._rendering).
+import ppa_core.presentation  # noqa: F401
+from ppa_core.billing import (
+    Comparison,
+    Figures,
+    GuaranteeResult,
+    Invoice,
+    InvoiceLine,
+    LineKind,
+    ModelCost,
+    build_invoice,
+    compare_models,
+    compute_figures,
+)
+from ppa_core.domain import (
     CORRECTIONS,
+    CURRENCIES,
     TRANSITIONS,
     Action,
     Actor,
+    Amendment,
     Appointment,
     AppointmentState,
     Attendance,
-    Dispute,
-    DisputeResolution,
-    HistoryEntry,
-)
-from ppa_core.break_even import BreakEven, break_even_show_rate
-from ppa_core.contract import (
-    Amendment,
+    AuthorityRole,
+    BantElement,
+    BantEvidence,
+    BantRequirements,
     BillingPeriod,
     BillingPeriodRule,
+    BuyingStage,
+    Channel,
+    Commission,
+    Company,
     Contract,
     ContractTerms,
+    CriteriaSet,
+    CriterionResult,
+    Currency,
+    Dispute,
+    DisputeResolution,
     DuplicateRule,
     DuplicateScope,
     Guarantee,
     GuaranteeRemedy,
+    HistoryEntry,
+    Hybrid,
+    Money,
+    NoShowPolicy,
+    Outcome,
+    PayPerLead,
+    PerAppointment,
     PeriodKind,
+    Pricing,
+    PricingModel,
+    Prospect,
+    QualificationCriteria,
+    QualificationResult,
+    Retainer,
+    RoundingMode,
+    Seniority,
     Term,
+    Tier,
+    TierMode,
+    currency,
 )
-from ppa_core.distribution import Beta, Choice, Distribution, Fixed, Triangular, Uniform
 from ppa_core.exceptions import (
     CurrencyMismatch,
     DocumentError,
@@ -44,51 +87,33 @@ from ppa_core.exceptions import (
     TransitionNotAllowed,
     ValidationError,
 )
-from ppa_core.money import CURRENCIES, Currency, Money, RoundingMode, currency
-from ppa_core.plan import CampaignPlan
-from ppa_core.policy import NoShowPolicy
-from ppa_core.pricing import (
-    Commission,
-    Hybrid,
-    PayPerLead,
-    PerAppointment,
-    Pricing,
-    PricingModel,
-    Retainer,
-    Tier,
-    TierMode,
-)
-from ppa_core.prospect import (
-    AuthorityRole,
-    BantEvidence,
-    BuyingStage,
-    Channel,
-    Company,
-    Prospect,
-    Seniority,
-)
-from ppa_core.qualification import (
-    BantElement,
-    BantRequirements,
-    CriteriaSet,
-    CriterionResult,
-    Outcome,
-    QualificationCriteria,
-    QualificationResult,
+from ppa_core.modelling import (
+    Beta,
+    BreakEven,
+    CampaignPlan,
+    Choice,
+    Distribution,
+    Fixed,
+    ModelSummary,
+    PricedModel,
+    Realization,
+    RunOutcome,
+    Scenario,
+    ScenarioResult,
+    Summary,
+    Triangular,
+    Uniform,
+    break_even_show_rate,
+    percentile,
+    simulate,
+    summarize,
 )
 from ppa_core.rules import (
     BillingEngine,
-    Comparison,
     Condition,
     Decision,
     DecisionStatus,
-    Figures,
     Finding,
-    GuaranteeResult,
-    Invoice,
-    InvoiceLine,
-    LineKind,
-    ModelCost,
     ReasonCode,
     Require,
     Rule,
@@ -97,18 +122,15 @@ from ppa_core.rules import (
     Verdict,
     all_of,
     any_of,
-    build_invoice,
-    compare_models,
-    compute_figures,
     condition,
     decide,
     decide_all,
     not_,
 )
-from ppa_core.sample import SampleCampaign, sample_campaign
-from ppa_core.scenario import ModelSummary, PricedModel, Scenario, ScenarioResult, simulate
-from ppa_core.simulation import Realization, RunOutcome
-from ppa_core.summary import Summary, percentile, summarize
+from ppa_core.sample import (
+    SampleCampaign,
+    sample_campaign,
+)
 
 __version__ = "0.1.0.dev0"
 

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-# Problem is a value carried by DocumentError, not an error: ppa_core.serialization
+# Problem is a value carried by DocumentError, not an error: ppa_core.adapters.serialization
 # exports it, and this module's __all__ lists exactly its error classes.
 __all__ = [
     "CurrencyMismatch",

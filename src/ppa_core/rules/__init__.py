@@ -1,4 +1,8 @@
-"""The rules engine: billing decisions with traces, invoices and figures."""
+"""The decision: the rules engine that decides each appointment's billability, with its trace.
+
+Invoices and figures, built from the decisions, are the billing layer's
+(:mod:`ppa_core.billing`).
+"""
 
 from ppa_core.rules.builtin import (
     AttendanceRule,
@@ -14,14 +18,6 @@ from ppa_core.rules.builtin import (
 from ppa_core.rules.context import ExplainableRule, Rule, RuleContext
 from ppa_core.rules.custom import Condition, Require, all_of, any_of, condition, not_
 from ppa_core.rules.engine import BillingEngine, RuleSet, decide, decide_all
-from ppa_core.rules.figures import Comparison, Figures, ModelCost, compare_models, compute_figures
-from ppa_core.rules.invoice import (
-    GuaranteeResult,
-    Invoice,
-    InvoiceLine,
-    LineKind,
-    build_invoice,
-)
 from ppa_core.rules.verdict import (
     Decision,
     DecisionStatus,
@@ -35,19 +31,12 @@ __all__ = [
     "AttendanceRule",
     "BillingEngine",
     "CancellationRule",
-    "Comparison",
     "Condition",
     "Decision",
     "DecisionStatus",
     "DisputeRule",
     "ExplainableRule",
-    "Figures",
     "Finding",
-    "GuaranteeResult",
-    "Invoice",
-    "InvoiceLine",
-    "LineKind",
-    "ModelCost",
     "OutcomeRule",
     "QualificationRule",
     "ReasonCode",
@@ -62,10 +51,7 @@ __all__ = [
     "VoidRule",
     "all_of",
     "any_of",
-    "build_invoice",
     "builtin_rules",
-    "compare_models",
-    "compute_figures",
     "condition",
     "decide",
     "decide_all",

@@ -30,11 +30,11 @@ from typing import Any, ClassVar
 import attrs
 import pendulum
 
-from ppa_core.appointment import Actor, AppointmentState
-from ppa_core.appointment import DisputeResolution as Resolution
-from ppa_core.contract import Contract, ContractTerms
-from ppa_core.policy import NoShowPolicy
-from ppa_core.qualification import (
+from ppa_core.domain.appointment import Actor, AppointmentState
+from ppa_core.domain.appointment import DisputeResolution as Resolution
+from ppa_core.domain.contract import Contract, ContractTerms
+from ppa_core.domain.policy import NoShowPolicy
+from ppa_core.domain.qualification import (
     CriteriaSet,
     CriterionResult,
     not_qualified_reason,

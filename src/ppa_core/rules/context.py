@@ -6,9 +6,9 @@ from typing import Protocol, runtime_checkable
 
 import pendulum
 
-from ppa_core.appointment import Appointment, HistoryEntry
-from ppa_core.contract import Contract, ContractTerms
-from ppa_core.qualification import QualificationResult
+from ppa_core.domain.appointment import Appointment, HistoryEntry
+from ppa_core.domain.contract import Contract, ContractTerms
+from ppa_core.domain.qualification import QualificationResult
 from ppa_core.rules.verdict import Finding, Verdict
 
 __all__ = ["ExplainableRule", "Rule", "RuleContext"]

@@ -32,13 +32,13 @@ import pendulum
 
 from ppa_core import _gc
 from ppa_core import _validation as v
-from ppa_core.appointment import Appointment, AppointmentState, HistoryEntry
-from ppa_core.billing_period import start_of_day
-from ppa_core.contract import BillingPeriod, Contract, ContractTerms, DuplicateScope
+from ppa_core.domain.appointment import Appointment, AppointmentState, HistoryEntry
+from ppa_core.domain.billing_period import start_of_day
+from ppa_core.domain.contract import BillingPeriod, Contract, ContractTerms, DuplicateScope
+from ppa_core.domain.money import Money, RoundingMode
+from ppa_core.domain.pricing import Hybrid, PerAppointment, TierMode
+from ppa_core.domain.prospect import Seniority
 from ppa_core.exceptions import RuleDefinitionError, ValidationError
-from ppa_core.money import Money, RoundingMode
-from ppa_core.pricing import Hybrid, PerAppointment, TierMode
-from ppa_core.prospect import Seniority
 from ppa_core.rules.builtin import _CLOCK_SLACK, builtin_rules
 from ppa_core.rules.context import Rule, RuleContext
 from ppa_core.rules.verdict import (

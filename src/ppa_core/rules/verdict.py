@@ -16,8 +16,9 @@ from typing import Any
 import attrs
 import pendulum
 
-from ppa_core.appointment import AppointmentState
-from ppa_core.money import Money
+from ppa_core import _rendering
+from ppa_core.domain.appointment import AppointmentState
+from ppa_core.domain.money import Money
 
 __all__ = [
     "Decision",
@@ -367,12 +368,8 @@ class Decision:
         return "\n".join([head, *(f"  {v}" for v in self.trace)])
 
     def __repr__(self) -> str:
-        from ppa_core._repr import decision_text  # noqa: PLC0415 - formatting stays out of the domain
-
-        return decision_text(self)
+        return _rendering.text(self)
 
     def _repr_html_(self) -> str:
         """A compact HTML table for Jupyter."""
-        from ppa_core._repr import decision_html  # noqa: PLC0415 - formatting stays out of the domain
-
-        return decision_html(self)
+        return _rendering.html(self)

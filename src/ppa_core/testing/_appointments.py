@@ -8,9 +8,9 @@ import pendulum
 from hypothesis import strategies as st
 
 from ppa_core import _validation as v
-from ppa_core.appointment import Actor, Appointment, AppointmentState, Attendance
+from ppa_core.domain.appointment import Actor, Appointment, AppointmentState, Attendance
+from ppa_core.domain.prospect import Prospect
 from ppa_core.exceptions import ValidationError
-from ppa_core.prospect import Prospect
 from ppa_core.testing._prospects import prospects
 from ppa_core.testing._values import S, _ids, _maybe, aware_datetimes
 
@@ -125,7 +125,7 @@ def appointments(
         max_reschedules: the most reschedules in a history, 0 to 10 (default 2).
 
     Returns:
-        A strategy of :class:`~ppa_core.appointment.Appointment`.
+        A strategy of :class:`~ppa_core.domain.appointment.Appointment`.
 
     Raises:
         ValidationError: an unknown state, a prospect that is not a Prospect, a naive

@@ -10,7 +10,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from ppa_core import _validation as v
-from ppa_core.contract import (
+from ppa_core.domain.contract import (
     Amendment,
     BillingPeriodRule,
     Contract,
@@ -22,10 +22,9 @@ from ppa_core.contract import (
     PeriodKind,
     Term,
 )
-from ppa_core.exceptions import ValidationError
-from ppa_core.money import Currency, RoundingMode
-from ppa_core.policy import NoShowPolicy
-from ppa_core.pricing import (
+from ppa_core.domain.money import Currency, RoundingMode
+from ppa_core.domain.policy import NoShowPolicy
+from ppa_core.domain.pricing import (
     Commission,
     Hybrid,
     PayPerLead,
@@ -36,7 +35,8 @@ from ppa_core.pricing import (
     Tier,
     TierMode,
 )
-from ppa_core.prospect import Seniority
+from ppa_core.domain.prospect import Seniority
+from ppa_core.exceptions import ValidationError
 from ppa_core.testing._prospects import _COMPANY_NAMES
 from ppa_core.testing._qualification import _criteria
 from ppa_core.testing._values import (
@@ -58,7 +58,7 @@ def no_show_policies() -> st.SearchStrategy[NoShowPolicy]:
     Shrinks towards the market defaults, ``NoShowPolicy()``.
 
     Returns:
-        A strategy of :class:`~ppa_core.policy.NoShowPolicy`.
+        A strategy of :class:`~ppa_core.domain.policy.NoShowPolicy`.
     """
     return st.builds(
         NoShowPolicy,
@@ -169,7 +169,7 @@ def contract_terms(
         models: the pricing models to draw from (default: all of PricingModel).
 
     Returns:
-        A strategy of :class:`~ppa_core.contract.ContractTerms` (no custom rules).
+        A strategy of :class:`~ppa_core.domain.contract.ContractTerms` (no custom rules).
 
     Raises:
         ValidationError: an unknown currency or pricing model, or no model.
@@ -247,7 +247,7 @@ def contracts(
         models: the pricing models to draw from (default: all).
 
     Returns:
-        A strategy of :class:`~ppa_core.contract.Contract`.
+        A strategy of :class:`~ppa_core.domain.contract.Contract`.
 
     Raises:
         ValidationError: an unknown currency, timezone or pricing model, or

@@ -10,16 +10,15 @@ import attrs
 import pendulum
 
 from ppa_core import _validation as v
-from ppa_core.appointment import Actor, Appointment, AppointmentState, Attendance
-from ppa_core.contract import (
+from ppa_core.domain.appointment import Actor, Appointment, AppointmentState, Attendance
+from ppa_core.domain.contract import (
     Contract,
     ContractTerms,
     Term,
 )
-from ppa_core.exceptions import ValidationError
-from ppa_core.money import Money, currency
-from ppa_core.pricing import PerAppointment
-from ppa_core.prospect import (
+from ppa_core.domain.money import Money, currency
+from ppa_core.domain.pricing import PerAppointment
+from ppa_core.domain.prospect import (
     AuthorityRole,
     BantEvidence,
     BuyingStage,
@@ -28,7 +27,8 @@ from ppa_core.prospect import (
     Prospect,
     Seniority,
 )
-from ppa_core.qualification import BantElement, BantRequirements, QualificationCriteria
+from ppa_core.domain.qualification import BantElement, BantRequirements, QualificationCriteria
+from ppa_core.exceptions import ValidationError
 
 A = TypeVar("A", bound=attrs.AttrsInstance)
 S = AppointmentState
@@ -54,7 +54,7 @@ def make_prospect(**overrides: Any) -> Prospect:
     intent 80, decision stage, sourced by email.
 
     Args:
-        **overrides: any :class:`~ppa_core.prospect.Prospect` field (``seniority="manager"``,
+        **overrides: any :class:`~ppa_core.domain.prospect.Prospect` field (``seniority="manager"``,
             ``company=Company(...)``, ``bant=BantEvidence()`` ...).
 
     Returns:
@@ -98,7 +98,7 @@ def make_criteria(**overrides: Any) -> QualificationCriteria:
     Timeline holds when the decision is at most 90 days after the meeting.
 
     Args:
-        **overrides: any :class:`~ppa_core.qualification.QualificationCriteria` field.
+        **overrides: any :class:`~ppa_core.domain.qualification.QualificationCriteria` field.
 
     Returns:
         The criteria.
@@ -237,8 +237,8 @@ def make_contract(**overrides: Any) -> Contract:
     billing periods are calendar months.
 
     Args:
-        **overrides: any :class:`~ppa_core.contract.Contract` field, or any
-            :class:`~ppa_core.contract.ContractTerms` field (``cap=10``,
+        **overrides: any :class:`~ppa_core.domain.contract.Contract` field, or any
+            :class:`~ppa_core.domain.contract.ContractTerms` field (``cap=10``,
             ``pricing=...``) applied to the initial terms. A ``currency`` override
             alone moves the default price to that currency.
 

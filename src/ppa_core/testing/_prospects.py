@@ -9,9 +9,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ppa_core import _validation as v
-from ppa_core.exceptions import ValidationError
-from ppa_core.money import Currency, Money
-from ppa_core.prospect import (
+from ppa_core.domain.money import Currency, Money
+from ppa_core.domain.prospect import (
     AuthorityRole,
     BantEvidence,
     BuyingStage,
@@ -20,6 +19,7 @@ from ppa_core.prospect import (
     Prospect,
     Seniority,
 )
+from ppa_core.exceptions import ValidationError
 from ppa_core.testing._values import (
     _currency_option,
     _ids,
@@ -63,7 +63,7 @@ def companies(*, currency: Currency | str | None = None) -> st.SearchStrategy[Co
         currency: the currency of the annual revenue (default: drawn).
 
     Returns:
-        A strategy of :class:`~ppa_core.prospect.Company`.
+        A strategy of :class:`~ppa_core.domain.prospect.Company`.
 
     Raises:
         ValidationError: an unknown currency.
@@ -120,7 +120,7 @@ def bant_evidence(*, currency: Currency | str | None = None) -> st.SearchStrateg
         currency: the currency of the budget amount (default: drawn).
 
     Returns:
-        A strategy of :class:`~ppa_core.prospect.BantEvidence`.
+        A strategy of :class:`~ppa_core.domain.prospect.BantEvidence`.
 
     Raises:
         ValidationError: an unknown currency.
@@ -183,7 +183,7 @@ def prospects(
         currency: the currency of revenue and budget amounts (default: drawn).
 
     Returns:
-        A strategy of :class:`~ppa_core.prospect.Prospect`.
+        A strategy of :class:`~ppa_core.domain.prospect.Prospect`.
 
     Raises:
         ValidationError: an unknown seniority or currency, or ``company`` not a Company.

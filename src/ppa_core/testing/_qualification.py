@@ -11,10 +11,9 @@ import pendulum
 from hypothesis import strategies as st
 
 from ppa_core import _validation as v
-from ppa_core._qualification_checks import has_keyword
-from ppa_core.exceptions import ValidationError
-from ppa_core.money import Currency, Money
-from ppa_core.prospect import (
+from ppa_core.domain._qualification_checks import has_keyword
+from ppa_core.domain.money import Currency, Money
+from ppa_core.domain.prospect import (
     AuthorityRole,
     BantEvidence,
     BuyingStage,
@@ -22,7 +21,8 @@ from ppa_core.prospect import (
     Prospect,
     Seniority,
 )
-from ppa_core.qualification import BantElement, BantRequirements, QualificationCriteria
+from ppa_core.domain.qualification import BantElement, BantRequirements, QualificationCriteria
+from ppa_core.exceptions import ValidationError
 from ppa_core.testing._prospects import (
     _ALL_TITLES,
     _COMPANY_NAMES,
@@ -118,7 +118,7 @@ def qualification_criteria(
         currency: the currency of revenue and budget bounds (default: drawn).
 
     Returns:
-        A strategy of :class:`~ppa_core.qualification.QualificationCriteria`.
+        A strategy of :class:`~ppa_core.domain.qualification.QualificationCriteria`.
 
     Raises:
         ValidationError: an unknown currency.
@@ -288,7 +288,7 @@ def qualified_prospects(
         as_of: the meeting date (timelines count from it).
 
     Returns:
-        A strategy of :class:`~ppa_core.prospect.Prospect` for which
+        A strategy of :class:`~ppa_core.domain.prospect.Prospect` for which
         ``criteria.evaluate(prospect, as_of).qualified`` is True.
 
     Raises:

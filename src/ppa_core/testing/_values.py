@@ -12,10 +12,10 @@ import pendulum
 from hypothesis import strategies as st
 
 from ppa_core import _validation as v
-from ppa_core.appointment import AppointmentState
+from ppa_core.domain.appointment import AppointmentState
+from ppa_core.domain.money import CURRENCIES, Currency, Money
+from ppa_core.domain.money import currency as currency_of
 from ppa_core.exceptions import ValidationError
-from ppa_core.money import CURRENCIES, Currency, Money
-from ppa_core.money import currency as currency_of
 
 T = TypeVar("T")
 S = AppointmentState
@@ -111,7 +111,7 @@ def currencies(*, codes: Iterable[str] | None = None) -> st.SearchStrategy[Curre
         codes: draw only these codes (default: every currency ppa_core knows).
 
     Returns:
-        A strategy of :class:`~ppa_core.money.Currency`.
+        A strategy of :class:`~ppa_core.domain.money.Currency`.
 
     Raises:
         ValidationError: ``codes`` is empty or holds an unknown code (``codes[i]``).
@@ -142,7 +142,7 @@ def money(
         max_amount: the largest amount, inclusive (default 100,000).
 
     Returns:
-        A strategy of :class:`~ppa_core.money.Money` whose ``is_rounded`` is True.
+        A strategy of :class:`~ppa_core.domain.money.Money` whose ``is_rounded`` is True.
 
     Raises:
         ValidationError: an unknown currency, a float or non-finite bound, bounds in the

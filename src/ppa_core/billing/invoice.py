@@ -1,0 +1,730 @@
+"""Invoices: one contract, one billing period, every line explained.
+
+An invoice is computed **as of** its issue moment from the facts known then.
+Re-running it over the same facts gives the same invoice. What changes after
+an invoice was issued (a dispute upheld, an outcome corrected, a late-arriving
+appointment) never rewrites it: pass the issued invoices as ``previous`` and
+the next invoice carries the difference as adjustment lines (credits or
+debits).
+
+Every amount is rounded once, at the line, with the contract's rounding mode;
+the total is exactly the sum of the lines.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+import operator
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+import attrs
+import pendulum
+
+from ppa_core import _gc, _rendering
+from ppa_core import _validation as v
+from ppa_core.domain.appointment import Appointment
+from ppa_core.domain.contract import BillingPeriod, Contract, ContractTerms, GuaranteeRemedy
+from ppa_core.domain.money import Currency, Money, RoundingMode, _to_currency, money_in
+from ppa_core.domain.pricing import Commission, Hybrid, PayPerLead, Pricing, Retainer
+from ppa_core.exceptions import ValidationError
+from ppa_core.rules.engine import BillingEngine, engine_for
+from ppa_core.rules.verdict import NOT_HELD_CODES, Decision, DecisionStatus, ReasonCode
+
+__all__ = [
+    "GuaranteeResult",
+    "Invoice",
+    "InvoiceLine",
+    "LineKind",
+    "PeriodFees",
+    "build_invoice",
+    "period_fees",
+]
+
+
+class LineKind(enum.StrEnum):
+    """What an invoice line bills or credits."""
+
+    APPOINTMENT = "appointment"
+    RETAINER = "retainer"
+    LEADS = "leads"
+    COMMISSION = "commission"
+    ADJUSTMENT = "adjustment"
+    GUARANTEE_CREDIT = "guarantee_credit"
+    NOT_BILLED = "not_billed"
+
+
+@attrs.frozen
+class InvoiceLine:
+    """One line: an appointment (billed or not), a period fee, or a credit/debit.
+
+    Attributes:
+        kind: what the line is.
+        description: a readable description.
+        amount: the line's amount, rounded to the minor unit (negative for a credit).
+        appointment_id: the appointment, for appointment and adjustment lines.
+        meeting_start: the meeting start, for appointment lines.
+        status: the decision's status, for appointment lines.
+        reason_codes: the decision's reason codes (or the adjustment's cause).
+        tier: the volume tier (1-based), when tiered.
+        unit: the rank among the period's billable appointments.
+        unit_price: the unit price before any fraction.
+        quantity: how many units the line bills (1 for an appointment).
+        period: the contract's billing period a retainer, a guarantee credit or a
+            guarantee adjustment is for (None on other lines).
+    """
+
+    kind: LineKind
+    description: str
+    amount: Money
+    appointment_id: str | None = None
+    meeting_start: pendulum.DateTime | None = None
+    status: DecisionStatus | None = None
+    reason_codes: tuple[str, ...] = ()
+    tier: int | None = None
+    unit: int | None = None
+    unit_price: Money | None = None
+    quantity: Decimal = Decimal(1)
+    period: BillingPeriod | None = None
+
+
+@attrs.frozen
+class GuaranteeResult:
+    """How the period did against the guaranteed minimum of held appointments.
+
+    Attributes:
+        minimum: the guaranteed minimum for this period (plus any roll-over owed).
+        held: qualified meetings the agency delivered in the period: held, or missed
+            by the client's rep when the terms bill that (over-cap ones included).
+        shortfall: ``max(0, minimum - held)``.
+        remedy: a service credit on this invoice, or a roll-over to the next period.
+        period: the contract's billing period judged (None on invoices issued by
+            versions before results named it).
+    """
+
+    minimum: int
+    held: int
+    shortfall: int
+    remedy: GuaranteeRemedy
+    period: BillingPeriod | None = None
+
+    @property
+    def attainment(self) -> Decimal:
+        """``held / minimum`` as an exact fraction (1 means met)."""
+        return Decimal(self.held) / Decimal(self.minimum)
+
+
+def _issued_at(value: object) -> pendulum.DateTime:
+    return v.aware("invoice.issued_at")(value)
+
+
+def _lines(value: object) -> tuple[InvoiceLine, ...]:
+    return v.tuple_of("invoice.lines", InvoiceLine, "an InvoiceLine")(value)
+
+
+def _not_billed(value: object) -> tuple[InvoiceLine, ...]:
+    return v.tuple_of("invoice.not_billed", InvoiceLine, "an InvoiceLine")(value)
+
+
+def _guarantee_results(value: object) -> tuple[GuaranteeResult, ...]:
+    return v.tuple_of("invoice.guarantees", GuaranteeResult, "a GuaranteeResult")(value)
+
+
+@attrs.frozen
+class Invoice:
+    """The invoice of one contract for one billing period.
+
+    Attributes:
+        contract_id: the contract.
+        period: the half-open billing period, in the contract's timezone.
+        issued_at: the moment the facts were read (``as_of``).
+        currency: the contract's currency.
+        lines: the lines that bill or credit money, in a stable order.
+        not_billed: the period's appointments not billed (over the cap, no-shows,
+            pending ...), each with zero amount and its reason codes.
+        guarantee: the result of the last guarantee judged on this invoice, when the
+            terms have one (the same as ``guarantees[-1]``).
+        guarantees: every contract period's guarantee judged on this invoice, in
+            order: one for a month's invoice, three for a quarter's under a monthly
+            guarantee. Default: ``guarantee`` alone, or none (so an invoice issued by
+            a version before this list loads with its last result only).
+    """
+
+    contract_id: str = attrs.field(validator=v.text("invoice.contract_id"))
+    period: BillingPeriod = attrs.field(
+        validator=v.instance_of("invoice.period", BillingPeriod, "a BillingPeriod")
+    )
+    issued_at: pendulum.DateTime = attrs.field(converter=_issued_at)
+    currency: Currency = attrs.field(converter=_to_currency)
+    lines: tuple[InvoiceLine, ...] = attrs.field(converter=_lines)
+    not_billed: tuple[InvoiceLine, ...] = attrs.field(default=(), converter=_not_billed)
+    guarantee: GuaranteeResult | None = attrs.field(
+        default=None,
+        validator=v.optional_instance_of("invoice.guarantee", GuaranteeResult, "a GuaranteeResult"),
+    )
+    guarantees: tuple[GuaranteeResult, ...] = attrs.field(converter=_guarantee_results)
+
+    @guarantees.default
+    def _only_the_guarantee(self) -> tuple[GuaranteeResult, ...]:
+        return () if self.guarantee is None else (self.guarantee,)
+
+    def __attrs_post_init__(self) -> None:
+        last = self.guarantees[-1] if self.guarantees else None
+        if last != self.guarantee:
+            raise ValidationError(
+                "invoice.guarantee", self.guarantee, f"the last of guarantees ({last!r})"
+            )
+
+    @property
+    def total(self) -> Money:
+        """The invoice total: exactly the sum of the lines."""
+        return Money.total((line.amount for line in self.lines), self.currency)
+
+    @property
+    def subtotal(self) -> Money:
+        """The sum of the lines that bill this period (before adjustments and credits)."""
+        return Money.total(
+            (
+                line.amount
+                for line in self.lines
+                if line.amount.amount >= 0 and line.kind is not LineKind.ADJUSTMENT
+            ),
+            self.currency,
+        )
+
+    @property
+    def credits(self) -> Money:
+        """The sum of negative lines (credits), as a negative amount or zero."""
+        return Money.total(
+            (line.amount for line in self.lines if line.amount.amount < 0), self.currency
+        )
+
+    @property
+    def over_cap(self) -> tuple[InvoiceLine, ...]:
+        """The appointments not billed because the period's cap was reached."""
+        return tuple(line for line in self.not_billed if ReasonCode.OVER_CAP in line.reason_codes)
+
+    @property
+    def pending(self) -> tuple[InvoiceLine, ...]:
+        """The appointments whose outcome is not known yet."""
+        return tuple(line for line in self.not_billed if line.status is DecisionStatus.PENDING)
+
+    @property
+    def billed_appointments(self) -> tuple[str, ...]:
+        """The ids of the appointments billed on this invoice for this period."""
+        return tuple(
+            line.appointment_id
+            for line in self.lines
+            if line.kind is LineKind.APPOINTMENT and line.appointment_id is not None
+        )
+
+    def __repr__(self) -> str:
+        return _rendering.text(self)
+
+    def _repr_html_(self) -> str:
+        """A compact HTML table for Jupyter."""
+        return _rendering.html(self)
+
+
+def _appointment_line(decision: Decision, who: str) -> InvoiceLine:
+    billed = decision.billable
+    codes = ", ".join(decision.reason_codes)
+    description = f"meeting with {who}" if billed else f"not billed ({codes}): {who}"
+    if billed and codes:
+        description += f" ({codes})"
+    return InvoiceLine(
+        LineKind.APPOINTMENT if billed else LineKind.NOT_BILLED,
+        description,
+        decision.amount,
+        appointment_id=decision.appointment_id,
+        meeting_start=decision.meeting_start,
+        status=decision.status,
+        reason_codes=decision.reason_codes,
+        tier=decision.tier,
+        unit=decision.unit,
+        unit_price=decision.unit_price,
+    )
+
+
+@_gc.paused()
+def build_invoice(
+    contract: Contract,
+    appointments: Iterable[Appointment],
+    period: BillingPeriod | pendulum.DateTime,
+    *,
+    as_of: pendulum.DateTime,
+    previous: Sequence[Invoice] = (),
+    leads: int = 0,
+    closed_value: Money | None = None,
+    engine: BillingEngine | None = None,
+) -> Invoice:
+    """Invoice ``period`` of ``contract`` from the facts known at ``as_of``.
+
+    Args:
+        contract: the contract.
+        appointments: all the contract's appointments (earlier periods too: duplicates
+            and adjustments need them), in any order.
+        period: the billing period (usually one of the contract's; any half-open span
+            works, such as half a month), or any moment inside one of the contract's.
+            The retainer of each of the contract's periods starting in the span is
+            billed, and the guarantee of each ending in it judged over all its
+            meetings; neither outside the contract's term.
+        as_of: the issue moment; facts recorded later are not known.
+        previous: invoices already issued for earlier periods; changes since appear
+            here as adjustment lines.
+        leads: leads delivered in the period (pay-per-lead pricing).
+        closed_value: deal value closed in the period (commission pricing).
+        engine: an engine to reuse (it must be for ``contract``).
+
+    Raises:
+        ValidationError: a naive datetime, a period that is neither a BillingPeriod
+            nor a datetime, an invoice in ``previous`` of another contract, bad leads
+            or value.
+    """
+    moment = v.to_datetime(as_of, "as_of")
+    engine = engine_for(contract, engine)
+    if not isinstance(period, BillingPeriod):
+        period = contract.period_containing(v.to_datetime(period, "period"))
+    leads = v.check_int("leads", leads, minimum=0)
+    previous = tuple(v.iterable(previous, "previous", "Invoice"))
+    for i, given in enumerate(previous):
+        invoice: object = given  # callers are not always typed
+        if not isinstance(invoice, Invoice) or invoice.contract_id != contract.id:
+            raise ValidationError(
+                f"previous[{i}]", invoice, f"an Invoice of contract {contract.id!r}"
+            )
+    earlier = sorted(
+        (p for p in previous if p.period.start < period.start), key=lambda p: p.period.start
+    )
+    invoiced = _Spans(p.period for p in earlier)
+    listed = list(v.iterable(appointments, "appointments", "Appointment"))
+    # Each decision comes in the order given (memory order) and is let go once its
+    # lines are made; lines are placed by rank into meeting order without being read
+    # again. Ranks stay below the number of appointments given.
+    billed: list[InvoiceLine | None] = [None] * len(listed)
+    refused: list[InvoiceLine | None] = [None] * len(listed)
+    adjusted: list[tuple[int, Appointment, Decision]] = []
+    # The contract's own periods behind this invoice, within the term: a retainer is
+    # billed for each that starts in the span, a guarantee judged for each that ends
+    # in it (over all its meetings), so invoicing half a month at a time bills both
+    # once, and a span outside the term bills neither.
+    judged = _judged_on(contract, period)
+    # Earlier invoices' guarantees are judged again on today's facts (a correction may
+    # change what was delivered): the difference is an adjustment here.
+    revisited = _revisited(contract, earlier, listed)
+    # Meetings delivered per contract period judged, keyed as decisions name periods.
+    delivered = dict.fromkeys((p.start for p in (*revisited, *judged)), 0)
+    host = ReasonCode.HOST_NO_SHOW
+    for rank, appointment, decision in engine._each_decision(listed, moment, trace=False):
+        start = decision.meeting_start
+        # is_qualified_held first: _delivered() is only needed for host no-shows.
+        key = decision.period_start
+        if (
+            key is not None
+            and key in delivered
+            and (
+                decision.is_qualified_held
+                or (host in decision.reason_codes and _delivered(decision, contract, appointment))
+            )
+        ):
+            delivered[key] += 1
+        if period.start <= start < period.end:
+            line = _appointment_line(decision, appointment.prospect.name)
+            (billed if decision.billable else refused)[rank] = line
+        elif invoiced.hold(start):
+            adjusted.append((rank, appointment, decision))
+    lines = [line for line in billed if line is not None]
+    not_billed = [line for line in refused if line is not None]
+    currency = contract.currency
+    for fee_period in _billed_on(contract, period):
+        lines.extend(_retainer(_terms_of(contract, fee_period), fee_period, currency))
+    terms = contract.terms_at(period.start)
+    lines.extend(_usage_fees(terms, leads, closed_value, currency))
+    lines.extend(_adjustments(earlier, adjusted))
+    lines.extend(_guarantee_revisits(contract, earlier, revisited, delivered))
+    results, credits = _judge(contract, earlier, judged, delivered)
+    lines.extend(credits)
+    return Invoice(
+        contract.id,
+        period,
+        moment,
+        currency,
+        tuple(lines),
+        tuple(not_billed),
+        results[-1] if results else None,
+        tuple(results),
+    )
+
+
+class _Spans:
+    """The union of some half-open spans, asked whether it holds an instant in O(log n)."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, spans: Iterable[BillingPeriod]) -> None:
+        self._starts: list[pendulum.DateTime] = []
+        self._ends: list[pendulum.DateTime] = []
+        for span in sorted(spans, key=operator.attrgetter("start")):
+            if self._ends and span.start <= self._ends[-1]:  # overlaps or touches: merge
+                self._ends[-1] = max(self._ends[-1], span.end)
+            else:
+                self._starts.append(span.start)
+                self._ends.append(span.end)
+
+    def hold(self, moment: pendulum.DateTime) -> bool:
+        i = bisect.bisect_right(self._starts, moment) - 1
+        return i >= 0 and moment < self._ends[i]
+
+
+def _own_periods(contract: Contract, span: BillingPeriod) -> list[BillingPeriod]:
+    """The contract's billing periods overlapping ``span`` and the contract's term."""
+    first, end = contract.term_start, contract.term_end
+    return [
+        p
+        for p in contract.periods(span.start, span.end)
+        if p.end > first and (end is None or p.start < end)
+    ]
+
+
+def _judge(
+    contract: Contract,
+    earlier: Sequence[Invoice],
+    judged: Sequence[BillingPeriod],
+    delivered: dict[pendulum.DateTime, int],
+) -> tuple[list[GuaranteeResult], list[InvoiceLine]]:
+    """The guarantee of each period in ``judged``, in order: the results and the credits."""
+    results: list[GuaranteeResult] = []
+    credits: list[InvoiceLine] = []
+    rolled = _rolled_over(earlier, judged[0]) if judged else 0
+    for judged_period in judged:
+        terms = _terms_of(contract, judged_period)
+        found = _guarantee(terms, delivered[judged_period.start], rolled, judged_period)
+        if found is None:
+            rolled = 0
+            continue
+        result, credit = found
+        results.append(result)
+        rolled = result.shortfall if result.remedy is GuaranteeRemedy.ROLL_OVER else 0
+        if credit is not None:
+            credits.append(credit)
+    return results, credits
+
+
+def _in_term(
+    contract: Contract, period: BillingPeriod
+) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+    """The first instant and the end of the part of ``period`` in the contract's term."""
+    last = contract.term_end
+    end = period.end if last is None else min(period.end, last)
+    return max(period.start, contract.term_start), end
+
+
+def _billed_on(contract: Contract, span: BillingPeriod) -> list[BillingPeriod]:
+    """The contract's periods whose retainer an invoice of ``span`` bills.
+
+    Those whose part in the term starts in the span.
+    """
+    return [
+        p for p in _own_periods(contract, span) if span.start <= _in_term(contract, p)[0] < span.end
+    ]
+
+
+def _judged_on(contract: Contract, span: BillingPeriod) -> list[BillingPeriod]:
+    """The contract's periods whose guarantee an invoice of ``span`` judges.
+
+    Those whose part in the term ends in the span.
+    """
+    return [
+        p for p in _own_periods(contract, span) if span.start < _in_term(contract, p)[1] <= span.end
+    ]
+
+
+def _revisited(
+    contract: Contract, earlier: Sequence[Invoice], appointments: Sequence[object]
+) -> list[BillingPeriod]:
+    """The periods judged on ``earlier`` invoices under a service credit, to judge again.
+
+    Left out: periods an invoice from an earlier version judged (it judged its span as
+    one, so its credit cannot be split by period), and periods some of whose
+    invoiced appointments are not among ``appointments`` (they would count as lost).
+    """
+    found: dict[pendulum.DateTime, BillingPeriod] = {}
+    settled: list[BillingPeriod] = []
+    for invoice in earlier:
+        if invoice.guarantee is not None and invoice.guarantee.period is None:
+            settled.append(invoice.period)
+            continue
+        for judged in _judged_on(contract, invoice.period):
+            guarantee = _terms_of(contract, judged).guarantee
+            if (
+                guarantee is not None
+                and guarantee.remedy is GuaranteeRemedy.SERVICE_CREDIT
+                and guarantee.credit_per_missing is not None
+            ):
+                found[judged.start] = judged
+    if not found:
+        return []
+    # Not checked yet (the engine refuses anything else when it runs).
+    given = {a.id for a in appointments if isinstance(a, Appointment)}
+    for invoice in earlier:
+        for line in (*invoice.lines, *invoice.not_billed):
+            start = line.meeting_start
+            if line.appointment_id is None or start is None or line.appointment_id in given:
+                continue
+            for judged in list(found.values()):
+                if judged.start <= start < judged.end:
+                    del found[judged.start]
+    return [
+        p for p in found.values() if not any(s.start < p.end and p.start < s.end for s in settled)
+    ]
+
+
+def _guarantee_revisits(
+    contract: Contract,
+    earlier: Sequence[Invoice],
+    revisited: Sequence[BillingPeriod],
+    delivered: dict[pendulum.DateTime, int],
+) -> list[InvoiceLine]:
+    """Adjustments where an earlier period's guarantee credit differs on today's facts."""
+    lines: list[InvoiceLine] = []
+    zero = Money.zero(contract.currency)
+    credits = _credited(earlier) if revisited else {}
+    for judged in revisited:
+        now = delivered.get(judged.start, 0)
+        found = _guarantee(_terms_of(contract, judged), now, 0, judged)
+        assert found is not None  # _revisited keeps only periods with a guarantee
+        result, credit = found
+        minimum, shortfall = result.minimum, result.shortfall
+        due = zero if credit is None else credit.amount
+        credited = credits.get(judged.start, zero)
+        difference = due - credited
+        if difference.is_zero:
+            continue
+        kind = "credit" if difference.amount < 0 else "debit"
+        lines.append(
+            InvoiceLine(
+                LineKind.ADJUSTMENT,
+                f"{kind} for the guarantee of {judged.label}: {now} held of {minimum} "
+                f"guaranteed now; credited {credited.format()}, due {due.format()}",
+                difference,
+                reason_codes=("GUARANTEE_SHORTFALL",),
+                quantity=Decimal(shortfall),
+                period=judged,
+            )
+        )
+    return lines
+
+
+def _credited(earlier: Sequence[Invoice]) -> dict[pendulum.DateTime, Money]:
+    """What ``earlier`` invoices credited (and adjusted) per period's guarantee, in one pass."""
+    found: dict[pendulum.DateTime, Money] = {}
+    for invoice in earlier:
+        for line in invoice.lines:
+            judged = line.period
+            if judged is None or line.appointment_id is not None:
+                continue
+            if line.kind is LineKind.GUARANTEE_CREDIT or line.kind is LineKind.ADJUSTMENT:
+                before = found.get(judged.start)
+                found[judged.start] = line.amount if before is None else before + line.amount
+    return found
+
+
+def _terms_of(contract: Contract, period: BillingPeriod) -> ContractTerms:
+    """The terms in force when ``period``'s part in the term begins."""
+    return contract.terms_at(_in_term(contract, period)[0])
+
+
+def _delivered(decision: Decision, contract: Contract, appointment: Appointment) -> bool:
+    """A qualified meeting the agency delivered: held, or missed by the client's rep only.
+
+    A host no-show counts when the terms bill it ("the agency delivered"): a client
+    who pays for the meeting is not also credited for its absence.
+    """
+    if decision.is_qualified_held:
+        return True
+    codes = decision.reason_codes
+    return (
+        ReasonCode.HOST_NO_SHOW in codes
+        and not _NOT_DELIVERED.intersection(codes)
+        and contract.terms_at(appointment.booked_at).policy.host_no_show_billable
+    )
+
+
+_NOT_DELIVERED = NOT_HELD_CODES - {ReasonCode.HOST_NO_SHOW}
+"""What keeps a meeting from counting as delivered: what keeps it from counting as held,
+except the rep's absence."""
+
+
+@attrs.frozen
+class PeriodFees:
+    """What a pricing bills once per period, outside its appointment lines.
+
+    Each amount is rounded to the minor unit (a line of its own), or None when
+    the pricing has no such fee.
+    """
+
+    retainer: Money | None = None
+    leads: Money | None = None
+    commission: Money | None = None
+
+
+def period_fees(
+    pricing: Pricing,
+    rounding: RoundingMode,
+    currency: Currency,
+    *,
+    leads: int = 0,
+    closed_value: Money | None = None,
+) -> PeriodFees:
+    """The retainer, lead and commission amounts ``pricing`` bills for one period.
+
+    Raises:
+        ValidationError: ``closed_value`` is not Money in ``currency``.
+    """
+    retainer = pricing.retainer if isinstance(pricing, Hybrid) else pricing
+    fees = PeriodFees()
+    if isinstance(retainer, Retainer):
+        fees = attrs.evolve(fees, retainer=retainer.fee.rounded(rounding))
+    if isinstance(pricing, PayPerLead) and leads:
+        fees = attrs.evolve(fees, leads=(pricing.price_per_lead * leads).rounded(rounding))
+    if isinstance(pricing, Commission) and closed_value is not None:
+        value = money_in("closed_value", closed_value, currency)
+        fees = attrs.evolve(fees, commission=(value * pricing.rate).rounded(rounding))
+    return fees
+
+
+def _retainer(terms: ContractTerms, period: BillingPeriod, currency: Currency) -> list[InvoiceLine]:
+    """The retainer line of one of the contract's billing periods, if the pricing has one."""
+    pricing = terms.pricing
+    retainer = pricing.retainer if isinstance(pricing, Hybrid) else pricing
+    if not isinstance(retainer, Retainer):
+        return []
+    fee = period_fees(retainer, terms.rounding, currency).retainer
+    assert fee is not None  # a retainer always has a fee
+    line = InvoiceLine(
+        LineKind.RETAINER, f"retainer {period.label}", fee, unit_price=retainer.fee, period=period
+    )
+    return [line]
+
+
+def _usage_fees(
+    terms: ContractTerms, leads: int, closed_value: Money | None, currency: Currency
+) -> list[InvoiceLine]:
+    """The lead and commission lines for what the caller says the invoice's span delivered."""
+    pricing = terms.pricing
+    fees = period_fees(pricing, terms.rounding, currency, leads=leads, closed_value=closed_value)
+    lines: list[InvoiceLine] = []
+    if fees.leads is not None and isinstance(pricing, PayPerLead):
+        lines.append(
+            InvoiceLine(
+                LineKind.LEADS,
+                f"{leads} leads at {pricing.price_per_lead.format()}",
+                fees.leads,
+                unit_price=pricing.price_per_lead,
+                quantity=Decimal(leads),
+            )
+        )
+    if fees.commission is not None and isinstance(pricing, Commission) and closed_value:
+        lines.append(
+            InvoiceLine(
+                LineKind.COMMISSION,
+                f"commission {pricing.rate:%} of {closed_value.format()}",
+                fees.commission,
+                quantity=pricing.rate,
+            )
+        )
+    return lines
+
+
+def _adjustments(
+    earlier: Sequence[Invoice], known: Sequence[tuple[int, Appointment, Decision]]
+) -> list[InvoiceLine]:
+    """Credit or debit lines for meetings of earlier invoices whose amount changed since."""
+    if not earlier:
+        return []
+    billed: dict[str, Money] = {}
+    for invoice in earlier:
+        for line in invoice.lines:
+            if line.appointment_id is not None:
+                before = billed.get(line.appointment_id)
+                billed[line.appointment_id] = (
+                    line.amount if before is None else before + line.amount
+                )
+    adjustments: list[tuple[int, InvoiceLine]] = []
+    for rank, appointment, decision in known:  # meetings in earlier invoices' periods
+        start = decision.meeting_start
+        before = billed.get(decision.appointment_id)
+        now = decision.amount
+        difference = now if before is None else now - before
+        if difference.is_zero:
+            continue
+        codes = decision.reason_codes or ("CORRECTION",)
+        kind = "credit" if difference.amount < 0 else "debit"
+        who = appointment.prospect.name
+        adjustments.append(
+            (
+                rank,
+                InvoiceLine(
+                    LineKind.ADJUSTMENT,
+                    f"{kind} for the meeting of {start.to_date_string()} with {who} "
+                    f"({', '.join(codes)}): billed {before.format() if before else 'nothing'}, "
+                    f"now {now.format()}",
+                    difference,
+                    appointment_id=decision.appointment_id,
+                    meeting_start=start,
+                    status=decision.status,
+                    reason_codes=tuple(codes),
+                ),
+            )
+        )
+    adjustments.sort(key=_first)  # meeting order
+    return [line for _, line in adjustments]
+
+
+def _first(pair: tuple[int, InvoiceLine]) -> int:
+    return pair[0]
+
+
+def _rolled_over(earlier: Sequence[Invoice], period: BillingPeriod) -> int:
+    """The shortfall rolled over into ``period`` by the guarantee judged just before it."""
+    judged = [p for p in earlier if p.guarantee is not None]
+    if not judged:
+        return 0
+    last = judged[-1]
+    result = last.guarantees[-1]  # the same as last.guarantee, which is set
+    # The judged period's own end: a quarter's invoice may end after months without one.
+    end = last.period.end if result.period is None else result.period.end
+    if end != period.start:
+        return 0
+    return result.shortfall if result.remedy is GuaranteeRemedy.ROLL_OVER else 0
+
+
+def _guarantee(
+    terms: ContractTerms, delivered: int, rolled: int, period: BillingPeriod
+) -> tuple[GuaranteeResult, InvoiceLine | None] | None:
+    """One period's guarantee result for ``delivered`` qualified meetings, and any credit.
+
+    ``rolled``: the shortfall the previous period rolled over (added to a roll-over minimum).
+    """
+    guarantee = terms.guarantee
+    if guarantee is None:
+        return None
+    minimum = guarantee.minimum_held
+    if guarantee.remedy is GuaranteeRemedy.ROLL_OVER:
+        minimum += rolled
+    shortfall = max(0, minimum - delivered)
+    result = GuaranteeResult(minimum, delivered, shortfall, guarantee.remedy, period)
+    credit = guarantee.credit_per_missing
+    if shortfall and guarantee.remedy is GuaranteeRemedy.SERVICE_CREDIT and credit is not None:
+        line = InvoiceLine(
+            LineKind.GUARANTEE_CREDIT,
+            f"guarantee shortfall {period.label}: {delivered} held of {minimum} guaranteed, "
+            f"{shortfall} x {credit.format()} credited",
+            -(credit * shortfall).rounded(terms.rounding),
+            unit_price=credit,
+            quantity=Decimal(shortfall),
+            period=period,
+        )
+        return result, line
+    return result, None

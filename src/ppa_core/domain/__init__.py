@@ -1,0 +1,131 @@
+"""The domain: the design card's nouns as immutable values, one module each.
+
+- :mod:`~ppa_core.domain.money`: :class:`Money` and :class:`Currency`.
+- :mod:`~ppa_core.domain.prospect`: :class:`Prospect`, their company and BANT evidence.
+- :mod:`~ppa_core.domain.qualification`: :class:`QualificationCriteria` (BANT and firmographics).
+- :mod:`~ppa_core.domain.appointment`: the :class:`Appointment` state machine.
+- :mod:`~ppa_core.domain.policy`: the :class:`NoShowPolicy`.
+- :mod:`~ppa_core.domain.contract`: the :class:`Contract`, its terms and amendments.
+- :mod:`~ppa_core.domain.pricing`: the pricing models.
+- :mod:`~ppa_core.domain.billing_period`: billing periods on the contract's clock.
+
+Nothing here imports a higher layer, does I/O or reads the clock.
+"""
+
+from ppa_core.domain.appointment import (
+    CORRECTIONS,
+    TRANSITIONS,
+    Action,
+    Actor,
+    Appointment,
+    AppointmentState,
+    Attendance,
+    Dispute,
+    DisputeResolution,
+    HistoryEntry,
+)
+from ppa_core.domain.contract import (
+    Amendment,
+    BillingPeriod,
+    BillingPeriodRule,
+    Contract,
+    ContractTerms,
+    DuplicateRule,
+    DuplicateScope,
+    Guarantee,
+    GuaranteeRemedy,
+    PeriodKind,
+    Term,
+)
+from ppa_core.domain.money import (
+    CURRENCIES,
+    Currency,
+    Money,
+    RoundingMode,
+    currency,
+)
+from ppa_core.domain.policy import (
+    NoShowPolicy,
+)
+from ppa_core.domain.pricing import (
+    Commission,
+    Hybrid,
+    PayPerLead,
+    PerAppointment,
+    Pricing,
+    PricingModel,
+    Retainer,
+    Tier,
+    TierMode,
+)
+from ppa_core.domain.prospect import (
+    AuthorityRole,
+    BantEvidence,
+    BuyingStage,
+    Channel,
+    Company,
+    Prospect,
+    Seniority,
+)
+from ppa_core.domain.qualification import (
+    BantElement,
+    BantRequirements,
+    CriteriaSet,
+    CriterionResult,
+    Outcome,
+    QualificationCriteria,
+    QualificationResult,
+)
+
+__all__ = [
+    "CORRECTIONS",
+    "CURRENCIES",
+    "TRANSITIONS",
+    "Action",
+    "Actor",
+    "Amendment",
+    "Appointment",
+    "AppointmentState",
+    "Attendance",
+    "AuthorityRole",
+    "BantElement",
+    "BantEvidence",
+    "BantRequirements",
+    "BillingPeriod",
+    "BillingPeriodRule",
+    "BuyingStage",
+    "Channel",
+    "Commission",
+    "Company",
+    "Contract",
+    "ContractTerms",
+    "CriteriaSet",
+    "CriterionResult",
+    "Currency",
+    "Dispute",
+    "DisputeResolution",
+    "DuplicateRule",
+    "DuplicateScope",
+    "Guarantee",
+    "GuaranteeRemedy",
+    "HistoryEntry",
+    "Hybrid",
+    "Money",
+    "NoShowPolicy",
+    "Outcome",
+    "PayPerLead",
+    "PerAppointment",
+    "PeriodKind",
+    "Pricing",
+    "PricingModel",
+    "Prospect",
+    "QualificationCriteria",
+    "QualificationResult",
+    "Retainer",
+    "RoundingMode",
+    "Seniority",
+    "Term",
+    "Tier",
+    "TierMode",
+    "currency",
+]

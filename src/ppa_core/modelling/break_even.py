@@ -1,0 +1,169 @@
+"""The break-even show rate: where two pricing models cost the same on average.
+
+>>> from ppa_core import CampaignPlan, Money, PerAppointment, Retainer
+>>> eur = lambda amount: Money.of(amount, "EUR")
+>>> found = break_even_show_rate(
+...     CampaignPlan(appointments=40, show_rate="0.8"),
+...     PerAppointment(price=eur(350)),
+...     Retainer(fee=eur(10000)),
+...     runs=50,
+... )
+>>> found.show_rate  # 40 meetings x 350 x s = 10,000 at s = 0.714
+Decimal('0.7...')
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+
+import attrs
+
+from ppa_core._validation import finite_decimal
+from ppa_core.domain.contract import Contract
+from ppa_core.domain.money import Money
+from ppa_core.domain.pricing import Pricing
+from ppa_core.exceptions import ValidationError
+from ppa_core.modelling.plan import CampaignPlan
+from ppa_core.modelling.scenario import PricedModel, Scenario, check_runs
+
+__all__ = ["BreakEven", "break_even_show_rate"]
+
+_CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
+
+
+@attrs.frozen
+class BreakEven:
+    """Where two models cost the same, on average, as the show rate varies.
+
+    Attributes:
+        model_a: the first model's name.
+        model_b: the second model's name.
+        show_rate: the break-even show rate, four decimals; None when the mean costs
+            do not cross between the bounds searched.
+        low: the final bracket's lower show rate.
+        high: the final bracket's upper show rate.
+        gap_low: mean cost of a minus mean cost of b at ``low``.
+        gap_high: the same at ``high``.
+        evaluations: how many show rates were simulated.
+        runs: runs per evaluation.
+        seed: the seed of every evaluation.
+    """
+
+    model_a: str
+    model_b: str
+    show_rate: Decimal | None
+    low: Decimal
+    high: Decimal
+    gap_low: Money
+    gap_high: Money
+    evaluations: int
+    runs: int
+    seed: int
+
+
+def _fraction(value: object, field: str) -> Decimal:
+    # A float means what was typed: 0.7 is Decimal('0.7').
+    number = finite_decimal(repr(value) if isinstance(value, float) else value)
+    if number is None or not Decimal(0) <= number <= Decimal(1):
+        raise ValidationError(field, value, "a number from 0 to 1")
+    return number
+
+
+def break_even_show_rate(
+    plan: CampaignPlan,
+    model_a: Pricing | Contract | PricedModel,
+    model_b: Pricing | Contract | PricedModel,
+    *,
+    contract: Contract | None = None,
+    runs: int = 1000,
+    seed: int = 0,
+    low: Decimal | str | float = "0",
+    high: Decimal | str | float = "1",
+    tolerance: Decimal | str | float = "0.005",
+) -> BreakEven:
+    """The show rate at which ``model_a`` and ``model_b`` cost the same on average.
+
+    Method: the plan's show rate is fixed at a value and the plan simulated with
+    the same ``seed`` and ``runs`` every time (common random numbers: a higher
+    show rate turns some no-shows into meetings and changes nothing else), and
+    the gap ``mean cost a - mean cost b`` is computed exactly. The gap is
+    evaluated at ``low`` and ``high``; if it has the same sign at both, the
+    models do not cross and ``show_rate`` is None. Otherwise the bracket is
+    halved (bisection) until it is at most ``tolerance`` wide, and the result is
+    the linear interpolation of the gap's zero inside the final bracket.
+
+    The mean cost of a per-appointment model rises with the show rate (more
+    meetings held), while a retainer or pay per lead stays flat, so there is one
+    crossing. Volume-tiered prices can make a cost fall as meetings rise; the
+    result is then *a* crossing, not necessarily the only one.
+
+    Args:
+        plan: the campaign plan (its show rate is replaced).
+        model_a: the first model.
+        model_b: the second model.
+        contract: the reference contract (see :meth:`Scenario.build`).
+        runs: runs per evaluated show rate (default 1000).
+        seed: the seed (default 0).
+        low: the lowest show rate searched (default 0).
+        high: the highest show rate searched (default 1).
+        tolerance: the width of the final bracket (default 0.005, half a point).
+
+    Raises:
+        ValidationError: bad bounds, tolerance, runs or seed, or a bad model.
+    """
+    lo, hi = _fraction(low, "low"), _fraction(high, "high")
+    width = _fraction(tolerance, "tolerance")
+    if hi <= lo:
+        raise ValidationError("high", high, f"greater than low ({low})")
+    if not width:
+        raise ValidationError("tolerance", tolerance, "greater than 0")
+    check_runs(runs, seed)
+    scenario = Scenario.build(plan, [model_a, model_b], contract=contract)
+    name_a, name_b = scenario.names
+    currency = scenario.contract.currency
+    evaluations = 0
+
+    def gap(rate: Decimal) -> Decimal:
+        nonlocal evaluations
+        evaluations += 1
+        at_rate = attrs.evolve(scenario, plan=attrs.evolve(plan, show_rate=rate))
+        outcomes = at_rate.outcomes(seed, 0, runs)
+        with decimal.localcontext(_CONTEXT):
+            total = sum((o.costs[0].amount - o.costs[1].amount for o in outcomes), Decimal(0))
+            return total / runs
+
+    gap_lo, gap_hi = gap(lo), gap(hi)
+    crossing: Decimal | None = None
+    if gap_lo == 0:
+        crossing, hi, gap_hi = lo, lo, gap_lo
+    elif gap_hi == 0:
+        crossing, lo, gap_lo = hi, hi, gap_hi
+    elif (gap_lo < 0) != (gap_hi < 0):
+        with decimal.localcontext(_CONTEXT):
+            while hi - lo > width:
+                mid = (lo + hi) / 2
+                gap_mid = gap(mid)
+                if gap_mid == 0:
+                    lo = hi = mid
+                    gap_lo = gap_hi = gap_mid
+                    break
+                if (gap_mid < 0) == (gap_lo < 0):
+                    lo, gap_lo = mid, gap_mid
+                else:
+                    hi, gap_hi = mid, gap_mid
+            crossing = lo if hi == lo else lo + (hi - lo) * gap_lo / (gap_lo - gap_hi)
+    if crossing is not None:
+        crossing = crossing.quantize(Decimal("0.0001"))
+    return BreakEven(
+        name_a,
+        name_b,
+        crossing,
+        lo,
+        hi,
+        Money(gap_lo, currency).rounded(),
+        Money(gap_hi, currency).rounded(),
+        evaluations,
+        runs,
+        seed,
+    )

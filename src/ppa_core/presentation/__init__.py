@@ -1,0 +1,12 @@
+"""Presentation: how results read as text, HTML, DataFrames and plots.
+
+- :mod:`~ppa_core.presentation.views`: ``repr`` and Jupyter HTML of the values,
+  registered with :mod:`ppa_core._rendering` when this package is imported.
+- :mod:`~ppa_core.presentation.report`: the command line's text reports.
+- :mod:`~ppa_core.presentation.notebook`: pandas DataFrames (``pandas`` extra).
+- :mod:`~ppa_core.presentation.plotting`: matplotlib figures (``plot`` extra).
+"""
+
+from ppa_core.presentation import views
+
+__all__ = ["views"]
