@@ -1,0 +1,39 @@
+"""Helpers shared by the built-in rules' modules (:mod:`ppa_core.rules.builtin`).
+
+Short names for the states, reason codes and outcomes the rules read on every
+decision, the verdict a rule explains itself with, and the slack of calendar-day
+arithmetic.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ppa_core.domain.appointment import AppointmentState
+from ppa_core.rules.verdict import Finding, ReasonCode, RuleOutcome, Verdict
+
+S = AppointmentState
+R = ReasonCode
+FAIL, PENDING, CHARGE, SKIP, PASS = (
+    RuleOutcome.FAIL,
+    RuleOutcome.PENDING,
+    RuleOutcome.CHARGE,
+    RuleOutcome.SKIP,
+    RuleOutcome.PASS,
+)
+
+_CLOCK_SLACK = 1.5 * 86400
+"""Seconds by which N calendar days can differ from N x 24 hours, with room to spare."""
+
+
+def _verdict(rule_id: str, finding: Finding | None, reason: str, **facts: object) -> Verdict:
+    outcome = PASS if finding is None else finding.outcome
+    code = None if finding is None else finding.code
+    return Verdict(rule_id, outcome, code, reason, {k: str(v) for k, v in facts.items()})
+
+
+def _charge_or_fail(code: str, fee: Decimal, reason: str) -> Finding:
+    """A no-show-like event: billed at ``fee`` of the price when the fee is positive."""
+    if fee > 0:
+        return Finding(CHARGE, code, f"{reason}; billed at {fee:%} of the price", fee)
+    return Finding(FAIL, code, reason)
