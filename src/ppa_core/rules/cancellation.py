@@ -32,11 +32,6 @@ def _seconds_between(earlier: pendulum.DateTime, later: pendulum.DateTime) -> fl
     return later.timestamp() - earlier.timestamp()
 
 
-def _days(seconds: float) -> str:
-    """Seconds as days with one decimal ("3.5"); signed, so a move earlier reads "-2.0"."""
-    return f"{Decimal(int(seconds)) / 86400:.1f}"
-
-
 @attrs.frozen
 class CancellationRule:
     """Cancellations: early ones are not billed; late ones depend on who cancelled."""
@@ -111,6 +106,11 @@ def _calendar_seconds(earlier: pendulum.DateTime, later: pendulum.DateTime, zone
     days = b.toordinal() - a.toordinal()
     clock = (b.hour - a.hour) * 3600 + (b.minute - a.minute) * 60 + (b.second - a.second)
     return days * 86400 + clock + (b.microsecond - a.microsecond) / 1e6
+
+
+def _days(seconds: float) -> str:
+    """Seconds as days with one decimal ("3.5"); signed, so a move earlier reads "-2.0"."""
+    return f"{Decimal(int(seconds)) / 86400:.1f}"
 
 
 @attrs.frozen
