@@ -36,7 +36,8 @@ from typing import Any
 import pendulum
 
 from ppa_core.adapters.serialization import dump, dump_data, load, load_data
-from ppa_core.billing.invoice import Invoice, build_invoice
+from ppa_core.billing.invoice import build_invoice
+from ppa_core.billing.lines import Invoice
 from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.contract import BillingPeriod, Contract
 from ppa_core.domain.money import Money

@@ -38,7 +38,8 @@ from typing import NamedTuple
 import attrs
 import pendulum
 
-from ppa_core.billing.invoice import Invoice, build_invoice
+from ppa_core.billing.invoice import build_invoice
+from ppa_core.billing.lines import Invoice
 from ppa_core.domain.appointment import Actor, Appointment, Attendance
 from ppa_core.domain.billing_period import BillingPeriod
 from ppa_core.domain.contract import Contract, ContractTerms

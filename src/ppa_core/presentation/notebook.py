@@ -33,7 +33,7 @@ import attrs
 
 from ppa_core._optional import require
 from ppa_core.billing.figures import Figures, ModelCost
-from ppa_core.billing.invoice import Invoice, InvoiceLine
+from ppa_core.billing.lines import Invoice, InvoiceLine
 from ppa_core.domain.money import Money
 from ppa_core.exceptions import ValidationError
 from ppa_core.modelling.distribution import Fixed
@@ -190,7 +190,7 @@ def to_records(obj: object, *, by: Literal["model", "run"] = "model") -> list[Re
     """Flat records of a result, exact values, one dict per row.
 
     Args:
-        obj: an :class:`~ppa_core.billing.invoice.Invoice` (one row per line, then per
+        obj: an :class:`~ppa_core.billing.lines.Invoice` (one row per line, then per
             appointment not billed), a :class:`~ppa_core.rules.verdict.Decision` or
             decisions (one row each), :class:`~ppa_core.billing.figures.Figures` (one
             row), a :class:`~ppa_core.billing.figures.ModelCost` or a comparison (one

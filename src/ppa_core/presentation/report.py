@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import pendulum
 
-from ppa_core.billing.invoice import Invoice, InvoiceLine, LineKind
+from ppa_core.billing.lines import Invoice, InvoiceLine, LineKind
 from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.contract import Contract
 from ppa_core.domain.money import Money

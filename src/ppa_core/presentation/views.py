@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from ppa_core import _rendering
 from ppa_core.billing.figures import Comparison, ModelCost
-from ppa_core.billing.invoice import Invoice
+from ppa_core.billing.lines import Invoice
 from ppa_core.domain.contract import Contract
 from ppa_core.domain.money import Money
 from ppa_core.domain.pricing import (

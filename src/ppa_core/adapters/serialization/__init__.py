@@ -58,7 +58,7 @@ from ppa_core.adapters.serialization._converter import (
 )
 from ppa_core.adapters.serialization._problems import describe, key_part, problems
 from ppa_core.adapters.serialization._values import Unserialisable, shown
-from ppa_core.billing.invoice import Invoice
+from ppa_core.billing.lines import Invoice
 from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.contract import Contract, ContractTerms
 from ppa_core.domain.money import Money
