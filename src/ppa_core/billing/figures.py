@@ -33,15 +33,8 @@ import pendulum
 
 from ppa_core import _rendering
 from ppa_core import _validation as v
-from ppa_core.billing.invoice import (
-    _billed_on,
-    _delivered,
-    _in_term,
-    _own_periods,
-    _retainer,
-    _terms_of,
-    period_fees,
-)
+from ppa_core.billing.invoice import _delivered, _retainer, period_fees
+from ppa_core.billing.periods import _billed_on, _in_term, _own_periods, _terms_of
 from ppa_core.domain.appointment import Actor, Appointment, AppointmentState
 from ppa_core.domain.contract import BillingPeriod, Contract
 from ppa_core.domain.money import Money, money_in

@@ -24,6 +24,7 @@ import pendulum
 from ppa_core import _gc
 from ppa_core import _validation as v
 from ppa_core.billing.lines import GuaranteeResult, Invoice, InvoiceLine, LineKind
+from ppa_core.billing.periods import _billed_on, _judged_on, _terms_of
 from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.contract import BillingPeriod, Contract, ContractTerms, GuaranteeRemedy
 from ppa_core.domain.money import Currency, Money, RoundingMode, money_in
@@ -192,16 +193,6 @@ class _Spans:
         return i >= 0 and moment < self._ends[i]
 
 
-def _own_periods(contract: Contract, span: BillingPeriod) -> list[BillingPeriod]:
-    """The contract's billing periods overlapping ``span`` and the contract's term."""
-    first, end = contract.term_start, contract.term_end
-    return [
-        p
-        for p in contract.periods(span.start, span.end)
-        if p.end > first and (end is None or p.start < end)
-    ]
-
-
 def _judge(
     contract: Contract,
     earlier: Sequence[Invoice],
@@ -224,35 +215,6 @@ def _judge(
         if credit is not None:
             credits.append(credit)
     return results, credits
-
-
-def _in_term(
-    contract: Contract, period: BillingPeriod
-) -> tuple[pendulum.DateTime, pendulum.DateTime]:
-    """The first instant and the end of the part of ``period`` in the contract's term."""
-    last = contract.term_end
-    end = period.end if last is None else min(period.end, last)
-    return max(period.start, contract.term_start), end
-
-
-def _billed_on(contract: Contract, span: BillingPeriod) -> list[BillingPeriod]:
-    """The contract's periods whose retainer an invoice of ``span`` bills.
-
-    Those whose part in the term starts in the span.
-    """
-    return [
-        p for p in _own_periods(contract, span) if span.start <= _in_term(contract, p)[0] < span.end
-    ]
-
-
-def _judged_on(contract: Contract, span: BillingPeriod) -> list[BillingPeriod]:
-    """The contract's periods whose guarantee an invoice of ``span`` judges.
-
-    Those whose part in the term ends in the span.
-    """
-    return [
-        p for p in _own_periods(contract, span) if span.start < _in_term(contract, p)[1] <= span.end
-    ]
 
 
 def _revisited(
@@ -343,11 +305,6 @@ def _credited(earlier: Sequence[Invoice]) -> dict[pendulum.DateTime, Money]:
                 before = found.get(judged.start)
                 found[judged.start] = line.amount if before is None else before + line.amount
     return found
-
-
-def _terms_of(contract: Contract, period: BillingPeriod) -> ContractTerms:
-    """The terms in force when ``period``'s part in the term begins."""
-    return contract.terms_at(_in_term(contract, period)[0])
 
 
 def _delivered(decision: Decision, contract: Contract, appointment: Appointment) -> bool:
