@@ -34,7 +34,7 @@ import pendulum
 from ppa_core import _rendering
 from ppa_core import _validation as v
 from ppa_core.billing.fees import _retainer, period_fees
-from ppa_core.billing.invoice import _delivered
+from ppa_core.billing.guarantee import _delivered
 from ppa_core.billing.periods import _billed_on, _in_term, _own_periods, _terms_of
 from ppa_core.domain.appointment import Actor, Appointment, AppointmentState
 from ppa_core.domain.contract import BillingPeriod, Contract
