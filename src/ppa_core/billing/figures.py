@@ -36,8 +36,9 @@ from ppa_core import _validation as v
 from ppa_core.billing.fees import _retainer, period_fees
 from ppa_core.billing.guarantee import _delivered
 from ppa_core.billing.periods import _billed_on, _in_term, _own_periods, _terms_of
-from ppa_core.domain.appointment import Actor, Appointment, AppointmentState
+from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.contract import BillingPeriod, Contract
+from ppa_core.domain.lifecycle import Actor, AppointmentState
 from ppa_core.domain.money import Money, money_in
 from ppa_core.domain.pricing import (
     PRICING_TYPES,

@@ -4,6 +4,9 @@
 - :mod:`~ppa_core.domain.prospect`: :class:`Prospect`, their company and BANT evidence.
 - :mod:`~ppa_core.domain.qualification`: :class:`QualificationCriteria` (BANT and firmographics).
 - :mod:`~ppa_core.domain.appointment`: the :class:`Appointment` state machine.
+- :mod:`~ppa_core.domain.lifecycle`: its states, actions, actors and :data:`TRANSITIONS`.
+- :mod:`~ppa_core.domain.history`: its :class:`HistoryEntry` records and their replay.
+- :mod:`~ppa_core.domain.dispute`: the client's :class:`Dispute` of an appointment.
 - :mod:`~ppa_core.domain.policy`: the :class:`NoShowPolicy`.
 - :mod:`~ppa_core.domain.contract`: the :class:`Contract`, its terms and amendments.
 - :mod:`~ppa_core.domain.pricing`: the pricing models.
@@ -12,18 +15,7 @@
 Nothing here imports a higher layer, does I/O or reads the clock.
 """
 
-from ppa_core.domain.appointment import (
-    CORRECTIONS,
-    TRANSITIONS,
-    Action,
-    Actor,
-    Appointment,
-    AppointmentState,
-    Attendance,
-    Dispute,
-    DisputeResolution,
-    HistoryEntry,
-)
+from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.contract import (
     Amendment,
     BillingPeriod,
@@ -37,6 +29,9 @@ from ppa_core.domain.contract import (
     PeriodKind,
     Term,
 )
+from ppa_core.domain.dispute import Dispute, DisputeResolution
+from ppa_core.domain.history import Attendance, HistoryEntry
+from ppa_core.domain.lifecycle import CORRECTIONS, TRANSITIONS, Action, Actor, AppointmentState
 from ppa_core.domain.money import (
     CURRENCIES,
     Currency,

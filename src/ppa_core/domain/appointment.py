@@ -1,10 +1,13 @@
 """Appointment: an immutable state machine with its full history.
 
 States run ``proposed`` -> ``scheduled`` -> (``confirmed``) -> one outcome:
-``held``, ``no_show``, ``cancelled`` or ``void``. Every transition is a
-:class:`HistoryEntry` (action, timestamp, actor, reason and its facts); the
-appointment's state is the replay of its history, so an appointment can never
-disagree with its own past. A transition returns a new appointment.
+``held``, ``no_show``, ``cancelled`` or ``void``, along the table of
+:mod:`ppa_core.domain.lifecycle`. Every transition is a
+:class:`~ppa_core.domain.history.HistoryEntry` (action, timestamp, actor,
+reason and its facts); the appointment's state is the replay of its history
+(:mod:`ppa_core.domain.history`), so an appointment can never disagree with its
+own past. A transition returns a new appointment. The client's disputes are
+:class:`~ppa_core.domain.dispute.Dispute` values kept beside the history.
 
 >>> import pendulum
 >>> from ppa_core.domain.prospect import Company, Prospect
@@ -23,311 +26,39 @@ ppa_core.exceptions.TransitionNotAllowed: cannot cancel an appointment that is h
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
-from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any, Self
 
 import attrs
 import pendulum
 
 from ppa_core import _validation as v
+from ppa_core.domain._instants import utc as _utc
+from ppa_core.domain.dispute import Dispute, DisputeResolution
+from ppa_core.domain.history import (
+    Attendance,
+    HistoryEntry,
+    _replay,
+    _Replayed,
+    windows_open_at,
+)
+from ppa_core.domain.lifecycle import (
+    _MEETING_OUTCOMES,
+    CORRECTIONS,
+    TRANSITIONS,
+    Action,
+    Actor,
+    AppointmentState,
+    allowed_actions,
+)
 from ppa_core.domain.prospect import Prospect
 from ppa_core.exceptions import TransitionNotAllowed, ValidationError
 
-__all__ = [
-    "CORRECTIONS",
-    "TRANSITIONS",
-    "Action",
-    "Actor",
-    "Appointment",
-    "AppointmentState",
-    "Attendance",
-    "Dispute",
-    "DisputeResolution",
-    "HistoryEntry",
-]
-
-
-class AppointmentState(enum.StrEnum):
-    """Where an appointment is in its lifecycle."""
-
-    PROPOSED = "proposed"
-    SCHEDULED = "scheduled"
-    CONFIRMED = "confirmed"
-    HELD = "held"
-    NO_SHOW = "no_show"
-    CANCELLED = "cancelled"
-    VOID = "void"
-
-    @property
-    def is_final(self) -> bool:
-        """True for an outcome (held, no_show, cancelled, void)."""
-        return self in _FINAL
-
-
-_FINAL = frozenset(
-    {
-        AppointmentState.HELD,
-        AppointmentState.NO_SHOW,
-        AppointmentState.CANCELLED,
-        AppointmentState.VOID,
-    }
-)
-
-
-class Action(enum.StrEnum):
-    """What can happen to an appointment. ``propose`` creates one."""
-
-    PROPOSE = "propose"
-    SCHEDULE = "schedule"
-    CONFIRM = "confirm"
-    RESCHEDULE = "reschedule"
-    HOLD = "hold"
-    NO_SHOW = "no_show"
-    CANCEL = "cancel"
-    VOID = "void"
-    CORRECT = "correct"
-
-
-class Actor(enum.StrEnum):
-    """Who made a transition happen. The client's sales rep is the meeting's host."""
-
-    PROSPECT = "prospect"
-    CLIENT = "client"
-    AGENCY = "agency"
-
+__all__ = ["Appointment"]
 
 S = AppointmentState
 A = Action
 
-TRANSITIONS: Mapping[tuple[AppointmentState, Action], AppointmentState] = MappingProxyType(
-    {
-        (S.PROPOSED, A.SCHEDULE): S.SCHEDULED,
-        (S.PROPOSED, A.CANCEL): S.CANCELLED,
-        (S.PROPOSED, A.VOID): S.VOID,
-        (S.SCHEDULED, A.CONFIRM): S.CONFIRMED,
-        (S.SCHEDULED, A.RESCHEDULE): S.SCHEDULED,
-        (S.SCHEDULED, A.HOLD): S.HELD,
-        (S.SCHEDULED, A.NO_SHOW): S.NO_SHOW,
-        (S.SCHEDULED, A.CANCEL): S.CANCELLED,
-        (S.SCHEDULED, A.VOID): S.VOID,
-        (S.CONFIRMED, A.RESCHEDULE): S.SCHEDULED,
-        (S.CONFIRMED, A.HOLD): S.HELD,
-        (S.CONFIRMED, A.NO_SHOW): S.NO_SHOW,
-        (S.CONFIRMED, A.CANCEL): S.CANCELLED,
-        (S.CONFIRMED, A.VOID): S.VOID,
-    }
-)
-"""The lifecycle: ``(state, action) -> next state``. Nothing leaves a final state."""
-
-CORRECTIONS: Mapping[AppointmentState, frozenset[AppointmentState]] = MappingProxyType(
-    {
-        S.HELD: frozenset({S.HELD, S.NO_SHOW}),
-        S.NO_SHOW: frozenset({S.HELD, S.NO_SHOW}),
-    }
-)
-"""Outcomes that describe the meeting may be corrected to another such outcome."""
-
-_MEETING_OUTCOMES = frozenset({S.HELD, S.NO_SHOW})
 _DISPUTABLE = frozenset({S.HELD, S.NO_SHOW, S.CANCELLED})
-
-
-def _utc(moment: pendulum.DateTime) -> pendulum.DateTime:
-    """``moment`` in UTC, for comparing instants.
-
-    Two datetimes with the same tzinfo compare by wall time, ignoring ``fold``
-    (PEP 495): in Berlin 02:59 CEST would come after 02:00 CET, an hour later.
-    """
-    if moment.tzinfo is dt.UTC:  # the engine converts its moment once, up front
-        return moment
-    return moment.astimezone(dt.UTC)
-
-
-def allowed_actions(state: AppointmentState) -> tuple[Action, ...]:
-    """The actions allowed from ``state``, in table order (corrections and disputes last)."""
-    actions = [a for (s, a) in TRANSITIONS if s is state]
-    if state in CORRECTIONS:
-        actions.append(A.CORRECT)
-    return tuple(actions)
-
-
-def _minutes(field: str) -> Any:
-    return v.int_field(field, minimum=0)
-
-
-def _attendees(value: Any) -> frozenset[Actor]:
-    parties = v.enum_set(Actor, "attendance.attendees")(value)
-    if Actor.AGENCY in parties:
-        raise ValidationError(
-            "attendance.attendees", sorted(parties), "a subset of ('prospect', 'client')"
-        )
-    return parties
-
-
-@attrs.frozen
-class Attendance:
-    """What happened in a held meeting.
-
-    Attributes:
-        attended_minutes: minutes the prospect and host were both in the meeting (>= 0).
-        join_delay_minutes: minutes after the start the prospect joined (>= 0, default 0).
-        attendees: who attended: the prospect and/or the client's rep (default both).
-            A meeting without the client's rep is a host no-show.
-    """
-
-    attended_minutes: int = attrs.field(validator=_minutes("attendance.attended_minutes"))
-    join_delay_minutes: int = attrs.field(
-        default=0, validator=_minutes("attendance.join_delay_minutes")
-    )
-    attendees: frozenset[Actor] = attrs.field(
-        default=frozenset({Actor.PROSPECT, Actor.CLIENT}), converter=_attendees
-    )
-
-    @property
-    def host_attended(self) -> bool:
-        """True when the client's sales rep attended."""
-        return Actor.CLIENT in self.attendees
-
-    @property
-    def prospect_attended(self) -> bool:
-        """True when the prospect attended."""
-        return Actor.PROSPECT in self.attendees
-
-
-def _absent(value: Any) -> frozenset[Actor] | None:
-    if value is None:
-        return None
-    parties = v.enum_set(Actor, "absent")(value)
-    if not parties or Actor.AGENCY in parties:
-        raise ValidationError(
-            "absent", sorted(parties), "a non-empty subset of ('prospect', 'client')"
-        )
-    return parties
-
-
-def _to_history_action(value: Any) -> Action:
-    return v.enum_converter(Action, "history.action")(value)
-
-
-def _to_history_state(value: Any) -> AppointmentState:
-    return v.enum_converter(AppointmentState, "history.state")(value)
-
-
-def _to_history_at(value: Any) -> pendulum.DateTime:
-    return v.aware("history.at")(value)
-
-
-def _to_history_actor(value: Any) -> Actor:
-    return v.enum_converter(Actor, "history.actor")(value)
-
-
-def _to_history_start(value: Any) -> pendulum.DateTime | None:
-    return v.optional_aware("history.start")(value)
-
-
-@attrs.frozen
-class HistoryEntry:
-    """One transition: what happened, when, who did it and the facts it brought.
-
-    Attributes:
-        action: the action.
-        state: the state it led to.
-        at: when it was recorded (timezone-aware).
-        actor: who made it happen.
-        reason: an optional free-text reason.
-        start: the meeting start set by ``propose``/``reschedule``.
-        attendance: the attendance facts of a held meeting.
-        absent: who did not show, for a no-show (the prospect, the client's rep, or both).
-    """
-
-    action: Action = attrs.field(converter=_to_history_action)
-    state: AppointmentState = attrs.field(converter=_to_history_state)
-    at: pendulum.DateTime = attrs.field(converter=_to_history_at)
-    actor: Actor = attrs.field(converter=_to_history_actor)
-    reason: str | None = attrs.field(default=None, validator=v.optional_text("history.reason"))
-    start: pendulum.DateTime | None = attrs.field(default=None, converter=_to_history_start)
-    attendance: Attendance | None = attrs.field(
-        default=None,
-        validator=v.optional_instance_of("history.attendance", Attendance, "an Attendance"),
-    )
-    absent: frozenset[Actor] | None = attrs.field(default=None, converter=_absent)
-
-
-class DisputeResolution(enum.StrEnum):
-    """How a dispute ended."""
-
-    UPHELD = "upheld"
-    REJECTED = "rejected"
-
-
-def _to_dispute_raised_at(value: Any) -> pendulum.DateTime:
-    return v.aware("dispute.raised_at")(value)
-
-
-def _to_dispute_resolution(value: Any) -> DisputeResolution | None:
-    return v.optional_enum(DisputeResolution, "dispute.resolution")(value)
-
-
-def _to_dispute_resolved_at(value: Any) -> pendulum.DateTime | None:
-    return v.optional_aware("dispute.resolved_at")(value)
-
-
-@attrs.frozen
-class Dispute:
-    """The client's challenge of an appointment's billing.
-
-    Attributes:
-        raised_at: when the client raised it (timezone-aware).
-        reason: what the client says.
-        resolution: upheld, rejected, or None while open.
-        resolved_at: when it was resolved.
-    """
-
-    raised_at: pendulum.DateTime = attrs.field(converter=_to_dispute_raised_at)
-    reason: str = attrs.field(validator=v.text("dispute.reason"))
-    resolution: DisputeResolution | None = attrs.field(
-        default=None, converter=_to_dispute_resolution
-    )
-    resolved_at: pendulum.DateTime | None = attrs.field(
-        default=None, converter=_to_dispute_resolved_at
-    )
-
-    def __attrs_post_init__(self) -> None:
-        if (self.resolution is None) != (self.resolved_at is None):
-            raise ValidationError(
-                "dispute.resolved_at", self.resolved_at, "set exactly when a resolution is set"
-            )
-        if self.resolved_at is not None and _utc(self.resolved_at) < _utc(self.raised_at):
-            raise ValidationError(
-                "dispute.resolved_at", self.resolved_at, f">= raised_at ({self.raised_at})"
-            )
-
-    def as_of(self, at: pendulum.DateTime) -> Dispute | None:
-        """The dispute as known at ``at``: None before raised, open before resolved."""
-        at = _utc(v.to_datetime(at, "at"))
-        if _utc(self.raised_at) > at:
-            return None
-        if self.resolved_at is not None and _utc(self.resolved_at) > at:
-            return Dispute(self.raised_at, self.reason)
-        return self
-
-
-@attrs.frozen
-class _Replayed:
-    state: AppointmentState
-    start: pendulum.DateTime
-    original_start: pendulum.DateTime
-    reschedule_count: int
-    reschedule_starts: tuple[pendulum.DateTime, ...]
-    attendance: Attendance | None
-    absent: frozenset[Actor] | None
-    cancelled_by: Actor | None
-    outcome_at: pendulum.DateTime | None
-    corrected: bool
-    first_utc: pendulum.DateTime
-    last_utc: pendulum.DateTime
 
 
 def _history(value: Any) -> tuple[HistoryEntry, ...]:
@@ -335,96 +66,6 @@ def _history(value: Any) -> tuple[HistoryEntry, ...]:
     if not entries:
         raise ValidationError("history", entries, "at least the 'propose' entry")
     return entries
-
-
-def _replay(history: tuple[HistoryEntry, ...]) -> _Replayed:
-    first = history[0]
-    if first.action is not A.PROPOSE or first.state is not S.PROPOSED or first.start is None:
-        raise ValidationError(
-            "history[0]", first, "a 'propose' entry in state 'proposed' with a start"
-        )
-    state = S.PROPOSED
-    start = original = first.start
-    reschedules = 0
-    moved_to: list[pendulum.DateTime] = []
-    attendance: Attendance | None = None
-    absent: frozenset[Actor] | None = None
-    cancelled_by: Actor | None = None
-    outcome_at: pendulum.DateTime | None = None
-    corrected = False
-    previous, previous_utc = first.at, _utc(first.at)
-    for i, entry in enumerate(history[1:], start=1):
-        at_utc = _utc(entry.at)
-        if at_utc < previous_utc:
-            raise ValidationError(
-                f"history[{i}].at", entry.at, f">= the previous entry's time ({previous})"
-            )
-        _check_step(state, entry, start)
-        if entry.action is A.RESCHEDULE:
-            if entry.start is None:
-                raise ValidationError(f"history[{i}].start", None, "the new start of a reschedule")
-            start = entry.start
-            reschedules += 1
-            moved_to.append(start)
-        if entry.action is A.CORRECT:
-            corrected = True
-        if entry.state is S.HELD:
-            if entry.attendance is None:
-                raise ValidationError(f"history[{i}].attendance", None, "an Attendance for held")
-            attendance, absent = entry.attendance, None
-        elif entry.state is S.NO_SHOW:
-            attendance, absent = None, entry.absent or frozenset({Actor.PROSPECT})
-        if entry.state is S.CANCELLED:
-            cancelled_by = entry.actor
-        if entry.state.is_final and entry.action is not A.CORRECT:
-            outcome_at = entry.at
-        state = entry.state
-        previous, previous_utc = entry.at, at_utc
-    return _Replayed(
-        state,
-        start,
-        original,
-        reschedules,
-        tuple(moved_to) if moved_to else (),
-        attendance,
-        absent,
-        cancelled_by,
-        outcome_at,
-        corrected,
-        _utc(first.at),
-        previous_utc,
-    )
-
-
-def _check_step(state: AppointmentState, entry: HistoryEntry, start: pendulum.DateTime) -> None:
-    action = entry.action
-    if action is A.CORRECT:
-        targets = CORRECTIONS.get(state)
-        if targets is None or entry.state not in targets:
-            raise TransitionNotAllowed(state, action, allowed_actions(state))
-    else:
-        target = TRANSITIONS.get((state, action))
-        if target is None:
-            raise TransitionNotAllowed(state, action, allowed_actions(state))
-        if target is not entry.state:
-            raise ValidationError("history.state", entry.state, f"{target} after {action}")
-    if entry.state in _MEETING_OUTCOMES and _utc(entry.at) < _utc(start):
-        raise TransitionNotAllowed(
-            state,
-            action,
-            allowed_actions(state),
-            detail=f"an outcome of the meeting cannot be recorded at {entry.at}, "
-            f"before its scheduled start {start}",
-        )
-
-
-def windows_open_at(
-    meeting_end: pendulum.DateTime, outcome_at: pendulum.DateTime | None
-) -> pendulum.DateTime:
-    """When the windows after a meeting start: its end, or its outcome's recording if later."""
-    if outcome_at is not None and _utc(outcome_at) > _utc(meeting_end):
-        return outcome_at
-    return meeting_end
 
 
 def _disputes(value: Any) -> tuple[Dispute, ...]:

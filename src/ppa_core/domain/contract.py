@@ -38,13 +38,13 @@ import pendulum
 
 from ppa_core import _rendering
 from ppa_core import _validation as v
-from ppa_core.domain.appointment import windows_open_at
 from ppa_core.domain.billing_period import (
     BillingPeriod,
     BillingPeriodRule,
     PeriodKind,
     start_of_day,
 )
+from ppa_core.domain.history import windows_open_at
 from ppa_core.domain.money import Currency, Money, RoundingMode, currency
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import PRICING_TYPES, Pricing

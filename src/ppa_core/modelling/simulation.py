@@ -40,9 +40,11 @@ import pendulum
 
 from ppa_core.billing.invoice import build_invoice
 from ppa_core.billing.lines import Invoice
-from ppa_core.domain.appointment import Actor, Appointment, Attendance
+from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.billing_period import BillingPeriod
 from ppa_core.domain.contract import Contract, ContractTerms
+from ppa_core.domain.history import Attendance
+from ppa_core.domain.lifecycle import Actor
 from ppa_core.domain.money import Money
 from ppa_core.domain.pricing import Commission, Hybrid, PayPerLead, PerAppointment, Retainer
 from ppa_core.domain.prospect import Company, Prospect, Seniority

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ppa_core.domain.appointment import AppointmentState
+from ppa_core.domain.lifecycle import AppointmentState
 from ppa_core.rules.verdict import Finding, ReasonCode, RuleOutcome, Verdict
 
 S = AppointmentState

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import attrs
 import pendulum
 
-from ppa_core.domain.appointment import Actor, AppointmentState
+from ppa_core.domain.lifecycle import Actor, AppointmentState
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.rules._common import CHARGE, FAIL, R, S, _charge_or_fail, _verdict
 from ppa_core.rules.context import RuleContext

@@ -6,8 +6,9 @@ from typing import Protocol, runtime_checkable
 
 import pendulum
 
-from ppa_core.domain.appointment import Appointment, HistoryEntry
+from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.contract import Contract, ContractTerms
+from ppa_core.domain.history import HistoryEntry
 from ppa_core.domain.qualification import QualificationResult
 from ppa_core.rules.verdict import Finding, Verdict
 

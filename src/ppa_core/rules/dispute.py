@@ -12,8 +12,8 @@ from typing import ClassVar
 import attrs
 import pendulum
 
-from ppa_core.domain.appointment import AppointmentState
-from ppa_core.domain.appointment import DisputeResolution as Resolution
+from ppa_core.domain.dispute import DisputeResolution as Resolution
+from ppa_core.domain.lifecycle import AppointmentState
 from ppa_core.rules._common import _CLOCK_SLACK, FAIL, R, S, _verdict
 from ppa_core.rules.context import RuleContext
 from ppa_core.rules.verdict import Finding, Verdict

@@ -32,9 +32,11 @@ import pendulum
 
 from ppa_core import _gc
 from ppa_core import _validation as v
-from ppa_core.domain.appointment import Appointment, AppointmentState, HistoryEntry
+from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.billing_period import start_of_day
 from ppa_core.domain.contract import BillingPeriod, Contract, ContractTerms, DuplicateScope
+from ppa_core.domain.history import HistoryEntry
+from ppa_core.domain.lifecycle import AppointmentState
 from ppa_core.domain.money import Money, RoundingMode
 from ppa_core.domain.pricing import Hybrid, PerAppointment, TierMode
 from ppa_core.domain.prospect import Seniority

@@ -12,7 +12,7 @@ from typing import ClassVar
 import attrs
 import pendulum
 
-from ppa_core.domain.appointment import AppointmentState
+from ppa_core.domain.lifecycle import AppointmentState
 from ppa_core.rules._common import FAIL, PENDING, R, S, _verdict
 from ppa_core.rules.context import RuleContext
 from ppa_core.rules.verdict import Finding, Verdict

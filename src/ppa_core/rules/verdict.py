@@ -17,7 +17,7 @@ import attrs
 import pendulum
 
 from ppa_core import _rendering
-from ppa_core.domain.appointment import AppointmentState
+from ppa_core.domain.lifecycle import AppointmentState
 from ppa_core.domain.money import Money
 
 __all__ = [

@@ -12,7 +12,9 @@ import random
 
 import pendulum
 
-from ppa_core.domain.appointment import Actor, Appointment, Attendance
+from ppa_core.domain.appointment import Appointment
+from ppa_core.domain.history import Attendance
+from ppa_core.domain.lifecycle import Actor
 from ppa_core.domain.money import Money
 from ppa_core.domain.prospect import (
     AuthorityRole,

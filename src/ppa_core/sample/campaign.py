@@ -33,7 +33,7 @@ from __future__ import annotations
 import attrs
 import pendulum
 
-from ppa_core.domain.appointment import Actor, Appointment
+from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.contract import (
     BillingPeriod,
     Contract,
@@ -43,6 +43,7 @@ from ppa_core.domain.contract import (
     Guarantee,
     Term,
 )
+from ppa_core.domain.lifecycle import Actor
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import PerAppointment
 from ppa_core.domain.prospect import Prospect, Seniority

@@ -8,7 +8,9 @@ import pendulum
 from hypothesis import strategies as st
 
 from ppa_core import _validation as v
-from ppa_core.domain.appointment import Actor, Appointment, AppointmentState, Attendance
+from ppa_core.domain.appointment import Appointment
+from ppa_core.domain.history import Attendance
+from ppa_core.domain.lifecycle import Actor, AppointmentState
 from ppa_core.domain.prospect import Prospect
 from ppa_core.exceptions import ValidationError
 from ppa_core.testing._prospects import prospects

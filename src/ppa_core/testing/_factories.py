@@ -10,12 +10,14 @@ import attrs
 import pendulum
 
 from ppa_core import _validation as v
-from ppa_core.domain.appointment import Actor, Appointment, AppointmentState, Attendance
+from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.contract import (
     Contract,
     ContractTerms,
     Term,
 )
+from ppa_core.domain.history import Attendance
+from ppa_core.domain.lifecycle import Actor, AppointmentState
 from ppa_core.domain.money import Money, currency
 from ppa_core.domain.pricing import PerAppointment
 from ppa_core.domain.prospect import (

@@ -12,7 +12,7 @@ import pendulum
 from hypothesis import strategies as st
 
 from ppa_core import _validation as v
-from ppa_core.domain.appointment import AppointmentState
+from ppa_core.domain.lifecycle import AppointmentState
 from ppa_core.domain.money import CURRENCIES, Currency, Money
 from ppa_core.domain.money import currency as currency_of
 from ppa_core.exceptions import ValidationError

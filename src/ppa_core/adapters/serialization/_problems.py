@@ -17,7 +17,7 @@ import attrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
 from ppa_core.adapters.serialization._values import Invalid, shown
-from ppa_core.domain.appointment import Appointment, Attendance, Dispute, HistoryEntry
+from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.contract import (
     Amendment,
     BillingPeriodRule,
@@ -26,6 +26,8 @@ from ppa_core.domain.contract import (
     Guarantee,
     Term,
 )
+from ppa_core.domain.dispute import Dispute
+from ppa_core.domain.history import Attendance, HistoryEntry
 from ppa_core.domain.pricing import Tier
 from ppa_core.domain.prospect import BantEvidence, Company, Prospect
 from ppa_core.domain.qualification import BantRequirements
