@@ -14,18 +14,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ppa_core.domain.appointment import (
-    CORRECTIONS,
-    TRANSITIONS,
-    Action,
-    Actor,
-    Appointment,
-    AppointmentState,
-    Attendance,
-    Dispute,
-    DisputeResolution,
-    HistoryEntry,
-)
+from ppa_core.domain.appointment import Appointment
+from ppa_core.domain.dispute import Dispute, DisputeResolution
+from ppa_core.domain.history import Attendance, HistoryEntry
+from ppa_core.domain.lifecycle import CORRECTIONS, TRANSITIONS, Action, Actor, AppointmentState
 from ppa_core.exceptions import NaiveDatetime, PpaError, TransitionNotAllowed, ValidationError
 from ppa_core.testing import DEFAULT_START, appointments, make_appointment, make_prospect
 

@@ -57,7 +57,7 @@ from ppa_core import (
     decide,
     decide_all,
 )
-from ppa_core.domain.appointment import HistoryEntry
+from ppa_core.domain.history import HistoryEntry
 from ppa_core.exceptions import RuleDefinitionError
 from ppa_core.rules.context import RuleContext
 from ppa_core.rules.verdict import Finding, Verdict, rendered

@@ -13,8 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ppa_core.testing as testing
-from ppa_core.domain.appointment import Action, Actor, Appointment, AppointmentState, Attendance
+from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.contract import Contract, ContractTerms, Term
+from ppa_core.domain.history import Attendance
+from ppa_core.domain.lifecycle import Action, Actor, AppointmentState
 from ppa_core.domain.money import CURRENCIES, Currency, Money
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import PerAppointment, PricingModel, Retainer, model_of
