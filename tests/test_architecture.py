@@ -80,7 +80,8 @@ def _imports(path: Path, module: str) -> list[tuple[int, str, bool]]:
                 f"{base}.{alias.name}" if f"{base}.{alias.name}" in NAMES else base
                 for alias in node.names
             ]
-        for target in targets:
+        for imported in targets:
+            target = imported
             while target and target not in NAMES:
                 target = target.rpartition(".")[0]
             if target.startswith("ppa_core"):
@@ -89,7 +90,7 @@ def _imports(path: Path, module: str) -> list[tuple[int, str, bool]]:
 
 
 def _allowed(source: str, target: str) -> bool:
-    if target == source or layer_of(target) is None and target != "ppa_core":
+    if target == source or (layer_of(target) is None and target != "ppa_core"):
         return True
     if target == "ppa_core":  # the top package imports every layer: nothing below may import it
         return False
@@ -109,7 +110,9 @@ def test_every_module_is_in_a_known_layer() -> None:
     unknown = {
         name
         for name, _ in MODULES
-        if (layer := layer_of(name)) is not None and layer not in LAYERS and layer not in LEAF_LAYERS
+        if (layer := layer_of(name)) is not None
+        and layer not in LAYERS
+        and layer not in LEAF_LAYERS
     }
     assert not unknown, f"modules outside the documented layers: {sorted(unknown)}"
 
@@ -151,9 +154,12 @@ def _classes_that_dispatch(hook: str, renderer: str) -> list[type]:
         module = importlib.import_module(info.name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
             method = cls.__dict__.get(hook)
-            if cls.__module__ == info.name and method is not None:
-                if f"_rendering.{renderer}(self)" in inspect.getsource(method):
-                    classes.append(cls)
+            if (
+                cls.__module__ == info.name
+                and method is not None
+                and f"_rendering.{renderer}(self)" in inspect.getsource(method)
+            ):
+                classes.append(cls)
     return classes
 
 

@@ -11,6 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ppa_core.domain.bant_requirements import BantElement, BantRequirements
+from ppa_core.domain.criteria_set import (
+    CriteriaSet,
+    CriterionResult,
+    Outcome,
+    QualificationResult,
+)
 from ppa_core.domain.money import Money
 from ppa_core.domain.prospect import (
     AuthorityRole,
@@ -20,15 +27,7 @@ from ppa_core.domain.prospect import (
     Prospect,
     Seniority,
 )
-from ppa_core.domain.qualification import (
-    BantElement,
-    BantRequirements,
-    CriteriaSet,
-    CriterionResult,
-    Outcome,
-    QualificationCriteria,
-    QualificationResult,
-)
+from ppa_core.domain.qualification import QualificationCriteria
 from ppa_core.exceptions import ValidationError
 from ppa_core.testing import prospects, qualification_criteria
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import ppa_core.testing as testing
 from ppa_core.domain.appointment import Appointment
+from ppa_core.domain.bant_requirements import BantElement, BantRequirements
 from ppa_core.domain.contract import Contract, ContractTerms, Term
 from ppa_core.domain.history import Attendance
 from ppa_core.domain.lifecycle import Action, Actor, AppointmentState
@@ -21,7 +22,7 @@ from ppa_core.domain.money import CURRENCIES, Currency, Money
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import PerAppointment, PricingModel, Retainer, model_of
 from ppa_core.domain.prospect import AuthorityRole, BantEvidence, Company, Prospect, Seniority
-from ppa_core.domain.qualification import BantElement, BantRequirements, QualificationCriteria
+from ppa_core.domain.qualification import QualificationCriteria
 from ppa_core.exceptions import NaiveDatetime, TransitionNotAllowed, ValidationError
 from ppa_core.testing import (
     DEFAULT_START,

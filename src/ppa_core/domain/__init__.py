@@ -2,7 +2,9 @@
 
 - :mod:`~ppa_core.domain.money`: :class:`Money` and :class:`Currency`.
 - :mod:`~ppa_core.domain.prospect`: :class:`Prospect`, their company and BANT evidence.
-- :mod:`~ppa_core.domain.qualification`: :class:`QualificationCriteria` (BANT and firmographics).
+- :mod:`~ppa_core.domain.qualification`: :class:`QualificationCriteria` (BANT and firmographics);
+  :mod:`~ppa_core.domain.bant_requirements`: :class:`BantRequirements`;
+  :mod:`~ppa_core.domain.criteria_set`: the :class:`CriteriaSet` protocol and its results.
 - :mod:`~ppa_core.domain.appointment`: the :class:`Appointment` state machine.
 - :mod:`~ppa_core.domain.lifecycle`: its states, actions, actors and :data:`TRANSITIONS`.
 - :mod:`~ppa_core.domain.history`: its :class:`HistoryEntry` records and their replay.
@@ -16,6 +18,7 @@ Nothing here imports a higher layer, does I/O or reads the clock.
 """
 
 from ppa_core.domain.appointment import Appointment
+from ppa_core.domain.bant_requirements import BantElement, BantRequirements
 from ppa_core.domain.contract import (
     Amendment,
     BillingPeriod,
@@ -29,6 +32,7 @@ from ppa_core.domain.contract import (
     PeriodKind,
     Term,
 )
+from ppa_core.domain.criteria_set import CriteriaSet, CriterionResult, Outcome, QualificationResult
 from ppa_core.domain.dispute import Dispute, DisputeResolution
 from ppa_core.domain.history import Attendance, HistoryEntry
 from ppa_core.domain.lifecycle import CORRECTIONS, TRANSITIONS, Action, Actor, AppointmentState
@@ -62,15 +66,7 @@ from ppa_core.domain.prospect import (
     Prospect,
     Seniority,
 )
-from ppa_core.domain.qualification import (
-    BantElement,
-    BantRequirements,
-    CriteriaSet,
-    CriterionResult,
-    Outcome,
-    QualificationCriteria,
-    QualificationResult,
-)
+from ppa_core.domain.qualification import QualificationCriteria
 
 __all__ = [
     "CORRECTIONS",

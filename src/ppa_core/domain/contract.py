@@ -44,11 +44,12 @@ from ppa_core.domain.billing_period import (
     PeriodKind,
     start_of_day,
 )
+from ppa_core.domain.criteria_set import CriteriaSet
 from ppa_core.domain.history import windows_open_at
 from ppa_core.domain.money import Currency, Money, RoundingMode, currency
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import PRICING_TYPES, Pricing
-from ppa_core.domain.qualification import CriteriaSet, QualificationCriteria
+from ppa_core.domain.qualification import QualificationCriteria
 from ppa_core.exceptions import ValidationError
 
 __all__ = [

@@ -2,11 +2,22 @@
 
 :class:`QualificationCriteria` combines ideal-customer-profile filters with BANT
 requirements and is evaluated **as of the meeting date** into a
-:class:`QualificationResult`: qualified or not, and for every criterion its
-outcome (pass / fail / unknown) and a readable reason.
+:class:`~ppa_core.domain.criteria_set.QualificationResult`: qualified or not, and
+for every criterion its outcome (pass / fail / unknown) and a readable reason.
 
-Other frameworks (MEDDIC, CHAMP, ANUM) plug in as further :class:`CriteriaSet`
-implementations; the billing engine only calls ``evaluate``.
+Other frameworks (MEDDIC, CHAMP, ANUM) plug in as further
+:class:`~ppa_core.domain.criteria_set.CriteriaSet` implementations; the billing
+engine only calls ``evaluate``.
+
+The qualification modules depend one way, each only on those listed before it:
+
+- :mod:`~ppa_core.domain.criteria_set`: the results and the criteria-set protocol;
+- ``_qualification_checks``: what a check is, and the memo of its results;
+- ``_icp_checks`` and ``_bant_checks``: the check tables, typed against protocols of
+  what they read, so they need neither criteria class;
+- :mod:`~ppa_core.domain.bant_requirements`: the BANT requirements;
+- this module: :class:`QualificationCriteria`, which picks the configured checks
+  of both tables and evaluates them.
 
 >>> from ppa_core.domain.prospect import Company, Prospect
 >>> criteria = QualificationCriteria(min_employees=200)
@@ -23,184 +34,30 @@ employee count 42 is below the minimum 200
 from __future__ import annotations
 
 import datetime as dt
-import enum
-import operator
-from collections.abc import Callable, Hashable, Iterable
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Callable, Hashable
+from typing import Any
 
 import attrs
 import pendulum
 
 from ppa_core import _validation as v
+from ppa_core.domain._bant_checks import BANT_CHECKS, bant_reads, days_to_decision
+from ppa_core.domain._icp_checks import ICP_CHECKS
 from ppa_core.domain._iso3166 import country_code
-from ppa_core.domain._qualification_checks import (
-    BANT_CHECKS,
-    ICP_CHECKS,
-    Check,
-    Outcome,
-    days_to_decision,
-)
+from ppa_core.domain._qualification_checks import MEMO_LIMIT, Check, Memo, values_of
+from ppa_core.domain.bant_requirements import BantElement, BantRequirements
+from ppa_core.domain.criteria_set import CriterionResult, Outcome, QualificationResult
 from ppa_core.domain.money import Money
-from ppa_core.domain.prospect import AuthorityRole, BuyingStage, Prospect, Seniority
+from ppa_core.domain.prospect import BuyingStage, Prospect, Seniority
 from ppa_core.exceptions import ValidationError
 
 __all__ = [
-    "BantElement",
-    "BantRequirements",
-    "CriteriaSet",
-    "CriterionResult",
-    "Outcome",
     "QualificationCriteria",
-    "QualificationResult",
 ]
-
-
-class BantElement(enum.StrEnum):
-    """The four elements of BANT."""
-
-    BUDGET = "budget"
-    AUTHORITY = "authority"
-    NEED = "need"
-    TIMELINE = "timeline"
-
-
-@attrs.frozen
-class CriterionResult:
-    """One criterion's outcome and a readable reason ("employee count 42 is below ...").
-
-    ``summary`` is the two together ("fail: employee count 42 is below ..."), as
-    traces show them.
-    """
-
-    criterion: str
-    outcome: Outcome
-    reason: str
-    summary: str = attrs.field(init=False, eq=False, repr=False)
-
-    @summary.default
-    def _summary(self) -> str:
-        return f"{self.outcome.value}: {self.reason}"
-
-
-@attrs.frozen
-class QualificationResult:
-    """The result of evaluating criteria: never a bare bool.
-
-    Attributes:
-        qualified: whether the prospect meets the criteria.
-        framework: the criteria set's name ("BANT").
-        results: every criterion evaluated, in a fixed order.
-        unknown_passes: whether unknown outcomes counted as passes.
-    """
-
-    qualified: bool
-    framework: str
-    results: tuple[CriterionResult, ...]
-    unknown_passes: bool = False
-
-    @property
-    def failed(self) -> tuple[CriterionResult, ...]:
-        """The criteria that failed."""
-        return tuple(r for r in self.results if r.outcome is Outcome.FAIL)
-
-    @property
-    def unknown(self) -> tuple[CriterionResult, ...]:
-        """The criteria that could not be decided for lack of evidence."""
-        return tuple(r for r in self.results if r.outcome is Outcome.UNKNOWN)
-
-    @property
-    def reason(self) -> str:
-        """One sentence summing up why the prospect is (not) qualified."""
-        if self.qualified:
-            return f"meets the {self.framework} criteria"
-        return not_qualified_reason(self.results, self.unknown_passes)
-
-
-def not_qualified_reason(results: Iterable[CriterionResult], unknown_passes: bool) -> str:
-    """Why a prospect is not qualified: the failed criteria's reasons, then the unknown ones.
-
-    Unknown ones are left out when ``unknown_passes``.
-    """
-    failed: list[str] = []
-    unknown: list[str] = []
-    for result in results:
-        if result.outcome is Outcome.FAIL:
-            failed.append(result.reason)
-        elif result.outcome is Outcome.UNKNOWN and not unknown_passes:
-            unknown.append(result.reason)
-    return "; ".join(failed + unknown) or "does not meet the criteria"
-
-
-@runtime_checkable
-class CriteriaSet(Protocol):
-    """What the billing engine needs from a qualification framework (BANT, MEDDIC ...)."""
-
-    @property
-    def name(self) -> str:
-        """The framework's name, shown in traces."""
-        ...
-
-    def evaluate(self, prospect: Prospect, as_of: pendulum.Date) -> QualificationResult:
-        """Evaluate ``prospect`` as of the meeting date ``as_of``."""
-        ...
 
 
 def _optional_money(field: str) -> Any:
     return v.optional_instance_of(field, Money, "a Money")
-
-
-def _bant_minimum(_instance: Any, _attribute: Any, value: Any) -> None:
-    v.check_int("bant.minimum_met", value, minimum=0, maximum=4)
-
-
-def _to_bant_required(value: Any) -> frozenset[BantElement]:
-    return v.enum_set(BantElement, "bant.required")(value)
-
-
-def _to_bant_authority_roles(value: Any) -> frozenset[AuthorityRole]:
-    return v.enum_set(AuthorityRole, "bant.authority_roles")(value)
-
-
-@attrs.frozen
-class BantRequirements:
-    """Which BANT elements must hold, and how many of the four.
-
-    Attributes:
-        required: elements that must each hold (default: none).
-        minimum_met: how many of the four must hold, 0-4 ("3 of 4"); default 0.
-        minimum_budget: a budget below this fails Budget; None means any confirmed budget.
-        authority_roles: roles that satisfy Authority (default: decision maker).
-        max_days_to_decision: Timeline holds when the decision is at most this many days
-            after the meeting date; None means any decision date on or after the meeting.
-    """
-
-    required: frozenset[BantElement] = attrs.field(factory=frozenset, converter=_to_bant_required)
-    minimum_met: int = attrs.field(default=0, validator=_bant_minimum)
-    minimum_budget: Money | None = attrs.field(
-        default=None, validator=_optional_money("bant.minimum_budget")
-    )
-    authority_roles: frozenset[AuthorityRole] = attrs.field(
-        default=frozenset({AuthorityRole.DECISION_MAKER}),
-        converter=_to_bant_authority_roles,
-    )
-    max_days_to_decision: int | None = attrs.field(
-        default=None, validator=v.optional_int_field("bant.max_days_to_decision")
-    )
-
-    @property
-    def is_empty(self) -> bool:
-        """True when BANT asks for nothing (no element required, minimum 0)."""
-        return not self.required and self.minimum_met == 0
-
-    def evaluate(self, prospect: Prospect, as_of: pendulum.Date) -> list[CriterionResult]:
-        """The four element results, in B-A-N-T order."""
-        results = []
-        for check in BANT_CHECKS:
-            outcome = check.outcome(self, prospect, as_of)
-            results.append(
-                CriterionResult(check.name, outcome, check.reason(self, prospect, as_of, outcome))
-            )
-        return results
 
 
 def _range(low: str, high: str) -> Callable[[Any, Any, Any], None]:
@@ -324,7 +181,7 @@ class QualificationCriteria:
 
     # Every configured check with its results remembered by the facts it reads: a
     # campaign has far fewer distinct facts per criterion than prospects.
-    _checks: tuple[_Memo, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _checks: tuple[Memo, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
     _values_of: Callable[[Prospect], tuple[Hashable, ...]] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
@@ -342,17 +199,17 @@ class QualificationCriteria:
 
     def __attrs_post_init__(self) -> None:
         bant = self.bant
-        configured: list[tuple[Check, Any, tuple[str, ...], bool | None]] = [
+        configured: list[tuple[Check[Any], Any, tuple[str, ...], bool | None]] = [
             (check, self, check.reads, None) for check in ICP_CHECKS if check.configured(self)
         ]
         if not bant.is_empty:
             configured += [
-                (check, bant, _bant_reads(bant, check), element in bant.required)
+                (check, bant, bant_reads(bant, check), element in bant.required)
                 for element, check in zip(BantElement, BANT_CHECKS, strict=True)
             ]
         # One read of every fact the checks need; each check's key is its part of it.
         paths: list[str] = []
-        checks: list[_Memo] = []
+        checks: list[Memo] = []
         for check, config, reads, required in configured:
             where: int | slice | None = None
             if len(reads) == 1:
@@ -362,7 +219,7 @@ class QualificationCriteria:
             paths += reads
             checks.append((check, config, where, {}, required))
         object.__setattr__(self, "_checks", tuple(checks))
-        object.__setattr__(self, "_values_of", _values_of(tuple(paths)))
+        object.__setattr__(self, "_values_of", values_of(tuple(paths)))
         icp = tuple(c[0].outcome for c in checks if c[4] is None)
         object.__setattr__(self, "_icp_outcomes", icp)
         bant_outcomes = tuple((c[4], c[0].outcome) for c in checks if c[4] is not None)
@@ -464,7 +321,7 @@ class QualificationCriteria:
         return met >= bant.minimum_met
 
     def _learn(
-        self, memo: _Memo, key: Hashable, prospect: Prospect, as_of: pendulum.Date
+        self, memo: Memo, key: Hashable, prospect: Prospect, as_of: pendulum.Date
     ) -> tuple[CriterionResult, bool]:
         """Evaluate one check and remember its result (and whether it holds) under ``key``."""
         check, config, _facts, known, _required = memo
@@ -473,52 +330,7 @@ class QualificationCriteria:
             check.name, outcome, check.reason(config, prospect, as_of, outcome)
         )
         holds = outcome is Outcome.PASS or (outcome is Outcome.UNKNOWN and self.unknown_passes)
-        if len(known) >= _MEMO_LIMIT:
+        if len(known) >= MEMO_LIMIT:
             known.clear()
         found = known[key] = (result, holds)
         return found
-
-
-_MEMO_LIMIT = 4096
-"""Results remembered per criterion before the memo starts afresh (bounds memory)."""
-
-
-_Memo = tuple[
-    Check,
-    Any,
-    "int | slice | None",
-    dict[Hashable, tuple[CriterionResult, bool]],
-    "bool | None",
-]
-"""A check; what configures it; where its facts sit among the values read (None: it
-reads the days to decision); its results (and whether each holds) by those facts; for
-a BANT element whether it is required (None for an ICP filter)."""
-
-
-def _bant_reads(bant: BantRequirements, check: Check) -> tuple[str, ...]:
-    """What ``check`` reads under ``bant``: a budget's amount only counts against a minimum."""
-    if bant.minimum_budget is None:
-        return tuple(path for path in check.reads if path != "bant.budget_amount")
-    return check.reads
-
-
-def _values_of(paths: tuple[str, ...]) -> Callable[[Prospect], tuple[Hashable, ...]]:
-    """The facts at ``paths``, in one read; amounts by their text, so equal keys read the same.
-
-    Money compares by value (EUR 10.0 == EUR 10.00) but reasons print it as given.
-    """
-    if not paths:
-        return _nothing
-    get = operator.attrgetter(*paths, "id")  # a second path makes attrgetter return a tuple
-    if not any(path.endswith(("revenue", "amount")) for path in paths):
-        return get
-
-    def exact(prospect: Prospect) -> tuple[Hashable, ...]:
-        values: tuple[object, ...] = get(prospect)
-        return tuple(str(x) if isinstance(x, Money) else x for x in values)
-
-    return exact
-
-
-def _nothing(_prospect: Prospect) -> tuple[Hashable, ...]:
-    return ()

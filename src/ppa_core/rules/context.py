@@ -8,8 +8,8 @@ import pendulum
 
 from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.contract import Contract, ContractTerms
+from ppa_core.domain.criteria_set import QualificationResult
 from ppa_core.domain.history import HistoryEntry
-from ppa_core.domain.qualification import QualificationResult
 from ppa_core.rules.verdict import Finding, Verdict
 
 __all__ = ["ExplainableRule", "Rule", "RuleContext"]

@@ -10,11 +10,7 @@ from typing import Any
 
 import attrs
 
-from ppa_core.domain.qualification import (
-    CriteriaSet,
-    CriterionResult,
-    not_qualified_reason,
-)
+from ppa_core.domain.criteria_set import CriteriaSet, CriterionResult, not_qualified_reason
 from ppa_core.rules._common import FAIL, PASS, R
 from ppa_core.rules.context import RuleContext
 from ppa_core.rules.verdict import Finding, FrozenFacts, Verdict

@@ -34,6 +34,7 @@ import attrs
 import pendulum
 
 from ppa_core.domain.appointment import Appointment
+from ppa_core.domain.bant_requirements import BantRequirements
 from ppa_core.domain.contract import (
     BillingPeriod,
     Contract,
@@ -47,7 +48,7 @@ from ppa_core.domain.lifecycle import Actor
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import PerAppointment
 from ppa_core.domain.prospect import Prospect, Seniority
-from ppa_core.domain.qualification import BantRequirements, QualificationCriteria
+from ppa_core.domain.qualification import QualificationCriteria
 from ppa_core.exceptions import ValidationError
 from ppa_core.sample._builder import TIMEZONE, Builder, berlin, eur
 

@@ -11,6 +11,7 @@ import pendulum
 
 from ppa_core import _validation as v
 from ppa_core.domain.appointment import Appointment
+from ppa_core.domain.bant_requirements import BantElement, BantRequirements
 from ppa_core.domain.contract import (
     Contract,
     ContractTerms,
@@ -29,7 +30,7 @@ from ppa_core.domain.prospect import (
     Prospect,
     Seniority,
 )
-from ppa_core.domain.qualification import BantElement, BantRequirements, QualificationCriteria
+from ppa_core.domain.qualification import QualificationCriteria
 from ppa_core.exceptions import ValidationError
 
 A = TypeVar("A", bound=attrs.AttrsInstance)

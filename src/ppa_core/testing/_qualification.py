@@ -11,7 +11,8 @@ import pendulum
 from hypothesis import strategies as st
 
 from ppa_core import _validation as v
-from ppa_core.domain._qualification_checks import has_keyword
+from ppa_core.domain._icp_checks import has_keyword
+from ppa_core.domain.bant_requirements import BantElement, BantRequirements
 from ppa_core.domain.money import Currency, Money
 from ppa_core.domain.prospect import (
     AuthorityRole,
@@ -21,7 +22,7 @@ from ppa_core.domain.prospect import (
     Prospect,
     Seniority,
 )
-from ppa_core.domain.qualification import BantElement, BantRequirements, QualificationCriteria
+from ppa_core.domain.qualification import QualificationCriteria
 from ppa_core.exceptions import ValidationError
 from ppa_core.testing._prospects import (
     _ALL_TITLES,

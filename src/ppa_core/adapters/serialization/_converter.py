@@ -27,6 +27,7 @@ from ppa_core.adapters.serialization._values import (
     shown,
 )
 from ppa_core.domain.contract import ContractTerms
+from ppa_core.domain.criteria_set import CriteriaSet
 from ppa_core.domain.pricing import (
     Commission,
     Hybrid,
@@ -36,7 +37,7 @@ from ppa_core.domain.pricing import (
     PricingModel,
     Retainer,
 )
-from ppa_core.domain.qualification import CriteriaSet, QualificationCriteria
+from ppa_core.domain.qualification import QualificationCriteria
 from ppa_core.rules.verdict import RuleOutcome, Verdict
 
 RULES_MESSAGE = (

@@ -18,6 +18,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 
 from ppa_core.adapters.serialization._values import Invalid, shown
 from ppa_core.domain.appointment import Appointment
+from ppa_core.domain.bant_requirements import BantRequirements
 from ppa_core.domain.contract import (
     Amendment,
     BillingPeriodRule,
@@ -30,7 +31,6 @@ from ppa_core.domain.dispute import Dispute
 from ppa_core.domain.history import Attendance, HistoryEntry
 from ppa_core.domain.pricing import Tier
 from ppa_core.domain.prospect import BantEvidence, Company, Prospect
-from ppa_core.domain.qualification import BantRequirements
 from ppa_core.exceptions import PpaError, Problem, TransitionNotAllowed, ValidationError
 
 # The domain names some fields after their object ("tier.price", "history.at"); under a
