@@ -1477,7 +1477,7 @@ def _in_zone(history: tuple[HistoryEntry, ...], zone: str) -> tuple[HistoryEntry
 
 class TestWorkingState:
     def test_an_untraced_run_leaves_no_trace_behind(self) -> None:
-        from ppa_core.rules import engine as engine_module  # noqa: PLC0415 - its private list
+        from ppa_core.rules import _item as engine_module  # noqa: PLC0415 - its private list
 
         meetings = [held(f"a-{i}", at(2 + i), who=prospect(f"p-{i}")) for i in range(3)]
         BillingEngine(contract(terms(cap=1))).decide_all(meetings, as_of=LATER)

@@ -17,7 +17,8 @@ from ppa_core.rules.builtin import (
 )
 from ppa_core.rules.context import ExplainableRule, Rule, RuleContext
 from ppa_core.rules.custom import Condition, Require, all_of, any_of, condition, not_
-from ppa_core.rules.engine import BillingEngine, RuleSet, decide, decide_all
+from ppa_core.rules.engine import BillingEngine, decide, decide_all
+from ppa_core.rules.rule_set import RuleSet
 from ppa_core.rules.verdict import (
     Decision,
     DecisionStatus,

@@ -29,9 +29,6 @@ be imported from here as well.
 from __future__ import annotations
 
 from ppa_core.domain.contract import Contract, ContractTerms
-
-# Re-exported for the engine, which imports the calendar slack from here.
-from ppa_core.rules._common import _CLOCK_SLACK as _CLOCK_SLACK  # noqa: PLC0414
 from ppa_core.rules.attendance import AttendanceRule
 from ppa_core.rules.cancellation import CancellationRule, RescheduleRule
 from ppa_core.rules.dispute import DisputeRule
