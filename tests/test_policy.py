@@ -21,6 +21,15 @@ MINUTE_TERMS = (
     "reschedule_window_days",
     "correction_window_days",
 )
+# The longest window of each term, in its unit: 36,600 days (100 years).
+UPPER = {
+    "grace_minutes": 36_600 * 24 * 60,
+    "minimum_duration_minutes": 36_600 * 24 * 60,
+    "late_cancellation_hours": 36_600 * 24,
+    "reschedule_window_days": 36_600,
+    "correction_window_days": 36_600,
+    "replacement_days": 36_600,
+}
 FLAG_TERMS = (
     "host_no_show_billable",
     "late_prospect_cancellation_is_no_show",
@@ -117,7 +126,16 @@ class TestNoShowPolicy:
             NoShowPolicy(**{term: value})
         assert info.value.field == term
         assert info.value.value is value
-        assert str(info.value) == f"{term!r} must be a whole number >= 0 (got {value!r})"
+        bounds = f"from 0 to {UPPER[term]}" if term in UPPER else ">= 0"
+        assert str(info.value) == f"{term!r} must be a whole number {bounds} (got {value!r})"
+
+    @pytest.mark.parametrize(("term", "upper"), sorted(UPPER.items()))
+    def test_a_window_is_at_most_a_century_in_its_unit(self, term: str, upper: int) -> None:
+        """Windows are added to dates: 100 years keeps every supported date in range."""
+        assert getattr(NoShowPolicy(**{term: upper}), term) == upper
+        with pytest.raises(ValidationError) as info:
+            NoShowPolicy(**{term: upper + 1})
+        assert (info.value.field, info.value.value) == (term, upper + 1)
 
     @pytest.mark.parametrize("term", MINUTE_TERMS)
     def test_zero_is_an_allowed_count(self, term: str) -> None:

@@ -9,19 +9,125 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import functools
+import zoneinfo
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import attrs
 import pendulum
 
 from ppa_core.exceptions import NaiveDatetime, ValidationError
 
 E = TypeVar("E", bound=enum.Enum)
 
+# -- the supported years ----------------------------------------------------------------------
+
+MIN_YEAR = 1900
+"""The first year of a date or moment the library accepts (docs/limits.md)."""
+
+MAX_YEAR = 9000
+"""The last year accepted: the ~1000 years to datetime's 9999 hold every window and period
+the library adds to an accepted date (windows are capped at :data:`MAX_WINDOW_DAYS`)."""
+
+MAX_WINDOW_DAYS = 36_600
+"""The longest window (correction, dispute, reschedule, notice ...) a contract may set:
+100 years, far inside the headroom above :data:`MAX_YEAR`, so no date arithmetic overflows."""
+
+
+@attrs.frozen
+class Years:
+    """A half-open span of instants ``[low, high)`` in UTC, with its description."""
+
+    low: dt.datetime
+    high: dt.datetime
+    allowed: str
+
+
+SUPPORTED = Years(
+    dt.datetime(MIN_YEAR, 1, 1, tzinfo=dt.UTC),
+    dt.datetime(MAX_YEAR + 1, 1, 1, tzinfo=dt.UTC),
+    f"a moment in the years {MIN_YEAR} to {MAX_YEAR} (UTC)",
+)
+"""What facts and ``as_of`` arguments may be: the documented range."""
+
+CALENDAR = Years(
+    dt.datetime(MIN_YEAR - 1, 1, 1, tzinfo=dt.UTC),
+    dt.datetime(MAX_YEAR + 2, 1, 1, tzinfo=dt.UTC),
+    f"a moment in the years {MIN_YEAR - 1} to {MAX_YEAR + 1} (UTC)",
+)
+"""What the calendar helpers (billing periods, terms_at) accept: a year more on each side,
+so the ends of periods and windows around accepted dates (the midnight after a term ending
+on 31 December 9000) are moments they can still read."""
+
+
+def check_moment(moment: dt.datetime, field: str, years: Years = SUPPORTED) -> None:
+    """Raise ValidationError naming ``field`` unless the aware ``moment`` lies in ``years``.
+
+    Aware datetimes compare as instants without converting either side, so even
+    9999-12-31T23:59:59-14:00 (past datetime's maximum in UTC) is refused, not overflowed.
+    """
+    if not years.low <= moment < years.high:
+        raise ValidationError(field, moment, years.allowed)
+
+
+def check_day(day: dt.date, field: str) -> None:
+    """Raise ValidationError naming ``field`` unless ``day`` is in the supported years."""
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValidationError(field, day, f"a date in the years {MIN_YEAR} to {MAX_YEAR}")
+
+
+# -- time zones -------------------------------------------------------------------------------
+
+ZONE_ALLOWED = "an IANA timezone name such as 'Europe/Berlin'"
+
+
+@functools.cache
+def iana_zones() -> frozenset[str]:
+    """Every zone name of the IANA database installed (computed once).
+
+    ``zoneinfo.available_timezones()`` lists the system's database and the ``tzdata``
+    package (https://docs.python.org/3/library/zoneinfo.html). Left out: ``localtime``
+    and ``posixrules``, files some systems keep beside the zones that name the machine's
+    own setting, not a zone, so a contract would bill differently on another machine.
+    """
+    return frozenset(zoneinfo.available_timezones() - {"localtime", "posixrules"})
+
+
+def zone_name(value: Any, field: str) -> str:
+    """``value`` when it is a zone name of the IANA database, else ValidationError.
+
+    The name is looked up in :func:`iana_zones` before any zone is loaded, so
+    ``"Europe"`` (a folder), ``"../../etc/passwd"`` or a 300-character name never
+    reaches the file system.
+    """
+    if isinstance(value, str) and value in iana_zones():
+        return value
+    allowed = ZONE_ALLOWED
+    if isinstance(value, str) and len(value) <= 64:  # a bounded search: names are short
+        folded = value.strip().casefold()
+        near = sorted(z for z in iana_zones() if z.casefold() == folded)
+        if near:
+            allowed += f"; names are case-sensitive: {near[0]!r}"
+    raise ValidationError(field, value, allowed)
+
+
+def to_zone(value: Any, field: str) -> pendulum.Timezone:
+    """The pendulum zone named by ``value`` (checked by :func:`zone_name` first)."""
+    name = zone_name(value, field)
+    try:
+        return pendulum.timezone(name)
+    except (ValueError, OSError):  # a name listed but unreadable: a broken installation
+        raise ValidationError(field, value, f"{ZONE_ALLOWED} (its data did not load)") from None
+
 
 def aware(field: str) -> Callable[[Any], pendulum.DateTime]:
-    """A converter to a timezone-aware pendulum DateTime; naive datetimes are refused."""
+    """A converter to a timezone-aware pendulum DateTime in the supported years.
+
+    Naive datetimes are refused (:class:`NaiveDatetime`), and so are moments outside
+    :data:`SUPPORTED`.
+    """
 
     def convert(value: Any) -> pendulum.DateTime:
         return to_datetime(value, field)
@@ -29,15 +135,28 @@ def aware(field: str) -> Callable[[Any], pendulum.DateTime]:
     return convert
 
 
-def to_datetime(value: Any, field: str) -> pendulum.DateTime:
-    """Convert an aware datetime or ISO 8601 string with offset to a pendulum DateTime."""
+def to_datetime(value: Any, field: str, years: Years = SUPPORTED) -> pendulum.DateTime:
+    """Convert an aware datetime or ISO 8601 string with offset to a pendulum DateTime.
+
+    Args:
+        value: the value given.
+        field: its name, for the error.
+        years: the span of instants allowed (default :data:`SUPPORTED`, the documented
+            years; :data:`CALENDAR` for the calendar helpers).
+
+    Raises:
+        NaiveDatetime: a datetime without a UTC offset.
+        ValidationError: not a datetime, or a moment outside ``years``.
+    """
     if isinstance(value, pendulum.DateTime):
         if value.tzinfo is None:
             raise NaiveDatetime(field, value)
+        check_moment(value, field, years)
         return value
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise NaiveDatetime(field, value)
+        check_moment(value, field, years)
         return pendulum.instance(value)
     if isinstance(value, str):
         try:
@@ -45,6 +164,7 @@ def to_datetime(value: Any, field: str) -> pendulum.DateTime:
         except (ValueError, pendulum.parsing.exceptions.ParserError):
             parsed = None
         if isinstance(parsed, pendulum.DateTime) and parsed.tzinfo is not None:
+            check_moment(parsed, field, years)
             return parsed
         raise ValidationError(
             field, value, "an ISO 8601 datetime with a UTC offset, e.g. '2026-03-02T10:00:00+01:00'"
@@ -62,18 +182,25 @@ def optional_aware(field: str) -> Callable[[Any], pendulum.DateTime | None]:
 
 
 def to_date(value: Any, field: str) -> pendulum.Date:
-    """Convert a date or ISO 8601 date string to a pendulum Date (a datetime is refused)."""
+    """Convert a date or ISO 8601 date string to a pendulum Date in the supported years.
+
+    Raises:
+        ValidationError: a datetime, not a date, or a year outside ``MIN_YEAR..MAX_YEAR``.
+    """
     if isinstance(value, dt.datetime):
         raise ValidationError(field, value, "a calendar date, not a datetime")
     if isinstance(value, pendulum.Date):
+        check_day(value, field)
         return value
     if isinstance(value, dt.date):
+        check_day(value, field)
         return pendulum.Date(value.year, value.month, value.day)
     if isinstance(value, str):
         try:
             parsed = dt.date.fromisoformat(value)
         except ValueError:
             raise ValidationError(field, value, "an ISO 8601 date, e.g. '2026-03-31'") from None
+        check_day(parsed, field)
         return pendulum.Date(parsed.year, parsed.month, parsed.day)
     raise ValidationError(field, value, "a date")
 

@@ -27,6 +27,18 @@ __all__ = [
 ]
 
 
+_LONGEST_SHOWN = 80
+"""Characters of a given text a message repeats; the attribute keeps all of it."""
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)``, with a long text cut to its start and end and its length said."""
+    if isinstance(value, str) and len(value) > _LONGEST_SHOWN:
+        head, tail = value[: _LONGEST_SHOWN - 20], value[-12:]
+        return f"{head!r}...{tail!r} ({len(value)} characters)"
+    return repr(value)
+
+
 class PpaError(Exception):
     """Base class of every error ppa_core raises on purpose."""
 
@@ -34,9 +46,11 @@ class PpaError(Exception):
 class ValidationError(PpaError, ValueError):
     """Raised when a value given to a domain object is not allowed.
 
+    The message repeats at most about 80 characters of a long text given.
+
     Attributes:
         field: the name (or dotted path) of the offending field.
-        value: what was given.
+        value: what was given (all of it).
         allowed: a readable statement of what is allowed.
     """
 
@@ -44,7 +58,7 @@ class ValidationError(PpaError, ValueError):
         self.field = field
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{field!r} must be {allowed} (got {value!r})")
+        super().__init__(f"{field!r} must be {allowed} (got {_shown(value)})")
 
 
 class InvalidMoney(ValidationError):

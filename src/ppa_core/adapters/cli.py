@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import io
 import json
 import os
@@ -35,6 +34,8 @@ from typing import Any
 
 import pendulum
 
+from ppa_core import _validation as v
+from ppa_core.adapters import _options
 from ppa_core.adapters.serialization import dump, dump_data, load, load_data
 from ppa_core.billing.invoice import build_invoice
 from ppa_core.billing.lines import Invoice
@@ -137,44 +138,17 @@ def _read_appointments(path: str) -> list[Appointment]:
 
 
 def _moment(text: str, contract: Contract, option: str) -> pendulum.DateTime:
-    """An ISO 8601 datetime; without an offset (or a bare date), in the contract's timezone."""
-    value = text.strip()
-    zone: str | None = None
-    if value.endswith("]") and "[" in value:  # RFC 9557: 2026-04-10T09:00:00+02:00[Europe/Berlin]
-        value, zone = value[:-1].split("[", 1)
     try:
-        parsed = dt.datetime.fromisoformat(value)
-        moment = (
-            pendulum.instance(parsed, tz=contract.timezone)
-            if parsed.tzinfo is None
-            else pendulum.instance(parsed)
-        )
-        return moment.in_timezone(zone) if zone else moment
-    except (ValueError, pendulum.tz.exceptions.InvalidTimezone):
-        pass
-    raise BadInput(
-        [
-            f"{PROG}: {option}: must be an ISO 8601 date or datetime such as "
-            f"2026-04-10T09:00:00+02:00 (got {text!r})"
-        ]
-    )
+        return _options.moment(text, contract, option)
+    except _options.BadOption as exc:
+        raise BadInput([f"{PROG}: {exc}"]) from None
 
 
 def _period(text: str, contract: Contract) -> BillingPeriod:
-    """The billing period a month (``2026-03``: the one holding its first day) or date falls in."""
-    value = text.strip()
-    if len(value) == 7 and value[4] == "-":
-        value += "-01"
     try:
-        moment = _moment(value, contract, "--period")
-    except BadInput:
-        raise BadInput(
-            [f"{PROG}: --period: must be a month such as 2026-03, or a date in it (got {text!r})"]
-        ) from None
-    # Noon, not midnight: a date names a day, whatever daylight saving does to its start.
-    if len(value) == 10:
-        moment = moment.set(hour=12)
-    return contract.period_containing(moment)
+        return _options.period(text, contract)
+    except _options.BadOption as exc:
+        raise BadInput([f"{PROG}: {exc}"]) from None
 
 
 # -- writing results --------------------------------------------------------------------------
@@ -342,8 +316,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 _AS_OF_HELP = (
     "the moment the facts are read (required; nothing reads the clock): an ISO 8601 "
-    "datetime such as 2026-04-10T09:00:00+02:00; without an offset, or a bare date "
-    "(midnight), it is read in the contract's timezone"
+    "datetime such as 2026-04-10T09:00:00+02:00, optionally followed by its IANA zone "
+    "in brackets ([Europe/Berlin]); without an offset, or a bare date (midnight), it is "
+    f"read in that zone, else in the contract's timezone. Years {v.MIN_YEAR} to {v.MAX_YEAR}"
 )
 
 

@@ -36,11 +36,11 @@ class PeriodKind(enum.StrEnum):
 
 
 def _period_start(value: Any) -> pendulum.DateTime:
-    return v.to_datetime(value, "period.start")
+    return v.to_datetime(value, "period.start", v.CALENDAR)
 
 
 def _period_end(value: Any) -> pendulum.DateTime:
-    return v.to_datetime(value, "period.end")
+    return v.to_datetime(value, "period.end", v.CALENDAR)
 
 
 def _after_start(instance: BillingPeriod, _attribute: Any, value: pendulum.DateTime) -> None:
@@ -64,7 +64,7 @@ class BillingPeriod:
         if not isinstance(moment, dt.datetime):
             return False
         # A naive datetime is refused rather than silently reported outside.
-        return self.start <= v.to_datetime(moment, "moment") < self.end
+        return self.start <= v.to_datetime(moment, "moment", v.CALENDAR) < self.end
 
     @property
     def label(self) -> str:
@@ -112,8 +112,14 @@ class BillingPeriodRule:
         return 1 if self.kind is PeriodKind.MONTHLY else 0
 
     def period_containing(self, moment: pendulum.DateTime, tz: str) -> BillingPeriod:
-        """The period that contains ``moment``, read in timezone ``tz``."""
-        local = v.to_datetime(moment, "moment").in_timezone(tz)
+        """The period that contains ``moment``, read in timezone ``tz``.
+
+        Raises:
+            ValidationError: ``tz`` is not an IANA zone name, or ``moment`` is naive or
+                outside the years the calendar reads (a year beyond the supported ones).
+        """
+        zone = v.to_zone(tz, "tz")
+        local = v.to_datetime(moment, "moment", v.CALENDAR).in_timezone(zone)
         day = local.date()
         if self.kind is PeriodKind.WEEKLY:
             back = (day.weekday() - self.anchor_day) % 7
@@ -124,7 +130,7 @@ class BillingPeriodRule:
             if start_day > day:
                 start_day = self._month_anchor(day, -1)
             end_day = self._month_anchor(start_day, 1)
-        return BillingPeriod(start_of_day(start_day, tz), start_of_day(end_day, tz))
+        return BillingPeriod(start_of_day(start_day, zone), start_of_day(end_day, zone))
 
     def _month_anchor(self, day: pendulum.Date, months: int) -> pendulum.Date:
         # relativedelta clamps day=31 to the month's last day (30 April, 28 February).
@@ -135,6 +141,9 @@ class BillingPeriodRule:
         self, start: pendulum.DateTime, end: pendulum.DateTime, tz: str
     ) -> tuple[BillingPeriod, ...]:
         """The periods overlapping ``[start, end)``, in order, tiling time without gaps."""
+        start = v.to_datetime(start, "start", v.CALENDAR)
+        end = v.to_datetime(end, "end", v.CALENDAR)
+        v.zone_name(tz, "tz")
         if end <= start:
             return ()
         found = [self.period_containing(start, tz)]
@@ -150,7 +159,12 @@ def start_of_day(day: Any, tz: str | dt.tzinfo) -> pendulum.DateTime:
     at the first one (fold=0). It may not exist when DST starts at 00:00
     (America/Santiago): fold=0 then lands on the previous day, and pendulum's
     default (fold=1) moves it forward to the first instant after the gap.
+
+    Raises:
+        ValidationError: ``tz`` is a name not in the IANA database.
     """
+    if isinstance(tz, str):
+        tz = v.to_zone(tz, "tz")
     first = pendulum.datetime(day.year, day.month, day.day, tz=tz, fold=0)
     if first.day == day.day:
         return first

@@ -79,15 +79,19 @@ def _term_start(value: Any) -> pendulum.Date:
 class Term:
     """The contract's term, in calendar dates of the contract's timezone.
 
+    Dates are in the supported years, 1900 to 9000 (docs/limits.md).
+
     Attributes:
         start: the first day of the contract.
         end: the last day (inclusive), or None for an open-ended contract.
-        notice_days: notice period for exit, in days (default 30).
+        notice_days: notice period for exit, in days (default 30, at most 36,600).
     """
 
     start: pendulum.Date = attrs.field(converter=_term_start)
     end: pendulum.Date | None = attrs.field(default=None, converter=_to_term_end)
-    notice_days: int = attrs.field(default=30, validator=v.int_field("term.notice_days"))
+    notice_days: int = attrs.field(
+        default=30, validator=v.int_field("term.notice_days", maximum=v.MAX_WINDOW_DAYS)
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.end is not None and self.end < self.start:
@@ -118,7 +122,7 @@ class DuplicateRule:
         window_days: a later appointment within this many days of the billed one is a
             duplicate (calendar days on the contract's clock: a meeting at the same
             local time N days later is not); None (default) means ever, over the
-            whole contract.
+            whole contract. At most 36,600 (100 years).
     """
 
     scope: DuplicateScope = attrs.field(
@@ -126,7 +130,10 @@ class DuplicateRule:
         converter=_to_duplicates_scope,
     )
     window_days: int | None = attrs.field(
-        default=None, validator=v.optional_int_field("duplicates.window_days", minimum=1)
+        default=None,
+        validator=v.optional_int_field(
+            "duplicates.window_days", minimum=1, maximum=v.MAX_WINDOW_DAYS
+        ),
     )
 
 
@@ -205,7 +212,8 @@ class ContractTerms:
         pricing: how appointments (or leads, periods, deals) are priced.
         criteria: the qualification criteria (default: none, everyone qualifies).
         policy: no-show, cancellation, reschedule terms (market defaults).
-        dispute_window_days: days after a meeting the client may dispute it (default 7).
+        dispute_window_days: days after a meeting the client may dispute it (default 7, at
+            most 36,600: windows are added to dates, docs/limits.md).
         cap: at most this many billable appointments per period; None for no cap.
         guarantee: a minimum of held appointments per period, or None.
         duplicates: when a prospect counts as already billed (default: same person, ever).
@@ -218,7 +226,9 @@ class ContractTerms:
     policy: NoShowPolicy = attrs.field(
         factory=NoShowPolicy, validator=v.instance_of("policy", NoShowPolicy, "a NoShowPolicy")
     )
-    dispute_window_days: int = attrs.field(default=7, validator=v.int_field("dispute_window_days"))
+    dispute_window_days: int = attrs.field(
+        default=7, validator=v.int_field("dispute_window_days", maximum=v.MAX_WINDOW_DAYS)
+    )
     cap: int | None = attrs.field(default=None, validator=v.optional_int_field("cap"))
     guarantee: Guarantee | None = attrs.field(
         default=None, validator=v.optional_instance_of("guarantee", Guarantee, "a Guarantee")
@@ -277,12 +287,7 @@ def _date_or_datetime(value: Any, field: str) -> pendulum.DateTime | pendulum.Da
 
 
 def _timezone(value: Any) -> str:
-    if isinstance(value, str):
-        try:
-            return pendulum.timezone(value).name
-        except (ValueError, pendulum.tz.exceptions.InvalidTimezone):
-            pass
-    raise ValidationError("timezone", value, "an IANA timezone name such as 'Europe/Berlin'")
+    return v.zone_name(value, "timezone")
 
 
 def _currency(value: Any) -> Currency:
@@ -294,9 +299,13 @@ def _currency(value: Any) -> Currency:
         ) from None
 
 
+_MAX_REVIEW_MONTHS = 1200
+"""A review at least once a century: the cadence adds months to dates (docs/limits.md)."""
+
+
 def _review(_instance: Any, _attribute: Any, value: Any) -> None:
     if value is not None:
-        v.check_int("review_every_months", value, minimum=1)
+        v.check_int("review_every_months", value, minimum=1, maximum=_MAX_REVIEW_MONTHS)
 
 
 def _to_amendments(value: Any) -> tuple[Amendment, ...]:
@@ -312,12 +321,13 @@ class Contract:
         agency: the provider booking the meetings.
         client: the buyer paying for them.
         currency: the billing currency; every price must be in it.
-        timezone: the IANA timezone billing periods and dates are read in.
+        timezone: the IANA timezone billing periods and dates are read in; the name is
+            checked against the IANA list (``zoneinfo.available_timezones()``) first.
         term: start, optional end and notice period.
         terms: the terms in force from the start.
         billing_period: how periods recur (calendar month by default).
         amendments: later terms, each from its effective moment (kept sorted).
-        review_every_months: performance-review cadence in months, or None.
+        review_every_months: performance-review cadence in months (1 to 1200), or None.
     """
 
     id: str = attrs.field(validator=v.text("contract.id"))
@@ -392,12 +402,12 @@ class Contract:
 
     def terms_at(self, moment: pendulum.DateTime) -> ContractTerms:
         """The terms in force at ``moment``: the last amendment effective at or before it."""
-        index = bisect.bisect_right(self._starts, v.to_datetime(moment, "moment"))
+        index = bisect.bisect_right(self._starts, v.to_datetime(moment, "moment", v.CALENDAR))
         return self.terms if index == 0 else self.amendments[index - 1].terms
 
     def amendment_at(self, moment: pendulum.DateTime) -> Amendment | None:
         """The amendment in force at ``moment``, or None while the original terms apply."""
-        index = bisect.bisect_right(self._starts, v.to_datetime(moment, "moment"))
+        index = bisect.bisect_right(self._starts, v.to_datetime(moment, "moment", v.CALENDAR))
         return None if index == 0 else self.amendments[index - 1]
 
     def effective_from(self, amendment: Amendment) -> pendulum.DateTime:

@@ -30,6 +30,12 @@ def _flag(field: str) -> Any:
     return v.instance_of(field, bool, "a bool")
 
 
+# Every window is added to dates: at most MAX_WINDOW_DAYS (100 years) however it is
+# counted, so no date the library accepts overflows when one is added (docs/limits.md).
+_MAX_HOURS = v.MAX_WINDOW_DAYS * 24
+_MAX_MINUTES = _MAX_HOURS * 60
+
+
 @attrs.frozen
 class NoShowPolicy:
     """No-show, cancellation, reschedule and correction terms.
@@ -55,21 +61,27 @@ class NoShowPolicy:
             original start, otherwise it counts as a cancellation. Default 30.
         correction_window_days: days after the meeting during which an outcome may be
             corrected. Default 7.
+
+    Windows are at most 36,600 days (100 years) in their unit (hours, minutes), so
+    adding one to any supported date stays a date (docs/limits.md).
     """
 
-    grace_minutes: int = attrs.field(default=10, validator=v.int_field("grace_minutes"))
+    grace_minutes: int = attrs.field(
+        default=10, validator=v.int_field("grace_minutes", maximum=_MAX_MINUTES)
+    )
     minimum_duration_minutes: int = attrs.field(
-        default=15, validator=v.int_field("minimum_duration_minutes")
+        default=15, validator=v.int_field("minimum_duration_minutes", maximum=_MAX_MINUTES)
     )
     prospect_no_show_fee: Decimal = attrs.field(default=Decimal(0), converter=_fraction)
     replacement_days: int | None = attrs.field(
-        default=None, validator=v.optional_int_field("replacement_days", minimum=1)
+        default=None,
+        validator=v.optional_int_field("replacement_days", minimum=1, maximum=v.MAX_WINDOW_DAYS),
     )
     host_no_show_billable: bool = attrs.field(
         default=True, validator=_flag("host_no_show_billable")
     )
     late_cancellation_hours: int = attrs.field(
-        default=24, validator=v.int_field("late_cancellation_hours")
+        default=24, validator=v.int_field("late_cancellation_hours", maximum=_MAX_HOURS)
     )
     late_prospect_cancellation_is_no_show: bool = attrs.field(
         default=True, validator=_flag("late_prospect_cancellation_is_no_show")
@@ -79,8 +91,8 @@ class NoShowPolicy:
     )
     free_reschedules: int = attrs.field(default=2, validator=v.int_field("free_reschedules"))
     reschedule_window_days: int = attrs.field(
-        default=30, validator=v.int_field("reschedule_window_days")
+        default=30, validator=v.int_field("reschedule_window_days", maximum=v.MAX_WINDOW_DAYS)
     )
     correction_window_days: int = attrs.field(
-        default=7, validator=v.int_field("correction_window_days")
+        default=7, validator=v.int_field("correction_window_days", maximum=v.MAX_WINDOW_DAYS)
     )

@@ -187,12 +187,7 @@ def timezones(*, dst: bool | None = None) -> st.SearchStrategy[str]:
 
 
 def _zone_option(field: str, value: Any) -> str:
-    if isinstance(value, str):
-        try:
-            return pendulum.timezone(value).name
-        except (ValueError, pendulum.tz.exceptions.InvalidTimezone):
-            pass
-    raise ValidationError(field, value, "an IANA timezone name such as 'Europe/Berlin'")
+    return v.zone_name(value, field)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

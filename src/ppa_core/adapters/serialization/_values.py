@@ -19,8 +19,9 @@ from typing import Any
 import cattrs
 import pendulum
 
-from ppa_core._validation import finite_decimal
+from ppa_core._validation import finite_decimal, iana_zones, to_zone
 from ppa_core.domain.money import CURRENCIES, Currency
+from ppa_core.exceptions import ValidationError
 
 
 class Invalid(Exception):
@@ -111,8 +112,10 @@ def _currency_code(value: Currency) -> str:
 
 
 def _zone_name(tz: dt.tzinfo | None) -> str | None:
-    # pendulum's named zones are ZoneInfo subclasses; a fixed offset has no name to keep.
-    if isinstance(tz, zoneinfo.ZoneInfo) and tz.key:
+    # pendulum's named zones are ZoneInfo subclasses; a fixed offset has no name to keep,
+    # nor has a zone outside the IANA list (a system's "posix/UTC", "right/UTC"): the
+    # loader would refuse its name, so only the offset (and the instant) is written.
+    if isinstance(tz, zoneinfo.ZoneInfo) and tz.key in iana_zones():
         return str(tz.key)
     return None
 
@@ -126,7 +129,7 @@ def datetime_text(value: dt.datetime) -> str:
     return f"{text}[{zone}]" if zone else text
 
 
-_ZONED = re.compile(r"(?P<at>[^\[\]]+?)(?:\[(?P<zone>[^\[\]]+)\])?")
+_ZONED = re.compile(r"(?P<at>[^\[\]]+?)(?:\[(?P<zone>[^\[\]]*)\])?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME_FORM = (
     "an ISO 8601 datetime with its UTC offset, optionally followed by its IANA zone, "
@@ -149,13 +152,16 @@ def _structure_datetime(value: object, _: object) -> pendulum.DateTime:
         raise expected("a UTC offset in whole seconds", value)
     fields = (*parsed.timetuple()[:6], parsed.microsecond)
     zone = match["zone"]
+    if zone is not None and not zone.strip():
+        raise expected(f"{_DATETIME_FORM}; empty brackets name no zone", value)
     if zone is None:
         fixed = pendulum.FixedTimezone(int(offset.total_seconds()))
         return pendulum.DateTime(*fields, tzinfo=fixed)
     try:
-        tz = pendulum.timezone(zone)
-    except Exception:  # zoneinfo raises ValueError, OSError ... for odd keys
-        raise expected("an IANA timezone name such as 'Europe/Berlin'", zone) from None
+        # Checked against the IANA list before anything is loaded: a name is never a path.
+        tz = to_zone(zone, "zone")
+    except ValidationError as exc:
+        raise expected(exc.allowed, zone) from None
     # The wall time and the zone come back as written, and the offset picks the fold: a
     # local time repeated when the clocks go back keeps its side of the change.
     for fold in (0, 1):
