@@ -205,7 +205,7 @@ class TestSupportedYears:
         )
         with pytest.raises(ValidationError) as caught:
             Term(start=dt.date(2026, 1, 1), end="9999-12-31")
-        assert caught.value.field == "term.end"
+        assert (caught.value.field, caught.value.value) == ("term.end", "9999-12-31")
 
     def test_an_amendment_outside_the_years_names_its_field(self) -> None:
         contract = make_contract()

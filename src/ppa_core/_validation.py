@@ -62,20 +62,24 @@ so the ends of periods and windows around accepted dates (the midnight after a t
 on 31 December 9000) are moments they can still read."""
 
 
-def check_moment(moment: dt.datetime, field: str, years: Years = SUPPORTED) -> None:
+def check_moment(
+    moment: dt.datetime, field: str, years: Years = SUPPORTED, given: Any = None
+) -> None:
     """Raise ValidationError naming ``field`` unless the aware ``moment`` lies in ``years``.
 
     Aware datetimes compare as instants without converting either side, so even
     9999-12-31T23:59:59-14:00 (past datetime's maximum in UTC) is refused, not overflowed.
+    The error reports ``given`` (the text it was parsed from) when there is one.
     """
     if not years.low <= moment < years.high:
-        raise ValidationError(field, moment, years.allowed)
+        raise ValidationError(field, moment if given is None else given, years.allowed)
 
 
-def check_day(day: dt.date, field: str) -> None:
+def check_day(day: dt.date, field: str, given: Any = None) -> None:
     """Raise ValidationError naming ``field`` unless ``day`` is in the supported years."""
     if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise ValidationError(field, day, f"a date in the years {MIN_YEAR} to {MAX_YEAR}")
+        shown = day if given is None else given
+        raise ValidationError(field, shown, f"a date in the years {MIN_YEAR} to {MAX_YEAR}")
 
 
 # -- time zones -------------------------------------------------------------------------------
@@ -164,7 +168,7 @@ def to_datetime(value: Any, field: str, years: Years = SUPPORTED) -> pendulum.Da
         except (ValueError, pendulum.parsing.exceptions.ParserError):
             parsed = None
         if isinstance(parsed, pendulum.DateTime) and parsed.tzinfo is not None:
-            check_moment(parsed, field, years)
+            check_moment(parsed, field, years, given=value)
             return parsed
         raise ValidationError(
             field, value, "an ISO 8601 datetime with a UTC offset, e.g. '2026-03-02T10:00:00+01:00'"
@@ -200,7 +204,7 @@ def to_date(value: Any, field: str) -> pendulum.Date:
             parsed = dt.date.fromisoformat(value)
         except ValueError:
             raise ValidationError(field, value, "an ISO 8601 date, e.g. '2026-03-31'") from None
-        check_day(parsed, field)
+        check_day(parsed, field, given=value)
         return pendulum.Date(parsed.year, parsed.month, parsed.day)
     raise ValidationError(field, value, "a date")
 
