@@ -71,6 +71,10 @@ def check_moment(
     9999-12-31T23:59:59-14:00 (past datetime's maximum in UTC) is refused, not overflowed.
     The error reports ``given`` (the text it was parsed from) when there is one.
     """
+    # A wall-clock year strictly inside the span settles it (offsets are under a day):
+    # comparing instants costs two zone lookups, and this runs for every fact.
+    if years.low.year < moment.year < years.high.year - 1:
+        return
     if not years.low <= moment < years.high:
         raise ValidationError(field, moment if given is None else given, years.allowed)
 
