@@ -577,7 +577,7 @@ class TestFigureProperties:
         for cost in costs:
             assert cost.meetings == figures.qualified_held
             if cost.meetings:
-                assert cost.cost_per_meeting == cost.total.divided_by(cost.meetings).rounded()
+                assert cost.cost_per_meeting == cost.total.divided_by(cost.meetings, "half_up")
 
     @given(campaigns())
     def test_rates_are_fractions_of_their_counts(self, campaign: list[Appointment]) -> None:

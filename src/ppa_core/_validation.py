@@ -10,6 +10,7 @@ import datetime as dt
 import decimal
 import enum
 import functools
+import re
 import zoneinfo
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -382,11 +383,51 @@ def tuple_of(field: str, kind: type[Any], what: str) -> Callable[[Any], tuple[An
     return convert
 
 
+# What ppa_core reads as a decimal number: ASCII digits, one optional sign, one optional
+# point, an optional exponent. Python's Decimal() also takes surrounding spaces,
+# underscores ("1_000") and any Unicode digit (Arabic-Indic or fullwidth); in a billing
+# document those are typos or tricks, so they are refused rather than guessed at.
+_DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+DECIMAL_TEXT = (
+    "ASCII digits with one optional sign, one optional decimal point and an optional "
+    "exponent, e.g. '350.00', '-0.067' or '1.5E+3' (no spaces, underscores or other digits)"
+)
+"""What :func:`is_decimal_text` accepts, in words for error messages."""
+
+# Parsing needs a context only for its traps; this one is ours, so a caller's changed
+# global context (say, InvalidOperation untrapped) cannot turn bad text into NaN.
+_PARSING = decimal.Context(
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow]
+)
+
+
+def is_decimal_text(value: str) -> bool:
+    """True when ``value`` is written as :data:`DECIMAL_TEXT` says (nothing else)."""
+    return _DECIMAL_TEXT.fullmatch(value) is not None
+
+
+def parse_decimal(value: str) -> Decimal | None:
+    """``value`` as a Decimal when it is :data:`DECIMAL_TEXT`, else None.
+
+    The exponent is not bounded here (``"1e999999"`` parses, cheaply): callers that
+    compute with the number bound it. An exponent beyond what Decimal itself can hold
+    (more than about 10**18) gives None.
+    """
+    if not is_decimal_text(value):
+        return None
+    try:
+        return Decimal(value, _PARSING)
+    except decimal.DecimalException:
+        return None
+
+
 def finite_decimal(value: object) -> Decimal | None:
     """``value`` as a finite Decimal (from a Decimal, an int or decimal text), else None.
 
     A bool is not a number here (``True`` EUR is a bug), nor is a float: its
-    binary value is not the decimal that was typed.
+    binary value is not the decimal that was typed. Text must be
+    :data:`DECIMAL_TEXT`: no surrounding spaces, underscores or non-ASCII digits.
     """
     if isinstance(value, bool):
         return None
@@ -395,11 +436,7 @@ def finite_decimal(value: object) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, str):
-        try:
-            parsed = Decimal(value.strip())
-        except decimal.InvalidOperation:
-            return None
-        return parsed if parsed.is_finite() else None
+        return parse_decimal(value)
     return None
 
 

@@ -240,13 +240,11 @@ def compute_figures(
         show_rate=_ratio(counts["held"], counts["held"] + counts["no_show"]),
         qualification_rate=_ratio(qualified, decided),
         billable_rate=_ratio(billable, decided),
-        cost_per_meeting=billed.divided_by(billable).rounded(rounding) if billable else None,
+        cost_per_meeting=billed.divided_by(billable, rounding) if billable else None,
         effective_cost_per_held_meeting=(
-            total.divided_by(qualified_held).rounded(rounding) if qualified_held else None
+            total.divided_by(qualified_held, rounding) if qualified_held else None
         ),
-        cost_per_opportunity=(
-            total.divided_by(opportunities).rounded(rounding) if opportunities else None
-        ),
+        cost_per_opportunity=(total.divided_by(opportunities, rounding) if opportunities else None),
         roi=_ratio((revenue - total).amount, total.amount) if revenue is not None else None,
         guarantee_attainment=attainment,
     )
@@ -339,7 +337,7 @@ def compare_models(
         if pricing.currency != currency:
             raise ValidationError(f"models[{i}].currency", pricing.currency.code, f"{currency}")
         total = _model_total(contract, listed, pricing, moment, periods, leads, closed_value)
-        per_meeting = total.divided_by(meetings).rounded(rounding) if meetings else None
+        per_meeting = total.divided_by(meetings, rounding) if meetings else None
         results.append(ModelCost(model_of(pricing), pricing, total, meetings, per_meeting))
     return Comparison(results)
 

@@ -3,7 +3,11 @@
 Amounts are ``Decimal`` only: a float is refused, because ``0.1 + 0.2`` is not
 ``0.3`` and an invoice must reconcile to the cent. Arithmetic stays exact;
 rounding to the currency's minor unit happens once, explicitly, with a named
-:class:`RoundingMode`.
+:class:`RoundingMode`. An amount has at most :data:`MAX_INTEGER_DIGITS` digits
+before the decimal point and :data:`MAX_DECIMAL_PLACES` after it; every
+operation runs in a decimal context of ppa_core's own (never the caller's global
+one) and refuses, with :class:`~ppa_core.exceptions.InvalidMoney`, a result it
+cannot hold exactly (see ``docs/limits.md``).
 
 >>> price = Money.of("350", "EUR")
 >>> (price * 3).rounded()
@@ -16,17 +20,42 @@ from __future__ import annotations
 
 import decimal
 import enum
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, NoReturn, Self
 
 import attrs
 
-from ppa_core._validation import finite_decimal
+from ppa_core.domain._amount import (
+    EXACT,
+    LIMIT,
+    MAX_DECIMAL_PLACES,
+    MAX_INTEGER_DIGITS,
+    MAX_PARTS,
+    ROUNDING,
+    STICKY,
+    bounded,
+    bounded_ratios,
+    operand,
+    to_amount,
+    to_weight,
+)
+from ppa_core.domain.currency import CURRENCIES, MAX_MINOR_UNITS, Currency, currency
 from ppa_core.exceptions import CurrencyMismatch, InvalidMoney, MoneyOperationError
 
-__all__ = ["CURRENCIES", "Currency", "Money", "RoundingMode", "currency"]
+__all__ = [
+    "CURRENCIES",
+    "MAX_DECIMAL_PLACES",
+    "MAX_INTEGER_DIGITS",
+    "MAX_MINOR_UNITS",
+    "MAX_PARTS",
+    "Currency",
+    "Money",
+    "RoundingMode",
+    "currency",
+]
 
 
 class RoundingMode(enum.StrEnum):
@@ -60,120 +89,6 @@ _DECIMAL_MODES: Mapping[RoundingMode, str] = MappingProxyType(
 )
 
 
-@attrs.frozen(order=False)
-class Currency:
-    """An ISO 4217 currency.
-
-    Attributes:
-        code: the three-letter code, upper case ("EUR").
-        minor_units: digits after the decimal point (EUR 2, JPY 0, BHD 3).
-        name: the English name.
-    """
-
-    code: str
-    minor_units: int
-    name: str = attrs.field(eq=False)
-
-    @property
-    def quantum(self) -> Decimal:
-        """The smallest amount of the currency, as a Decimal exponent (0.01 for EUR)."""
-        return _QUANTA[self.minor_units]
-
-    def __str__(self) -> str:
-        return self.code
-
-
-_QUANTA = {digits: Decimal(1).scaleb(-digits) for digits in range(5)}
-
-# ISO 4217 active codes with their minor units. Kept as text so the table stays
-# readable; the parsed mapping below is read-only.
-_ISO_4217 = """
-AED 2 UAE Dirham|AFN 2 Afghani|ALL 2 Lek|AMD 2 Armenian Dram|ANG 2 Netherlands Antillean Guilder
-AOA 2 Kwanza|ARS 2 Argentine Peso|AUD 2 Australian Dollar|AWG 2 Aruban Florin|AZN 2 Azerbaijan Manat
-BAM 2 Convertible Mark|BBD 2 Barbados Dollar|BDT 2 Taka|BGN 2 Bulgarian Lev|BHD 3 Bahraini Dinar
-BIF 0 Burundi Franc|BMD 2 Bermudian Dollar|BND 2 Brunei Dollar|BOB 2 Boliviano|BRL 2 Brazilian Real
-BSD 2 Bahamian Dollar|BTN 2 Ngultrum|BWP 2 Pula|BYN 2 Belarusian Ruble|BZD 2 Belize Dollar
-CAD 2 Canadian Dollar|CDF 2 Congolese Franc|CHF 2 Swiss Franc|CLP 0 Chilean Peso|CNY 2 Yuan Renminbi
-COP 2 Colombian Peso|CRC 2 Costa Rican Colon|CUP 2 Cuban Peso|CVE 2 Cabo Verde Escudo|CZK 2 Czech Koruna
-DJF 0 Djibouti Franc|DKK 2 Danish Krone|DOP 2 Dominican Peso|DZD 2 Algerian Dinar|EGP 2 Egyptian Pound
-ERN 2 Nakfa|ETB 2 Ethiopian Birr|EUR 2 Euro|FJD 2 Fiji Dollar|FKP 2 Falkland Islands Pound
-GBP 2 Pound Sterling|GEL 2 Lari|GHS 2 Ghana Cedi|GIP 2 Gibraltar Pound|GMD 2 Dalasi
-GNF 0 Guinean Franc|GTQ 2 Quetzal|GYD 2 Guyana Dollar|HKD 2 Hong Kong Dollar|HNL 2 Lempira
-HTG 2 Gourde|HUF 2 Forint|IDR 2 Rupiah|ILS 2 New Israeli Sheqel|INR 2 Indian Rupee
-IQD 3 Iraqi Dinar|IRR 2 Iranian Rial|ISK 0 Iceland Krona|JMD 2 Jamaican Dollar|JOD 3 Jordanian Dinar
-JPY 0 Yen|KES 2 Kenyan Shilling|KGS 2 Som|KHR 2 Riel|KMF 0 Comorian Franc
-KPW 2 North Korean Won|KRW 0 Won|KWD 3 Kuwaiti Dinar|KYD 2 Cayman Islands Dollar|KZT 2 Tenge
-LAK 2 Lao Kip|LBP 2 Lebanese Pound|LKR 2 Sri Lanka Rupee|LRD 2 Liberian Dollar|LSL 2 Loti
-LYD 3 Libyan Dinar|MAD 2 Moroccan Dirham|MDL 2 Moldovan Leu|MGA 2 Malagasy Ariary|MKD 2 Denar
-MMK 2 Kyat|MNT 2 Tugrik|MOP 2 Pataca|MRU 2 Ouguiya|MUR 2 Mauritius Rupee
-MVR 2 Rufiyaa|MWK 2 Malawi Kwacha|MXN 2 Mexican Peso|MYR 2 Malaysian Ringgit|MZN 2 Mozambique Metical
-NAD 2 Namibia Dollar|NGN 2 Naira|NIO 2 Cordoba Oro|NOK 2 Norwegian Krone|NPR 2 Nepalese Rupee
-NZD 2 New Zealand Dollar|OMR 3 Rial Omani|PAB 2 Balboa|PEN 2 Sol|PGK 2 Kina
-PHP 2 Philippine Peso|PKR 2 Pakistan Rupee|PLN 2 Zloty|PYG 0 Guarani|QAR 2 Qatari Rial
-RON 2 Romanian Leu|RSD 2 Serbian Dinar|RUB 2 Russian Ruble|RWF 0 Rwanda Franc|SAR 2 Saudi Riyal
-SBD 2 Solomon Islands Dollar|SCR 2 Seychelles Rupee|SDG 2 Sudanese Pound|SEK 2 Swedish Krona
-SGD 2 Singapore Dollar|SHP 2 Saint Helena Pound|SLE 2 Leone|SOS 2 Somali Shilling|SRD 2 Surinam Dollar
-SSP 2 South Sudanese Pound|STN 2 Dobra|SVC 2 El Salvador Colon|SYP 2 Syrian Pound|SZL 2 Lilangeni
-THB 2 Baht|TJS 2 Somoni|TMT 2 Turkmenistan New Manat|TND 3 Tunisian Dinar|TOP 2 Pa'anga
-TRY 2 Turkish Lira|TTD 2 Trinidad and Tobago Dollar|TWD 2 New Taiwan Dollar|TZS 2 Tanzanian Shilling
-UAH 2 Hryvnia|UGX 0 Uganda Shilling|USD 2 US Dollar|UYU 2 Peso Uruguayo|UZS 2 Uzbekistan Sum
-VES 2 Bolivar Soberano|VND 0 Dong|VUV 0 Vatu|WST 2 Tala|XAF 0 CFA Franc BEAC
-XCD 2 East Caribbean Dollar|XOF 0 CFA Franc BCEAO|XPF 0 CFP Franc|YER 2 Yemeni Rial
-ZAR 2 Rand|ZMW 2 Zambian Kwacha|ZWG 2 Zimbabwe Gold
-"""
-
-
-def _parse_table(text: str) -> Mapping[str, Currency]:
-    table: dict[str, Currency] = {}
-    for entry in text.replace("\n", "|").split("|"):
-        if entry.strip():
-            code, digits, name = entry.strip().split(" ", 2)
-            table[code] = Currency(code, int(digits), name)
-    return MappingProxyType(table)
-
-
-CURRENCIES: Mapping[str, Currency] = _parse_table(_ISO_4217)
-"""Every ISO 4217 currency ppa_core knows, by code (read-only)."""
-
-
-def currency(code: str | Currency) -> Currency:
-    """Return the :class:`Currency` for an ISO 4217 code.
-
-    Args:
-        code: a three-letter code such as ``"EUR"`` (exact, upper case), or a Currency.
-
-    Raises:
-        InvalidMoney: the code is not an ISO 4217 currency ppa_core knows.
-    """
-    if isinstance(code, Currency):
-        return code
-    if isinstance(code, str):
-        found = CURRENCIES.get(code)
-        if found is not None:
-            return found
-    raise InvalidMoney("currency", code, "an ISO 4217 code such as 'EUR', 'USD' or 'JPY'")
-
-
-def _to_decimal(value: object) -> Decimal:
-    # bool is an int subclass; True EUR is a bug, not an amount.
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise InvalidMoney("amount", value, "a finite Decimal")
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    if isinstance(value, str):
-        parsed = finite_decimal(value)
-        if parsed is not None:
-            return parsed
-        raise InvalidMoney("amount", value, "a decimal number written as text, e.g. '350.00'")
-    if isinstance(value, float):
-        raise InvalidMoney(
-            "amount", value, "a Decimal, int or decimal string; floats are refused for money"
-        )
-    raise InvalidMoney("amount", value, "a Decimal, int or decimal string")
-
-
 def _to_rounding_mode(value: object) -> RoundingMode:
     if isinstance(value, str):
         try:
@@ -200,16 +115,40 @@ def _refused(operation: str) -> Callable[[Any, object], NoReturn]:
     return refuse
 
 
+def _comparison(
+    operation: str, test: Callable[[Decimal, Decimal], bool]
+) -> Callable[[Money, Money], bool]:
+    """An ordering method: Money in the same currency only, compared by amount."""
+
+    def compare(self: Money, other: Money) -> bool:
+        if not isinstance(other, Money):
+            raise MoneyOperationError(operation, other)
+        self._check(other, "compare")
+        return test(self.amount, other.amount)
+
+    compare.__name__ = operation
+    return compare
+
+
 @attrs.frozen(order=False, repr=False)
 class Money:
     """An exact amount of one currency.
 
     Attributes:
-        amount: the exact amount; accepts Decimal, int or a decimal string, never a float.
+        amount: the exact amount; accepts Decimal, int or decimal text (ASCII digits,
+            one optional sign and point, optional exponent), never a float. At most
+            18 digits before the point and 12 after (:data:`MAX_INTEGER_DIGITS`,
+            :data:`MAX_DECIMAL_PLACES`); kept as given, except that an exponent
+            above zero is written out (``1E+3`` is kept as ``1000``) and zeros
+            beyond the 12th place are dropped.
         currency: the currency; accepts a Currency or an ISO 4217 code.
+
+    Raises:
+        InvalidMoney: an amount that is not a number, is a float, or is beyond the
+            limits; a currency ppa_core does not know.
     """
 
-    amount: Decimal = attrs.field(converter=_to_decimal)
+    amount: Decimal = attrs.field(converter=to_amount)
     currency: Currency = attrs.field(converter=_to_currency)
 
     @classmethod
@@ -221,14 +160,18 @@ class Money:
     def zero(cls, currency: Currency | str) -> Self:
         """Zero in ``currency``, at its minor unit (``EUR 0.00``, ``JPY 0``, ``BHD 0.000``)."""
         found = _to_currency(currency)
-        return cls(Decimal(0).quantize(found.quantum), found)
+        return cls(Decimal((0, (0,), -found.minor_units)), found)
 
     @classmethod
     def total(cls, items: Iterable[Money], currency: Currency | str) -> Money:
         """Sum ``items`` exactly; the currency names the result when ``items`` is empty.
 
+        ``sum(items)`` works too (it starts from the int 0, which Money accepts on the
+        left of ``+``), but gives the int 0 for no items: ``total`` gives zero money.
+
         Raises:
             CurrencyMismatch: an item is not in ``currency``.
+            InvalidMoney: the total is beyond the limits.
         """
         result = cls.zero(currency)
         for item in items:
@@ -239,27 +182,51 @@ class Money:
         if other.currency != self.currency:
             raise CurrencyMismatch(operation, self.currency.code, other.currency.code)
 
+    def _exact(self, operation: str, written: str, compute: Callable[[], Decimal]) -> Money:
+        """The Money ``compute()`` gives in EXACT, or InvalidMoney naming ``operation``.
+
+        ``written`` is the operation as text (``"0.10 * 0.0000000000001"``), the value
+        the error reports when the exact result could not even be formed.
+        """
+        try:
+            result = compute()
+        except decimal.DecimalException:
+            raise InvalidMoney(f"result of {operation}", written, f"exactly {LIMIT}") from None
+        within = bounded(result)
+        if within is None:
+            raise InvalidMoney(f"result of {operation}", result, LIMIT)
+        return Money(within, self.currency)
+
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             raise MoneyOperationError("__add__", other)
         self._check(other, "add")
-        return Money(self.amount + other.amount, self.currency)
+        a, b = self.amount, other.amount
+        return self._exact("add", f"{a:f} + {b:f}", lambda: EXACT.add(a, b))
+
+    def __radd__(self, other: object) -> Money:
+        """``0 + money`` is ``money``: only so that ``sum()``, which starts from 0, works."""
+        if type(other) is int and other == 0:
+            return self
+        raise MoneyOperationError("__radd__", other)
 
     def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             raise MoneyOperationError("__sub__", other)
         self._check(other, "subtract")
-        return Money(self.amount - other.amount, self.currency)
+        a, b = self.amount, other.amount
+        return self._exact("subtract", f"{a:f} - {b:f}", lambda: EXACT.subtract(a, b))
 
     def __mul__(self, factor: Decimal | int) -> Money:
         if isinstance(factor, bool) or not isinstance(factor, Decimal | int):
             raise MoneyOperationError("__mul__", factor)
-        return Money(self.amount * factor, self.currency)
+        a, b = self.amount, operand("factor", factor)
+        return self._exact("multiply", f"{a:f} * {b}", lambda: EXACT.multiply(a, b))
 
     __rmul__ = __mul__
 
     # Division needs a rounding decision (divided_by() is exact, allocate() splits), and
-    # money added to a bare number has no currency: each operator says so.
+    # money subtracted from a bare number has no currency: each operator says so.
     __truediv__ = _refused("__truediv__")
     __rtruediv__ = _refused("__rtruediv__")
     __floordiv__ = _refused("__floordiv__")
@@ -268,54 +235,71 @@ class Money:
     __rmod__ = _refused("__rmod__")
     __divmod__ = _refused("__divmod__")
     __rdivmod__ = _refused("__rdivmod__")
-    __radd__ = _refused("__radd__")
     __rsub__ = _refused("__rsub__")
 
+    # Unary minus and abs() round to the global context's precision on a Decimal
+    # (-Decimal("12345") is -1.23E+4 under prec=3): ours never does.
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return Money(EXACT.minus(self.amount), self.currency)
 
     def __abs__(self) -> Money:
-        return Money(abs(self.amount), self.currency)
+        return Money(EXACT.abs(self.amount), self.currency)
 
-    def __lt__(self, other: Money) -> bool:
-        if not isinstance(other, Money):
-            raise MoneyOperationError("__lt__", other)
-        self._check(other, "compare")
-        return self.amount < other.amount
-
-    def __le__(self, other: Money) -> bool:
-        if not isinstance(other, Money):
-            raise MoneyOperationError("__le__", other)
-        self._check(other, "compare")
-        return self.amount <= other.amount
-
-    def __gt__(self, other: Money) -> bool:
-        if not isinstance(other, Money):
-            raise MoneyOperationError("__gt__", other)
-        self._check(other, "compare")
-        return self.amount > other.amount
-
-    def __ge__(self, other: Money) -> bool:
-        if not isinstance(other, Money):
-            raise MoneyOperationError("__ge__", other)
-        self._check(other, "compare")
-        return self.amount >= other.amount
+    # Comparing two finite Decimals never rounds nor reads the context: these are exact.
+    __lt__ = _comparison("__lt__", operator.lt)
+    __le__ = _comparison("__le__", operator.le)
+    __gt__ = _comparison("__gt__", operator.gt)
+    __ge__ = _comparison("__ge__", operator.ge)
 
     @property
     def is_zero(self) -> bool:
         """True when the amount is zero."""
         return not self.amount
 
-    def divided_by(self, divisor: Decimal | int) -> Money:
-        """Exact quotient (to the Decimal context's precision, 28 digits); round it yourself.
+    def divided_by(self, divisor: Decimal | int, mode: RoundingMode | str | None = None) -> Money:
+        """The quotient: exact, or rounded to the minor unit when ``mode`` is given.
+
+        >>> Money.of("100.00", "EUR").divided_by(8)
+        Money('12.50', 'EUR')
+        >>> Money.of("100.00", "EUR").divided_by(3, RoundingMode.HALF_UP)
+        Money('33.33', 'EUR')
+
+        Args:
+            divisor: a non-zero Decimal or int.
+            mode: None (the default) for the exact quotient; a rounding mode (or its
+                name) to round the true quotient once, to the currency's minor unit.
 
         Raises:
-            InvalidMoney: ``divisor`` is zero or not a Decimal/int.
+            InvalidMoney: ``divisor`` is zero or not a Decimal/int; without ``mode``,
+                the quotient is not exact within the limits (100.00 / 3); with it,
+                the rounded quotient is beyond the limits.
         """
         given: object = divisor  # checked at run time: callers are not always typed
-        if isinstance(given, bool) or not isinstance(given, Decimal | int) or not given:
-            raise InvalidMoney("divisor", divisor, "a non-zero Decimal or int")
-        return Money(self.amount / divisor, self.currency)
+        if isinstance(given, bool) or not isinstance(given, Decimal | int):
+            raise InvalidMoney("divisor", divisor, "a finite non-zero Decimal or int")
+        a, b = self.amount, operand("divisor", divisor, nonzero=True)
+        if mode is None:
+            try:
+                quotient = EXACT.divide(a, b)
+            except decimal.Inexact:
+                allowed = (
+                    f"exactly {LIMIT}; pass a rounding mode, e.g. divided_by({divisor}, "
+                    "'half_up'), to round the quotient to the minor unit, or use allocate()"
+                )
+                raise InvalidMoney("result of divide", f"{a:f} / {b}", allowed) from None
+            return self._exact("divide", f"{a:f} / {b}", lambda: quotient)
+        how = mode if type(mode) is RoundingMode else _to_rounding_mode(mode)
+        quantum = self.currency.quantum
+
+        def rounded_quotient() -> Decimal:
+            # PRECISION digits reach the minor unit of any quotient below 10**18 with
+            # digits to spare; ROUND_05UP keeps what lies beyond them for the rounding.
+            quotient = STICKY.divide(a, b)
+            if quotient.adjusted() >= MAX_INTEGER_DIGITS:
+                raise decimal.Overflow
+            return quotient.quantize(quantum, rounding=how.decimal_mode, context=ROUNDING)
+
+        return self._exact("divide", f"{a:f} / {b}", rounded_quotient)
 
     def rounded(self, mode: RoundingMode | str = RoundingMode.HALF_UP) -> Money:
         """Round to the currency's minor unit (EUR cents, JPY yen, BHD fils).
@@ -324,68 +308,99 @@ class Money:
             mode: the rounding mode (or its name, ``"half_even"``); half-up by default.
 
         Raises:
-            InvalidMoney: ``mode`` is not a rounding mode.
+            InvalidMoney: ``mode`` is not a rounding mode, or the rounded amount is
+                beyond the limits (999999999999999999.995 EUR rounds up to 10**18).
         """
         how = mode if type(mode) is RoundingMode else _to_rounding_mode(mode)
-        quantum = self.currency.quantum
-        try:
-            exact = self.amount.quantize(quantum, rounding=how.decimal_mode)
-        except decimal.InvalidOperation:
-            # More digits than the context's 28: round with as many as the amount needs.
-            digits = self.amount.adjusted() - quantum.as_tuple().exponent + 2  # type: ignore[operator]
-            wide = decimal.Context(prec=digits)
-            exact = self.amount.quantize(quantum, rounding=how.decimal_mode, context=wide)
-        return Money(exact, self.currency)
+        a, quantum = self.amount, self.currency.quantum
+        return self._exact(
+            "rounding",
+            f"{a:f}",
+            lambda: a.quantize(quantum, rounding=how.decimal_mode, context=ROUNDING),
+        )
 
     @property
     def is_rounded(self) -> bool:
         """True when the amount has no digits beyond the currency's minor unit."""
+        quantum = self.currency.quantum
         return self.amount == self.amount.quantize(
-            self.currency.quantum, rounding=decimal.ROUND_DOWN
+            quantum, rounding=decimal.ROUND_DOWN, context=ROUNDING
         )
 
-    def allocate(self, ratios: Sequence[Decimal | int]) -> tuple[Money, ...]:
+    def allocate(self, ratios: Iterable[Decimal | int]) -> tuple[Money, ...]:
         """Split into parts proportional to ``ratios`` without losing or inventing a minor unit.
 
-        Largest remainder method: each part gets its rounded-down share, then the
-        leftover minor units go one each to the parts with the largest remainders
-        (earlier parts first on ties). The parts always sum to exactly ``self``.
+        Largest remainder method, in whole minor units and exact integer arithmetic:
+        each part gets its rounded-down share, then the leftover minor units go one
+        each to the parts with the largest remainders (earlier parts first on ties).
+        The parts always sum to exactly ``self``.
 
         Args:
-            ratios: non-negative weights, at least one positive.
+            ratios: at most :data:`MAX_PARTS` non-negative weights (Decimal or int,
+                within the limits of an amount), at least one positive.
 
         Raises:
-            InvalidMoney: ``self`` is not rounded to the minor unit, or the ratios are not allowed.
+            InvalidMoney: ``self`` is not rounded to the minor unit, or the ratios are
+                not allowed (too many, negative, beyond the limits, none positive).
         """
         if not self.is_rounded:
             raise InvalidMoney(
                 "amount", self.amount, f"rounded to {self.currency.minor_units} decimal places"
             )
-        weights = [_to_ratio(r, i) for i, r in enumerate(ratios)]
-        total_weight = sum(weights, Decimal(0))
-        if not weights or total_weight <= 0:
-            raise InvalidMoney("ratios", list(ratios), "at least one positive weight")
-        units = int(self.amount.scaleb(self.currency.minor_units))
-        sign = -1 if units < 0 else 1
-        units = abs(units)
-        shares = [units * w / total_weight for w in weights]
-        floors = [int(s) for s in shares]
-        leftover = units - sum(floors)
-        by_remainder = sorted(range(len(shares)), key=lambda i: (-(shares[i] - floors[i]), i))
+        given = bounded_ratios(ratios)
+        weights = [to_weight(r, i) for i, r in enumerate(given)]
+        total_weight = sum(weights)
+        if not total_weight:
+            shown: object = given if len(given) <= 10 else f"{len(given)} ratios, all zero"
+            raise InvalidMoney("ratios", shown, "at least one positive weight")
+        units, sign = self._units()
+        shares = [divmod(units * w, total_weight) for w in weights]
+        parts = [share for share, _ in shares]
+        leftover = units - sum(parts)
+        # leftover < len(parts): each part's remainder is below one unit.
+        by_remainder = sorted(range(len(shares)), key=lambda i: (-shares[i][1], i))
         for i in by_remainder[:leftover]:
-            floors[i] += 1
-        digits = self.currency.minor_units
-        return tuple(Money(Decimal(sign * f).scaleb(-digits), self.currency) for f in floors)
+            parts[i] += 1
+        return self._from_units(parts, sign)
 
     def split(self, parts: int) -> tuple[Money, ...]:
-        """Split into ``parts`` near-equal parts that sum exactly to ``self``."""
+        """Split into ``parts`` near-equal parts that sum exactly to ``self``.
+
+        The same as ``allocate([1] * parts)``: the first ``units % parts`` parts get
+        one minor unit more.
+
+        Args:
+            parts: how many parts, from 1 to :data:`MAX_PARTS` (100,000).
+
+        Raises:
+            InvalidMoney: ``parts`` is not a whole number in range, or ``self`` is
+                not rounded to the minor unit.
+        """
         given: object = parts
-        if isinstance(given, bool) or not isinstance(given, int) or given < 1:
-            raise InvalidMoney("parts", parts, "a whole number of at least 1")
-        return self.allocate([1] * parts)
+        if isinstance(given, bool) or not isinstance(given, int) or not 1 <= given <= MAX_PARTS:
+            raise InvalidMoney("parts", parts, f"a whole number from 1 to {MAX_PARTS:_}")
+        if not self.is_rounded:
+            raise InvalidMoney(
+                "amount", self.amount, f"rounded to {self.currency.minor_units} decimal places"
+            )
+        units, sign = self._units()
+        share, extra = divmod(units, parts)
+        return self._from_units([share + 1] * extra + [share] * (parts - extra), sign)
+
+    def _units(self) -> tuple[int, int]:
+        """The size of a rounded amount in whole minor units, and its sign (1 or -1)."""
+        units = int(EXACT.scaleb(self.amount, self.currency.minor_units))  # exact: rounded
+        return abs(units), -1 if units < 0 else 1
+
+    def _from_units(self, parts: list[int], sign: int) -> tuple[Money, ...]:
+        exponent = -self.currency.minor_units
+        return tuple(
+            Money(Decimal(sign * part).scaleb(exponent, EXACT), self.currency) for part in parts
+        )
 
     def __repr__(self) -> str:
-        return f"Money({str(self.amount)!r}, {self.currency.code!r})"
+        # Format "f", not str(): str() may write 1E-7 or, under a caller's context, 1e-7.
+        return f"Money({format(self.amount, 'f')!r}, {self.currency.code!r})"
 
     def __str__(self) -> str:
         return f"{self.currency.code} {self.amount:,}"
@@ -393,12 +408,6 @@ class Money:
     def format(self) -> str:
         """Format rounded half-up to the minor unit with thousands separators: ``EUR 1,050.00``."""
         return f"{self.currency.code} {self.rounded().amount:,}"
-
-
-def _to_ratio(value: Any, index: int) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, Decimal | int) or value < 0:
-        raise InvalidMoney(f"ratios[{index}]", value, "a non-negative Decimal or int")
-    return Decimal(value)
 
 
 def money_in(field: str, value: object, currency: Currency) -> Money:

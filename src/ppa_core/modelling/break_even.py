@@ -161,9 +161,17 @@ def break_even_show_rate(
         crossing,
         lo,
         hi,
-        Money(gap_lo, currency).rounded(),
-        Money(gap_hi, currency).rounded(),
+        Money(_cents(gap_lo, currency.quantum), currency),
+        Money(_cents(gap_hi, currency.quantum), currency),
         evaluations,
         runs,
         seed,
     )
+
+
+def _cents(gap: Decimal, quantum: Decimal) -> Decimal:
+    """A mean gap rounded half-up to the minor unit, before it becomes Money.
+
+    The mean of the runs' gaps has up to 28 digits, beyond Money's 12 decimal places.
+    """
+    return gap.quantize(quantum, rounding=decimal.ROUND_HALF_UP, context=_CONTEXT)

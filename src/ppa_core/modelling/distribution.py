@@ -102,7 +102,11 @@ def _same_kind(values: Sequence[Decimal | Money], field: str) -> None:
 
 def _wrap(like: V, amount: Decimal) -> V:
     if isinstance(like, Money):
-        return Money(amount, like.currency).rounded()
+        # A draw has up to 28 digits, beyond Money's 12 decimal places: round it
+        # half-up to the minor unit first (what Money.rounded() would have given).
+        quantum = like.currency.quantum
+        cents = amount.quantize(quantum, rounding=decimal.ROUND_HALF_UP, context=_CONTEXT)
+        return Money(cents, like.currency)
     return amount
 
 

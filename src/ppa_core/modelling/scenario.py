@@ -39,7 +39,7 @@ import pendulum
 from ppa_core import _rendering
 from ppa_core import _validation as v
 from ppa_core.domain.contract import Contract, ContractTerms, Term
-from ppa_core.domain.money import Currency, Money
+from ppa_core.domain.money import Currency, Money, RoundingMode
 from ppa_core.domain.pricing import (
     PRICING_TYPES,
     Commission,
@@ -321,9 +321,13 @@ def per_run_figures(
 ) -> tuple[Money, Money | None, Money | None, Decimal | None]:
     """Model ``index``'s total, cost per held meeting, cost per opportunity and ROI in a run."""
     cost = outcome.costs[index]
-    per_meeting = cost.divided_by(outcome.meetings).rounded() if outcome.meetings else None
+    per_meeting = (
+        cost.divided_by(outcome.meetings, RoundingMode.HALF_UP) if outcome.meetings else None
+    )
     per_opportunity = (
-        cost.divided_by(outcome.opportunities).rounded() if outcome.opportunities else None
+        cost.divided_by(outcome.opportunities, RoundingMode.HALF_UP)
+        if outcome.opportunities
+        else None
     )
     roi = None
     if with_roi and cost.amount:

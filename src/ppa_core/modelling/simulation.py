@@ -374,10 +374,10 @@ class Simulator:
             if invoicing is not None:
                 costs.append(self._invoiced_cost(contract, invoicing, realization))
                 continue
-            billed = Decimal(0)
+            billed = Money.zero(currency)
             if index is not None:
-                billed = sum((d.amount.amount for d in decided(index)), Decimal(0))
-            costs.append(Money(billed, currency) + self._fees(contract, leads, closed))
+                billed = Money.total((d.amount for d in decided(index)), currency)
+            costs.append(billed + self._fees(contract, leads, closed))
         outcome = RunOutcome(
             run,
             len(appointments),

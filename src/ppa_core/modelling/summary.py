@@ -146,13 +146,23 @@ def summarize(
                 raise ValidationError(f"values[{i}]", value, f"a Money in {money}")
             amounts.append(value.amount)
         stats = _statistics(amounts)
-        return Summary(len(amounts), *(Money(s, money).rounded() for s in stats))
+        return Summary(len(amounts), *(_rounded(s, money) for s in stats))
     numbers = []
     for i, value in enumerate(values):
         if not isinstance(value, Decimal):
             raise ValidationError(f"values[{i}]", value, "a Decimal like the first value")
         numbers.append(value)
     return Summary(len(numbers), *_statistics(numbers))
+
+
+def _rounded(statistic: Decimal, currency: Currency) -> Money:
+    """A statistic of amounts as Money, rounded half-up to the minor unit.
+
+    A mean or a deviation has up to 28 digits, beyond Money's 12 decimal places:
+    it is rounded before it becomes Money, which would refuse it.
+    """
+    rounded = statistic.quantize(currency.quantum, rounding=decimal.ROUND_HALF_UP, context=_CONTEXT)
+    return Money(rounded, currency)
 
 
 def _statistics(values: list[Decimal]) -> tuple[Decimal, ...]:

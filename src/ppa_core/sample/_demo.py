@@ -20,7 +20,7 @@ from ppa_core.billing.lines import Invoice
 from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.contract import Contract, ContractTerms, GuaranteeRemedy, PeriodKind
 from ppa_core.domain.lifecycle import Action
-from ppa_core.domain.money import Money
+from ppa_core.domain.money import Money, RoundingMode
 from ppa_core.domain.pricing import (
     Commission,
     Hybrid,
@@ -390,7 +390,7 @@ def _figures_and_models(
         contract, window, models, as_of=as_of, periods=months, leads=leads, closed_value=closed
     )
     meetings = both.qualified_held
-    ppa_per = both.billed.divided_by(meetings).rounded() if meetings else None
+    ppa_per = both.billed.divided_by(meetings, RoundingMode.HALF_UP) if meetings else None
     rows: list[tuple[str, str, Money, int, Money | None]] = [
         (
             "pay per appointment",
