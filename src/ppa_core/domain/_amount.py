@@ -122,8 +122,8 @@ def to_amount(value: object) -> Decimal:
         number = value
     elif isinstance(value, int) and not isinstance(value, bool):
         if not int_within_limit(value):
-            raise InvalidMoney("amount", value, LIMIT)
-        number = Decimal(value)
+            raise InvalidMoney("amount", shown(value), LIMIT)
+        return Decimal(value)  # an int below 10**18 is within the limits as it is
     elif isinstance(value, str):
         if not is_decimal_text(value):
             raise InvalidMoney("amount", value, f"a decimal number written as {DECIMAL_TEXT}")
@@ -150,7 +150,7 @@ def operand(field: str, value: Decimal | int, *, nonzero: bool = False) -> Decim
         # Decimal() of a huge int is slow (10**1_000_000 takes half a minute), and past
         # PRECISION digits no result of a non-zero amount is within the limits anyway.
         if not -_OPERAND_LIMIT < value < _OPERAND_LIMIT:
-            raise InvalidMoney(field, value, f"{allowed} of at most {PRECISION} digits")
+            raise InvalidMoney(field, shown(value), f"{allowed} of at most {PRECISION} digits")
         value = Decimal(value)
     if not value.is_finite() or (nonzero and not value):
         raise InvalidMoney(field, value, allowed)
@@ -178,12 +178,30 @@ def bounded_ratios(ratios: Iterable[Decimal | int]) -> tuple[object, ...]:
 def to_weight(value: object, index: int) -> int:
     """A ratio as a whole number of 10**-12ths (exact: ratios have at most 12 places)."""
     allowed = f"a non-negative Decimal or int, {LIMIT}"
-    number: Decimal | None = None
     if isinstance(value, int) and not isinstance(value, bool):
-        number = Decimal(value) if 0 <= value < _INTEGER_LIMIT else None
-    elif isinstance(value, Decimal) and value.is_finite() and value >= 0:
-        number = value
-    within = None if number is None else bounded(number)
+        if 0 <= value < _INTEGER_LIMIT:
+            return value * _WEIGHT_SCALE
+        raise InvalidMoney(f"ratios[{index}]", shown(value), allowed)
+    within = None
+    if isinstance(value, Decimal) and value.is_finite() and value >= 0:
+        within = bounded(value)
     if within is None:
         raise InvalidMoney(f"ratios[{index}]", value, allowed)
     return int(EXACT.scaleb(within, MAX_DECIMAL_PLACES))
+
+
+_WEIGHT_SCALE: int = 10**MAX_DECIMAL_PLACES
+
+
+def shown(value: object) -> object:
+    """``value`` for an error message: a huge int is described, not written out.
+
+    ``repr()`` of an int over 4,300 digits raises ValueError (CPython's guard against
+    slow conversions), and a million digits would drown the message anyway.
+    """
+    if isinstance(value, int) and value.bit_length() > _SHOWN_BITS:
+        return f"an int of about {int(value.bit_length() * 0.30103):,} digits"
+    return value
+
+
+_SHOWN_BITS = 256  # about 77 digits: longer ints are described

@@ -39,6 +39,7 @@ from ppa_core.domain._amount import (
     bounded,
     bounded_ratios,
     operand,
+    shown,
     to_amount,
     to_weight,
 )
@@ -191,7 +192,9 @@ class Money:
         try:
             result = compute()
         except decimal.DecimalException:
-            raise InvalidMoney(f"result of {operation}", written, f"exactly {LIMIT}") from None
+            raise InvalidMoney(
+                f"result of {operation}", _brief(written), f"exactly {LIMIT}"
+            ) from None
         within = bounded(result)
         if within is None:
             raise InvalidMoney(f"result of {operation}", result, LIMIT)
@@ -286,7 +289,7 @@ class Money:
                     f"exactly {LIMIT}; pass a rounding mode, e.g. divided_by({divisor}, "
                     "'half_up'), to round the quotient to the minor unit, or use allocate()"
                 )
-                raise InvalidMoney("result of divide", f"{a:f} / {b}", allowed) from None
+                raise InvalidMoney("result of divide", _brief(f"{a:f} / {b}"), allowed) from None
             return self._exact("divide", f"{a:f} / {b}", lambda: quotient)
         how = mode if type(mode) is RoundingMode else _to_rounding_mode(mode)
         quantum = self.currency.quantum
@@ -351,8 +354,8 @@ class Money:
         weights = [to_weight(r, i) for i, r in enumerate(given)]
         total_weight = sum(weights)
         if not total_weight:
-            shown: object = given if len(given) <= 10 else f"{len(given)} ratios, all zero"
-            raise InvalidMoney("ratios", shown, "at least one positive weight")
+            value: object = given if len(given) <= 10 else f"{len(given)} ratios, all zero"
+            raise InvalidMoney("ratios", value, "at least one positive weight")
         units, sign = self._units()
         shares = [divmod(units * w, total_weight) for w in weights]
         parts = [share for share, _ in shares]
@@ -378,7 +381,7 @@ class Money:
         """
         given: object = parts
         if isinstance(given, bool) or not isinstance(given, int) or not 1 <= given <= MAX_PARTS:
-            raise InvalidMoney("parts", parts, f"a whole number from 1 to {MAX_PARTS:_}")
+            raise InvalidMoney("parts", shown(parts), f"a whole number from 1 to {MAX_PARTS:_}")
         if not self.is_rounded:
             raise InvalidMoney(
                 "amount", self.amount, f"rounded to {self.currency.minor_units} decimal places"
@@ -393,10 +396,8 @@ class Money:
         return abs(units), -1 if units < 0 else 1
 
     def _from_units(self, parts: list[int], sign: int) -> tuple[Money, ...]:
-        exponent = -self.currency.minor_units
-        return tuple(
-            Money(Decimal(sign * part).scaleb(exponent, EXACT), self.currency) for part in parts
-        )
+        exponent, cur = -self.currency.minor_units, self.currency
+        return tuple(_checked(Decimal(sign * part).scaleb(exponent, EXACT), cur) for part in parts)
 
     def __repr__(self) -> str:
         # Format "f", not str(): str() may write 1E-7 or, under a caller's context, 1e-7.
@@ -408,6 +409,26 @@ class Money:
     def format(self) -> str:
         """Format rounded half-up to the minor unit with thousands separators: ``EUR 1,050.00``."""
         return f"{self.currency.code} {self.rounded().amount:,}"
+
+
+def _brief(text: str) -> str:
+    """An operation as text, cut short when an operand has hundreds of digits."""
+    return text if len(text) <= _BRIEF else f"{text[: _BRIEF - 20]}... ({len(text):,} characters)"
+
+
+_BRIEF = 120
+
+
+def _checked(amount: Decimal, currency: Currency) -> Money:
+    """Money from an amount already known to be within the limits, without converting it.
+
+    The parts of an allocation are no larger than the whole, and there may be 100,000
+    of them: building them through the converters would double the time.
+    """
+    money = object.__new__(Money)
+    object.__setattr__(money, "amount", amount)
+    object.__setattr__(money, "currency", currency)
+    return money
 
 
 def money_in(field: str, value: object, currency: Currency) -> Money:
