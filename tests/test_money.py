@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import decimal
+import itertools
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
@@ -12,8 +15,24 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ppa_core.domain.money import CURRENCIES, Currency, Money, RoundingMode, currency
-from ppa_core.exceptions import CurrencyMismatch, InvalidMoney, MoneyOperationError, PpaError
+from ppa_core.domain.money import (
+    CURRENCIES,
+    MAX_DECIMAL_PLACES,
+    MAX_INTEGER_DIGITS,
+    MAX_MINOR_UNITS,
+    MAX_PARTS,
+    Currency,
+    Money,
+    RoundingMode,
+    currency,
+)
+from ppa_core.exceptions import (
+    CurrencyMismatch,
+    InvalidMoney,
+    MoneyOperationError,
+    PpaError,
+    ValidationError,
+)
 
 # -- strategies ------------------------------------------------------------------------
 # Built from the public currency table. TODO(testing): switch to
@@ -593,3 +612,677 @@ class TestSplit:
         assert Money.total(parts, money.currency) == money
         amounts = [p.amount for p in parts]
         assert max(amounts) - min(amounts) <= money.currency.quantum
+
+
+# -- limits, exactness and the decimal context (issue 16) ------------------------------
+
+LARGEST = "999999999999999999.999999999999"  # 18 digits before the point, 12 after
+ROUNDINGS = (
+    decimal.ROUND_CEILING,
+    decimal.ROUND_FLOOR,
+    decimal.ROUND_UP,
+    decimal.ROUND_DOWN,
+    decimal.ROUND_HALF_UP,
+    decimal.ROUND_HALF_DOWN,
+    decimal.ROUND_HALF_EVEN,
+    decimal.ROUND_05UP,
+)
+SIGNALS = (
+    decimal.Clamped,
+    decimal.DivisionByZero,
+    decimal.FloatOperation,
+    decimal.Inexact,
+    decimal.InvalidOperation,
+    decimal.Overflow,
+    decimal.Rounded,
+    decimal.Subnormal,
+    decimal.Underflow,
+)
+
+
+@st.composite
+def amounts(draw: st.DrawFn, *, below: int = 10**MAX_INTEGER_DIGITS) -> Decimal:
+    """Any amount Money holds, smaller in size than ``below``; shrinks towards 0.
+
+    Up to 12 decimal places and 18 digits before the point: 30 digits, more than
+    Python's default context holds.
+    """
+    places = draw(st.integers(0, MAX_DECIMAL_PLACES))
+    bound = below * 10**places - 1
+    units = draw(st.integers(-bound, bound))
+    return Decimal(f"{units}E-{places}")
+
+
+@st.composite
+def changed_contexts(draw: st.DrawFn) -> decimal.Context:
+    """A global context a notebook may have set: any precision, rounding and traps.
+
+    Shrinks towards a precision of 1, ROUND_CEILING and no traps.
+    """
+    return decimal.Context(
+        prec=draw(st.integers(1, 40)),
+        rounding=draw(st.sampled_from(ROUNDINGS)),
+        Emin=draw(st.integers(-99, 0)),
+        Emax=draw(st.integers(0, 99)),
+        capitals=draw(st.integers(0, 1)),
+        clamp=draw(st.integers(0, 1)),
+        traps=draw(st.lists(st.sampled_from(SIGNALS), unique=True)),
+    )
+
+
+def rounded_exactly(value: Fraction, quantum: Decimal, mode: RoundingMode) -> Fraction:
+    """``value`` rounded to ``quantum`` in ``mode``, computed with fractions (the reference)."""
+    scaled = value / Fraction(quantum)
+    sign = -1 if scaled < 0 else 1
+    size = abs(scaled)
+    floor = size.numerator // size.denominator
+    rest = size - floor
+    half = Fraction(1, 2)
+    step = {
+        RoundingMode.DOWN: False,
+        RoundingMode.UP: rest > 0,
+        RoundingMode.HALF_UP: rest >= half,
+        RoundingMode.HALF_DOWN: rest > half,
+        RoundingMode.HALF_EVEN: rest > half or (rest == half and floor % 2 == 1),
+    }[mode]
+    return sign * (floor + step) * Fraction(quantum)
+
+
+def operations(a: Money, b: Money, factor: Decimal) -> list[object]:
+    """Every Money operation on ``a`` and ``b``, with a repr of each result or error kind."""
+    results: list[object] = []
+    attempts: list[Callable[[], object]] = [
+        lambda: a + b,
+        lambda: a - b,
+        lambda: a * factor,
+        lambda: factor * b,
+        lambda: -a,
+        lambda: abs(a),
+        a.rounded,
+        lambda: a.rounded(RoundingMode.HALF_EVEN),
+        lambda: a.divided_by(7, RoundingMode.HALF_UP),
+        lambda: a.divided_by(4),
+        lambda: a.rounded().allocate([1, Decimal("2.5"), 3]),
+        lambda: a.rounded().split(7),
+        lambda: Money.total([a, b, a], a.currency),
+        lambda: sum([a, b]),
+        lambda: (a < b, a <= b, a > b, a >= b, a == b),
+        lambda: (a.is_rounded, a.is_zero),
+        lambda: (repr(a), str(a), a.format()),
+        lambda: Money(str(a.amount), a.currency),
+    ]
+    for attempt in attempts:
+        try:
+            results.append(repr(attempt()))
+        except PpaError as error:
+            results.append(type(error).__name__)
+    return results
+
+
+class TestAmountLimits:
+    @pytest.mark.parametrize(
+        "amount", [LARGEST, f"-{LARGEST}", "0.000000000001", "-0.000000000001", 10**18 - 1]
+    )
+    def test_the_largest_and_finest_amounts_are_held_exactly(self, amount: str | int) -> None:
+        assert Money(amount, "EUR").amount == Decimal(amount)
+
+    @pytest.mark.parametrize(
+        "amount",
+        [
+            "1000000000000000000",
+            "1e18",
+            "-1E+18",
+            10**18,
+            -(10**18),
+            Decimal("1E+18"),
+            "0.0000000000001",
+            "1.0000000000001",
+            Decimal("1E-13"),
+            "1e28",
+            "123456789012345678901234567890.123456789",  # the contract price of issue 16
+        ],
+    )
+    def test_an_amount_beyond_the_limits_is_refused_naming_them(
+        self, amount: str | int | Decimal
+    ) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money(amount, "EUR")
+        assert info.value.field == "amount"
+        assert info.value.value == amount
+        assert "18 digits before the decimal point" in info.value.allowed
+        assert "12 after it" in info.value.allowed
+
+    @pytest.mark.parametrize(
+        "amount",
+        [
+            "1e999999",
+            "1e-999999999",
+            "1E+400",
+            "-1E+999999999999999999",
+            "1e99999999999999999999",  # beyond Decimal's own exponent range
+            "1e-99999999999999999999",
+            Decimal("1E+999999"),
+            Decimal("1E-999999999"),
+            Decimal("-9E-999999999999999999"),
+        ],
+    )
+    def test_an_exponent_trick_is_refused_at_once(self, amount: str | Decimal) -> None:
+        """The limits are read from the exponent: no quantize() of a billion digits first."""
+        started = time.perf_counter()
+        with pytest.raises(InvalidMoney) as info:
+            Money(amount, "EUR")
+        assert time.perf_counter() - started < 0.05  # microseconds in fact; 0.5 GB before
+        assert info.value.field == "amount"
+        assert "18 digits" in info.value.allowed
+
+    def test_a_huge_int_is_refused_at_once_and_described(self) -> None:
+        huge = 10**1_000_000
+        started = time.perf_counter()
+        with pytest.raises(InvalidMoney) as info:
+            Money(huge, "EUR")
+        assert time.perf_counter() - started < 0.05  # Decimal(huge) alone takes ~30 s
+        assert info.value.value == "an int of about 1,000,000 digits"
+
+    @pytest.mark.parametrize(
+        ("amount", "kept"),
+        [
+            ("1E+3", "1000"),
+            ("-2.5E+2", "-250"),
+            ("1.0000000000000000", "1.000000000000"),
+            ("0E-999999999", "0E-12"),
+            ("0e999999", "0"),
+            ("12.50", "12.50"),
+        ],
+    )
+    def test_the_value_is_kept_and_only_its_form_is_bounded(self, amount: str, kept: str) -> None:
+        """Exponents above 0 are written out; zeros beyond the 12th place are dropped."""
+        money = Money(amount, "EUR")
+        assert money.amount == Decimal(amount)
+        assert str(money.amount) == kept
+
+    @pytest.mark.parametrize(
+        "amount",
+        ["NaN", "-nan", "sNaN", "Infinity", "-Infinity", "inf", Decimal("sNaN"), Decimal("-NaN")],
+    )
+    def test_not_a_number_and_infinity_are_refused(self, amount: str | Decimal) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money(amount, "EUR")
+        assert info.value.field == "amount"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            " 1",
+            "1 ",
+            "1 000",
+            "\t1",
+            "1\n",
+            "1_000",
+            "1_000.00",
+            "\u0661\u0662\u0663",  # Arabic-Indic digits: Decimal() reads 123
+            "\uff11\uff12\uff13",  # fullwidth digits: Decimal() reads 123
+            "\u0967",  # Devanagari one
+            "1.5\u0660",
+            "+-1",
+            "--1",
+            "1e",
+            "e5",
+            ".",
+            "1..2",
+            "1.2.3",
+            "0x10",
+            "1,5",
+            "\u22121",  # a minus sign, not a hyphen-minus
+        ],
+    )
+    def test_text_other_than_plain_ascii_decimals_is_refused_saying_what_is_allowed(
+        self, text: str
+    ) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money(text, "EUR")
+        assert info.value.field == "amount"
+        assert info.value.value == text
+        assert "ASCII digits" in info.value.allowed
+        assert "no spaces, underscores or other digits" in info.value.allowed
+
+    @pytest.mark.parametrize(
+        ("text", "value"),
+        [
+            ("+1", "1"),
+            ("-0.5", "-0.5"),
+            (".5", "0.5"),
+            ("5.", "5"),
+            ("1E3", "1000"),
+            ("1e-3", "0.001"),
+        ],
+    )
+    def test_a_sign_a_point_and_an_exponent_are_allowed(self, text: str, value: str) -> None:
+        assert Money(text, "EUR").amount == Decimal(value)
+
+
+class TestExactArithmetic:
+    def test_the_cent_of_issue_16_is_never_lost(self) -> None:
+        """1e28 + 0.01 lost the cent in Python's 28 digits: now 1e28 is refused outright."""
+        with pytest.raises(InvalidMoney):
+            Money.of("1e28", "EUR")
+        near = Money.of("99999999999999999", "EUR") + Money.of("0.01", "EUR")
+        assert near.amount == Decimal("99999999999999999.01")
+        thirty = Money.of("999999999999999998", "EUR") + Money.of("0.999999999999", "EUR")
+        assert thirty.amount == Decimal("999999999999999998.999999999999")
+
+    @pytest.mark.parametrize(
+        ("operate", "operation"),
+        [
+            (lambda m: m + m, "add"),
+            (lambda m: -m - m, "subtract"),
+            (lambda m: m * 2, "multiply"),
+            (lambda m: m * Decimal("1.5"), "multiply"),
+            (lambda m: m.divided_by(Decimal("0.5")), "divide"),
+            (lambda m: m.divided_by(Decimal("0.5"), RoundingMode.DOWN), "divide"),
+        ],
+    )
+    def test_a_result_beyond_the_limits_is_refused_naming_the_operation(
+        self, operate: Callable[[Money], Money], operation: str
+    ) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            operate(Money(LARGEST, "EUR"))
+        assert info.value.field == f"result of {operation}"
+        assert "18 digits before the decimal point" in info.value.allowed
+
+    def test_rounding_up_past_the_largest_amount_is_refused(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("999999999999999999.995", "EUR").rounded()
+        assert info.value.field == "result of rounding"
+        assert Money("999999999999999999.994", "EUR").rounded() == Money(
+            "999999999999999999.99", "EUR"
+        )
+
+    def test_a_product_with_more_than_twelve_places_is_refused_not_rounded(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("0.067", "USD") * Decimal("0.0000000001")
+        assert info.value.field == "result of multiply"
+        assert info.value.value == Decimal("6.70E-12")
+
+    def test_a_product_whose_extra_places_are_zeros_is_kept(self) -> None:
+        assert Money("0.10", "EUR") * Decimal("0.00000000001") == Money("0.000000000001", "EUR")
+
+    def test_a_product_beyond_sixty_digits_is_refused_with_the_operation_written(self) -> None:
+        third = Decimal("0." + "3" * 70)
+        with pytest.raises(InvalidMoney) as info:
+            Money("1.23", "EUR") * third
+        assert info.value.field == "result of multiply"
+        assert str(info.value.value).startswith("1.23 * 0.3333")
+        assert "exactly" in info.value.allowed
+
+    def test_a_price_times_a_rate_is_exact(self) -> None:
+        """Per-unit prices (0.067 USD) and rates (12.5 %) stay within 12 places."""
+        assert Money("0.067", "USD") * 1234 == Money("82.678", "USD")
+        assert Money("0.0675", "EUR") * Decimal("0.125") == Money("0.0084375", "EUR")
+
+    @pytest.mark.parametrize("factor", [Decimal("NaN"), Decimal("Infinity"), Decimal("-inf")])
+    def test_a_factor_that_is_not_finite_is_refused(self, factor: Decimal) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("1", "EUR") * factor
+        assert info.value.field == "factor"
+
+    def test_a_huge_int_factor_is_refused_at_once(self) -> None:
+        huge = 10**100_000
+        started = time.perf_counter()
+        with pytest.raises(InvalidMoney) as info:
+            Money("1", "EUR") * huge
+        assert time.perf_counter() - started < 0.05
+        assert info.value.field == "factor"
+        assert "60 digits" in info.value.allowed
+
+    def test_an_inexact_quotient_is_refused_and_the_error_says_how_to_round(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("100.00", "EUR").divided_by(3)
+        assert info.value.field == "result of divide"
+        assert info.value.value == "100.00 / 3"
+        assert "divided_by(3, 'half_up')" in info.value.allowed
+        assert "allocate()" in info.value.allowed
+
+    def test_an_exact_quotient_needs_no_rounding(self) -> None:
+        assert Money("1.00", "EUR").divided_by(1024) == Money("0.0009765625", "EUR")
+        assert Money("100.00", "EUR").divided_by(Decimal("0.001")) == Money(100000, "EUR")
+        assert str(Money("100.00", "EUR").divided_by(8).amount) == "12.50"
+
+    @pytest.mark.parametrize(
+        ("mode", "expected"),
+        [
+            (RoundingMode.HALF_UP, "0.01"),
+            (RoundingMode.HALF_EVEN, "0.00"),
+            (RoundingMode.HALF_DOWN, "0.00"),
+            (RoundingMode.UP, "0.01"),
+            (RoundingMode.DOWN, "0.00"),
+        ],
+    )
+    def test_a_quotient_is_rounded_once_in_the_mode_given(
+        self, mode: RoundingMode, expected: str
+    ) -> None:
+        assert Money("0.01", "EUR").divided_by(2, mode) == Money(expected, "EUR")
+
+    def test_a_quotient_just_below_a_half_is_not_rounded_twice(self) -> None:
+        """0.005 - 5E-35 rounds half-up to 0.00; a 28-digit quotient first made it 0.01."""
+        divisor = Decimal("20000000000000000000.0000000000000000000000000000002")
+        quotient = Money("100000000000000000", "EUR").divided_by(divisor, RoundingMode.HALF_UP)
+        assert quotient == Money("0.00", "EUR")
+
+    def test_a_quotient_of_an_absurdly_small_divisor_is_refused(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("1", "EUR").divided_by(Decimal("1E-999999"), RoundingMode.HALF_UP)
+        assert info.value.field == "result of divide"
+
+    def test_a_quotient_of_an_absurdly_large_divisor_rounds_like_any_other(self) -> None:
+        huge = Decimal("1E+999999")
+        assert Money("1", "EUR").divided_by(huge, RoundingMode.UP) == Money("0.01", "EUR")
+        assert Money("1", "EUR").divided_by(huge, RoundingMode.HALF_UP) == Money(0, "EUR")
+        assert Money("-1", "EUR").divided_by(huge, RoundingMode.UP) == Money("-0.01", "EUR")
+
+    @pytest.mark.parametrize("divisor", [Decimal("NaN"), Decimal("Infinity"), 10**61])
+    def test_a_divisor_that_is_not_finite_or_too_long_is_refused(self, divisor: Any) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("100", "EUR").divided_by(divisor)
+        assert info.value.field == "divisor"
+
+    @pytest.mark.parametrize("mode", ["bankers", 1, Decimal("0.5")])
+    def test_an_unknown_division_mode_is_refused(self, mode: Any) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("1", "EUR").divided_by(3, mode)
+        assert info.value.field == "mode"
+
+    @given(st.data())
+    def test_subtraction_undoes_addition_across_the_whole_range(self, data: st.DataObject) -> None:
+        half = 10**MAX_INTEGER_DIGITS // 2
+        a = Money(data.draw(amounts(below=half), label="a"), "EUR")
+        b = Money(data.draw(amounts(below=half), label="b"), "EUR")
+        assert (a + b) - b == a
+        assert Fraction((a + b).amount) == Fraction(a.amount) + Fraction(b.amount)
+
+    @given(amounts(), amounts())
+    def test_a_sum_is_exact_or_refused_never_rounded(self, x: Decimal, y: Decimal) -> None:
+        exact = Fraction(x) + Fraction(y)
+        if abs(exact) < 10**MAX_INTEGER_DIGITS:
+            assert Fraction((Money(x, "EUR") + Money(y, "EUR")).amount) == exact
+        else:
+            with pytest.raises(InvalidMoney) as info:
+                Money(x, "EUR") + Money(y, "EUR")
+            assert info.value.field == "result of add"
+
+    @given(amounts(), amounts())
+    def test_a_product_is_exact_or_refused_never_rounded(self, x: Decimal, y: Decimal) -> None:
+        exact = Fraction(x) * Fraction(y)
+        held = 10**MAX_DECIMAL_PLACES % exact.denominator == 0
+        if held and abs(exact) < 10**MAX_INTEGER_DIGITS:
+            assert Fraction((Money(x, "EUR") * y).amount) == exact
+        else:
+            with pytest.raises(InvalidMoney) as info:
+                Money(x, "EUR") * y
+            assert info.value.field == "result of multiply"
+
+    @given(amounts(), st.integers(1, 10**12), st.sampled_from(RoundingMode))
+    def test_a_rounded_quotient_is_the_true_quotient_rounded_once(
+        self, x: Decimal, divisor: int, mode: RoundingMode
+    ) -> None:
+        quotient = Money(x, "EUR").divided_by(divisor, mode)
+        expected = rounded_exactly(Fraction(x) / divisor, Decimal("0.01"), mode)
+        assert Fraction(quotient.amount) == expected
+        assert quotient.is_rounded
+
+    @given(amounts(), st.sampled_from(RoundingMode), currencies())
+    def test_rounding_any_amount_matches_the_reference(
+        self, x: Decimal, mode: RoundingMode, cur: Currency
+    ) -> None:
+        expected = rounded_exactly(Fraction(x), cur.quantum, mode)
+        if abs(expected) < 10**MAX_INTEGER_DIGITS:
+            assert Fraction(Money(x, cur).rounded(mode).amount) == expected
+        else:
+            with pytest.raises(InvalidMoney):
+                Money(x, cur).rounded(mode)
+
+
+class TestTheGlobalContextChangesNothing:
+    CHANGED = (
+        decimal.Context(prec=3, rounding=decimal.ROUND_DOWN),
+        decimal.Context(prec=1, rounding=decimal.ROUND_CEILING, traps=list(SIGNALS)),
+        decimal.Context(prec=50, rounding=decimal.ROUND_05UP, traps=[]),
+        decimal.Context(prec=28, Emax=5, Emin=-5, capitals=0, clamp=1),
+    )
+
+    @pytest.mark.parametrize("changed", CHANGED)
+    def test_every_operation_gives_the_same_result_under_a_changed_context(
+        self, changed: decimal.Context
+    ) -> None:
+        a, b = Money("1234567.891", "EUR"), Money("-0.000000000005", "EUR")
+        expected = operations(a, b, Decimal("1.5"))
+        with decimal.localcontext(changed):
+            assert operations(a, b, Decimal("1.5")) == expected
+            assert Money("123456789012345.67", "EUR").amount == Decimal("123456789012345.67")
+            with pytest.raises(InvalidMoney):
+                Money("1_000", "EUR")
+            with pytest.raises(InvalidMoney):
+                Money("1e99999999999999999999", "EUR")
+
+    @given(amounts(), amounts(), amounts(below=10**6), changed_contexts())
+    def test_results_are_identical_under_any_global_context(
+        self, x: Decimal, y: Decimal, factor: Decimal, changed: decimal.Context
+    ) -> None:
+        a, b = Money(x, "EUR"), Money(y, "EUR")
+        expected = operations(a, b, factor)
+        with decimal.localcontext(changed):
+            assert operations(a, b, factor) == expected
+
+
+class TestComparison:
+    @pytest.mark.parametrize(
+        ("left", "right", "lt", "le", "gt", "ge", "eq"),
+        [
+            ("150.00", "150", False, True, False, True, True),
+            ("150", "150.00", False, True, False, True, True),
+            ("0", "-0", False, True, False, True, True),
+            ("149.99", "150", True, True, False, False, False),
+            ("150.01", "150", False, False, True, True, False),
+            ("-0.000000000001", "0", True, True, False, False, False),
+            (LARGEST, f"-{LARGEST}", False, False, True, True, False),
+        ],
+    )
+    def test_each_comparison_with_equal_and_unequal_amounts(
+        self, left: str, right: str, lt: bool, le: bool, gt: bool, ge: bool, eq: bool
+    ) -> None:
+        a, b = Money(left, "EUR"), Money(right, "EUR")
+        assert (a < b) is lt
+        assert (a <= b) is le
+        assert (a > b) is gt
+        assert (a >= b) is ge
+        assert (a == b) is eq
+        assert (a != b) is not eq
+
+    @pytest.mark.parametrize(
+        "compare",
+        [
+            lambda a, b: a < b,
+            lambda a, b: a <= b,
+            lambda a, b: a > b,
+            lambda a, b: a >= b,
+        ],
+    )
+    def test_equal_amounts_in_two_currencies_are_not_ordered(
+        self, compare: Callable[[Money, Money], bool]
+    ) -> None:
+        with pytest.raises(CurrencyMismatch) as info:
+            compare(Money("1.00", "EUR"), Money("1.00", "USD"))
+        assert info.value.operation == "compare"
+        assert Money("1.00", "EUR") != Money("1.00", "USD")
+
+    @given(st.data())
+    def test_the_order_is_the_order_of_the_amounts(self, data: st.DataObject) -> None:
+        x, y = data.draw(amounts(), label="x"), data.draw(amounts(), label="y")
+        a, b = Money(x, "EUR"), Money(y, "EUR")
+        assert ((a < b), (a <= b), (a > b), (a >= b), (a == b)) == (
+            x < y,
+            x <= y,
+            x > y,
+            x >= y,
+            x == y,
+        )
+
+
+class TestSum:
+    def test_sum_of_money_adds_from_zero(self) -> None:
+        assert sum([Money("0.1", "EUR"), Money("0.2", "EUR")]) == Money("0.3", "EUR")
+
+    def test_sum_of_one_item_is_that_item(self) -> None:
+        only = Money("1.5", "EUR")
+        assert sum([only]) is only
+
+    def test_sum_of_nothing_is_the_int_zero_as_python_gives(self) -> None:
+        """Python's sum() starts from 0; Money.total() gives zero money instead."""
+        empty: list[Money] = []
+        assert sum(empty) == 0
+        assert type(sum(empty)) is int
+        assert Money.total(empty, "EUR") == Money.zero("EUR")
+
+    def test_sum_may_start_from_money(self) -> None:
+        items = [Money(1, "JPY"), Money(2, "JPY")]
+        assert sum(items, Money(10, "JPY")) == Money(13, "JPY")
+
+    def test_sum_across_currencies_is_refused(self) -> None:
+        with pytest.raises(CurrencyMismatch) as info:
+            sum([Money(1, "EUR"), Money(1, "USD")])
+        assert info.value.currencies == ("EUR", "USD")
+
+    @pytest.mark.parametrize("start", [1, -1, True, False, Decimal(0), 0.0, "0"])
+    def test_only_the_int_zero_may_stand_left_of_money(self, start: Any) -> None:
+        with pytest.raises(MoneyOperationError) as info:
+            start + Money(1, "EUR")
+        assert info.value.other is start or info.value.other == start
+        assert "the int 0 that sum() starts from" in str(info.value)
+
+    def test_money_plus_the_int_zero_is_still_refused(self) -> None:
+        """Only sum()'s start is accepted: money + 0 has no reason to appear."""
+        with pytest.raises(MoneyOperationError):
+            Money(1, "EUR") + 0
+
+    @given(st.lists(amounts(below=10**12), max_size=12))
+    def test_sum_equals_total(self, values: list[Decimal]) -> None:
+        items = [Money(v, "EUR") for v in values]
+        expected = Money.total(items, "EUR")
+        assert (sum(items) if items else Money.zero("EUR")) == expected
+
+
+class TestCurrencyValidation:
+    @pytest.mark.parametrize("minor_units", [7, 5, -1, "2", 2.0, True, None, Decimal(2)])
+    def test_a_bad_minor_unit_is_refused_with_the_library_error(self, minor_units: Any) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Currency("XTS", minor_units, "Test")
+        assert isinstance(info.value, ValidationError)
+        assert info.value.field == "minor_units"
+        assert info.value.value is minor_units
+        assert info.value.allowed == f"a whole number from 0 to {MAX_MINOR_UNITS}"
+
+    @pytest.mark.parametrize("code", ["xts", "XT", "XTSS", "X1S", "\u00c4BC", "", 978, None])
+    def test_a_bad_code_is_refused(self, code: Any) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Currency(code, 2, "Test")
+        assert info.value.field == "code"
+
+    def test_a_name_must_be_text(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Currency("XTS", 2, None)  # type: ignore[arg-type]
+        assert info.value.field == "name"
+
+    @pytest.mark.parametrize("minor_units", range(MAX_MINOR_UNITS + 1))
+    def test_every_allowed_minor_unit_has_a_quantum(self, minor_units: int) -> None:
+        custom = Currency("XTS", minor_units, "Test")
+        assert custom.quantum == Decimal(1).scaleb(-minor_units)
+        assert Money("1", custom).rounded().amount.as_tuple().exponent == -minor_units
+
+
+class TestAllocationBounds:
+    def test_split_into_the_most_parts_works(self) -> None:
+        parts = Money("1000.00", "EUR").split(MAX_PARTS)
+        assert len(parts) == MAX_PARTS
+        assert Money.total(parts, "EUR") == Money("1000.00", "EUR")
+
+    @pytest.mark.parametrize("count", [MAX_PARTS + 1, 10**7, pytest.param(10**5000, id="10**5000")])
+    def test_split_into_too_many_parts_is_refused_at_once(self, count: int) -> None:
+        started = time.perf_counter()
+        with pytest.raises(InvalidMoney) as info:
+            Money("10.00", "EUR").split(count)
+        assert time.perf_counter() - started < 0.05
+        assert info.value.field == "parts"
+        assert info.value.allowed == "a whole number from 1 to 100_000"
+
+    def test_split_of_an_unrounded_amount_is_refused(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("10.005", "EUR").split(2)
+        assert info.value.field == "amount"
+
+    def test_too_many_ratios_are_refused_before_any_is_read(self) -> None:
+        started = time.perf_counter()
+        with pytest.raises(InvalidMoney) as info:
+            Money("10.00", "EUR").allocate([1] * (MAX_PARTS + 1))
+        assert time.perf_counter() - started < 0.05
+        assert info.value.field == "ratios"
+        assert info.value.value == "100_001 ratios"
+
+    def test_an_endless_iterator_of_ratios_is_refused(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("10.00", "EUR").allocate(itertools.repeat(1))
+        assert info.value.field == "ratios"
+
+    def test_ratios_may_come_from_a_generator(self) -> None:
+        parts = Money("10.00", "EUR").allocate(n for n in (1, 1))
+        assert parts == (Money("5.00", "EUR"), Money("5.00", "EUR"))
+
+    @pytest.mark.parametrize(
+        "ratio",
+        [
+            Decimal("1E+999999"),
+            Decimal("1E-999999999"),
+            Decimal("0.0000000000001"),
+            10**18,
+            pytest.param(10**5000, id="10**5000"),
+            Decimal("NaN"),
+            Decimal("sNaN"),
+            Decimal("Infinity"),
+            "1",
+        ],
+    )
+    def test_a_ratio_beyond_the_limits_is_refused_naming_its_index(self, ratio: Any) -> None:
+        started = time.perf_counter()
+        with pytest.raises(InvalidMoney) as info:
+            Money("10.00", "EUR").allocate([1, ratio])
+        assert time.perf_counter() - started < 0.05
+        assert info.value.field == "ratios[1]"
+
+    def test_many_zero_ratios_are_reported_briefly(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("10.00", "EUR").allocate([0] * 50)
+        assert info.value.value == "50 ratios, all zero"
+
+    def test_the_largest_ratios_allocate_exactly(self) -> None:
+        whole = Money("999999999999999999.99", "EUR")
+        parts = whole.allocate([Decimal(LARGEST), Decimal("0.000000000001"), 1])
+        assert Money.total(parts, "EUR") == whole
+        assert parts[1] == Money(0, "EUR")
+
+    @given(st.data())
+    def test_allocation_sums_back_exactly_across_the_whole_range(self, data: st.DataObject) -> None:
+        cur = data.draw(currencies(), label="currency")
+        units = data.draw(
+            st.integers(-(10 ** (18 + cur.minor_units)) + 1, 10 ** (18 + cur.minor_units) - 1)
+        )
+        whole = Money(Decimal(f"{units}E-{cur.minor_units}"), cur)
+        ratios = data.draw(st.lists(amounts().map(Decimal.copy_abs), max_size=8), label="ratios")
+        assume_positive = [*ratios, Decimal(1)]
+        parts = whole.allocate(assume_positive)
+        assert Money.total(parts, cur) == whole
+        weight = sum((Fraction(r) for r in assume_positive), Fraction(0))
+        for part, ratio in zip(parts, assume_positive, strict=True):
+            share = Fraction(whole.amount) * Fraction(ratio) / weight
+            assert abs(Fraction(part.amount) - share) < Fraction(cur.quantum)
+
+    @given(rounded_money(allow_negative=True), st.integers(1, 50))
+    def test_split_is_allocation_in_equal_ratios(self, money: Money, count: int) -> None:
+        assert money.split(count) == money.allocate([1] * count)

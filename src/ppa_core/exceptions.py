@@ -104,6 +104,8 @@ class MoneyOperationError(PpaError, TypeError):
                 "Money.divided_by(n) then rounded(), or allocate() to split without "
                 "losing a minor unit"
             )
+        elif operation == "__radd__":
+            allowed = "Money in the same currency (or the int 0 that sum() starts from)"
         else:
             allowed = "Money in the same currency"
         super().__init__(f"cannot {verb} Money and {other!r}: expected {allowed}")

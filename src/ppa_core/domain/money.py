@@ -403,12 +403,14 @@ class Money:
         # Format "f", not str(): str() may write 1E-7 or, under a caller's context, 1e-7.
         return f"Money({format(self.amount, 'f')!r}, {self.currency.code!r})"
 
+    # Format ",f": plain digits always; "," alone writes 0E-7, or 0e-7 under a caller's
+    # context with capitals=0.
     def __str__(self) -> str:
-        return f"{self.currency.code} {self.amount:,}"
+        return f"{self.currency.code} {self.amount:,f}"
 
     def format(self) -> str:
         """Format rounded half-up to the minor unit with thousands separators: ``EUR 1,050.00``."""
-        return f"{self.currency.code} {self.rounded().amount:,}"
+        return f"{self.currency.code} {self.rounded().amount:,f}"
 
 
 def _brief(text: str) -> str:
