@@ -101,8 +101,9 @@ class MoneyOperationError(PpaError, TypeError):
             allowed = "a Decimal or int factor (floats are refused for money)"
         elif verb == "divide":
             allowed = (
-                "Money.divided_by(n) then rounded(), or allocate() to split without "
-                "losing a minor unit"
+                "Money.divided_by(n) for an exact quotient, divided_by(n, 'half_up') to "
+                "round it once to the minor unit, or allocate() to split without losing "
+                "a minor unit"
             )
         elif operation == "__radd__":
             allowed = "Money in the same currency (or the int 0 that sum() starts from)"

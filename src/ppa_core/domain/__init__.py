@@ -1,6 +1,7 @@
 """The domain: the design card's nouns as immutable values, one module each.
 
-- :mod:`~ppa_core.domain.money`: :class:`Money` and :class:`Currency`.
+- :mod:`~ppa_core.domain.money`: :class:`Money`, exact within documented limits.
+- :mod:`~ppa_core.domain.currency`: :class:`Currency` and the ISO 4217 table.
 - :mod:`~ppa_core.domain.prospect`: :class:`Prospect`, their company and BANT evidence.
 - :mod:`~ppa_core.domain.qualification`: :class:`QualificationCriteria` (BANT and firmographics);
   :mod:`~ppa_core.domain.bant_requirements`: :class:`BantRequirements`;
