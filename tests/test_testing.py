@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from decimal import Decimal
 from typing import Any
 
@@ -134,6 +135,20 @@ class TestMoney:
     def test_equal_bounds_give_exactly_that_amount(self, amount: Money) -> None:
         assert amount == Money.of("12.34", "EUR")
 
+    @given(money("EUR", "-999999999999999999.99", "999999999999999999.99"))
+    def test_bounds_may_reach_money_s_limits(self, amount: Money) -> None:
+        assert abs(amount.amount) < 10**18
+        assert amount.is_rounded
+
+    def test_bounds_do_not_depend_on_the_global_decimal_context(self) -> None:
+        @given(st.data())
+        def drawn(data: st.DataObject) -> None:
+            with decimal.localcontext(decimal.Context(prec=3, rounding=decimal.ROUND_DOWN)):
+                amount = data.draw(money("EUR", "123456.78", "123456.78"))
+            assert amount == Money.of("123456.78", "EUR")
+
+        drawn()
+
     @pytest.mark.parametrize(
         ("kwargs", "field"),
         [
@@ -145,6 +160,9 @@ class TestMoney:
             ({"min_amount": 10, "max_amount": 5}, "max_amount"),
             ({"currency": "EUR", "min_amount": "0.001", "max_amount": "0.009"}, "max_amount"),
             ({"min_amount": "0.0001", "max_amount": "0.0009"}, "max_amount"),
+            ({"max_amount": "1e999999"}, "max_amount"),  # beyond Money's limits
+            ({"min_amount": "-1E+18"}, "min_amount"),
+            ({"max_amount": "1_000"}, "max_amount"),  # Money's text rules
         ],
     )
     def test_bad_options_are_refused_by_name(self, kwargs: dict[str, Any], field: str) -> None:

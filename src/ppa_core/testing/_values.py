@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
 from typing import Any, TypeVar
 
 import pendulum
@@ -15,7 +15,7 @@ from ppa_core import _validation as v
 from ppa_core.domain.lifecycle import AppointmentState
 from ppa_core.domain.money import CURRENCIES, Currency, Money
 from ppa_core.domain.money import currency as currency_of
-from ppa_core.exceptions import ValidationError
+from ppa_core.exceptions import InvalidMoney, ValidationError
 
 T = TypeVar("T")
 S = AppointmentState
@@ -79,19 +79,23 @@ def _currency_option(field: str, value: Any) -> Currency:
 
 def _amount_option(field: str, value: Any) -> Decimal:
     if isinstance(value, Decimal | int | str) and not isinstance(value, bool):
+        # Read as Money reads an amount: the same text, the same limits (docs/limits.md).
         try:
-            amount = Decimal(value)
-        except InvalidOperation:
-            amount = Decimal("NaN")
-        if amount.is_finite():
-            return amount
+            return Money(value, "EUR").amount
+        except InvalidMoney as error:
+            raise ValidationError(field, value, error.allowed) from None
     raise ValidationError(field, value, "a Decimal, int or decimal string (floats are refused)")
+
+
+# Bounds are within Money's limits (30 digits): 60 digits compute them exactly,
+# whatever the caller's global context says.
+_BOUNDS = Context(prec=60)
 
 
 def _unit_bounds(cur: Currency, low: Decimal, high: Decimal) -> tuple[int, int] | None:
     """The smallest and largest whole minor units in ``[low, high]``, or None if none fit."""
-    lo = int(low.scaleb(cur.minor_units).to_integral_value(ROUND_CEILING))
-    hi = int(high.scaleb(cur.minor_units).to_integral_value(ROUND_FLOOR))
+    lo = int(low.scaleb(cur.minor_units, _BOUNDS).to_integral_value(ROUND_CEILING, _BOUNDS))
+    hi = int(high.scaleb(cur.minor_units, _BOUNDS).to_integral_value(ROUND_FLOOR, _BOUNDS))
     return (lo, hi) if lo <= hi else None
 
 
@@ -99,7 +103,9 @@ def _unit_bounds(cur: Currency, low: Decimal, high: Decimal) -> tuple[int, int] 
 @functools.cache
 def _money_in(cur: Currency, bounds: tuple[int, int]) -> st.SearchStrategy[Money]:
     digits = cur.minor_units
-    return st.integers(*bounds).map(lambda units: Money(Decimal(units).scaleb(-digits), cur))
+    return st.integers(*bounds).map(
+        lambda units: Money(Decimal(units).scaleb(-digits, _BOUNDS), cur)
+    )
 
 
 def currencies(*, codes: Iterable[str] | None = None) -> st.SearchStrategy[Currency]:
@@ -145,8 +151,9 @@ def money(
         A strategy of :class:`~ppa_core.domain.money.Money` whose ``is_rounded`` is True.
 
     Raises:
-        ValidationError: an unknown currency, a float or non-finite bound, bounds in the
-            wrong order, or no amount in range rounded to the minor unit.
+        ValidationError: an unknown currency, a float or non-finite bound, a bound beyond
+            Money's limits (docs/limits.md), bounds in the wrong order, or no amount in
+            range rounded to the minor unit.
     """
     low = _amount_option("min_amount", min_amount)
     high = _amount_option("max_amount", max_amount)
