@@ -409,7 +409,11 @@ class Money:
         return f"{self.currency.code} {self.amount:,f}"
 
     def format(self) -> str:
-        """Format rounded half-up to the minor unit with thousands separators: ``EUR 1,050.00``."""
+        """Format rounded half-up to the minor unit with thousands separators: ``EUR 1,050.00``.
+
+        Raises:
+            InvalidMoney: the rounded amount is beyond the limits (999999999999999999.995).
+        """
         return f"{self.currency.code} {self.rounded().amount:,f}"
 
 
