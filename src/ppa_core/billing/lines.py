@@ -38,6 +38,7 @@ class LineKind(enum.StrEnum):
     COMMISSION = "commission"
     ADJUSTMENT = "adjustment"
     GUARANTEE_CREDIT = "guarantee_credit"
+    SERVICE_CREDIT = "service_credit"
     NOT_BILLED = "not_billed"
 
 
@@ -58,7 +59,8 @@ class InvoiceLine:
         unit_price: the unit price before any fraction.
         quantity: how many units the line bills (1 for an appointment).
         period: the contract's billing period a retainer, a guarantee credit or a
-            guarantee adjustment is for (None on other lines).
+            guarantee adjustment is for, or the span a service credit is for (None on
+            other lines).
     """
 
     kind: LineKind

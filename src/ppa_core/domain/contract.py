@@ -45,11 +45,13 @@ from ppa_core.domain.billing_period import (
     start_of_day,
 )
 from ppa_core.domain.criteria_set import CriteriaSet
+from ppa_core.domain.exit_clause import ExitClause, _to_exit_clauses
 from ppa_core.domain.history import windows_open_at
 from ppa_core.domain.money import Currency, Money, RoundingMode, currency
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import PRICING_TYPES, Pricing
 from ppa_core.domain.qualification import QualificationCriteria
+from ppa_core.domain.service_level import ServiceLevel, _to_service_levels
 from ppa_core.exceptions import ValidationError
 
 __all__ = [
@@ -219,6 +221,8 @@ class ContractTerms:
         duplicates: when a prospect counts as already billed (default: same person, ever).
         rounding: rounding of each line to the minor unit (default half-up).
         extra_rules: custom billing rules, evaluated after the built-in ones.
+        service_levels: agreed targets judged by reviews (``ppa_core.domain.service_level``).
+        exit_clauses: conditions giving the client a right to exit (``domain.exit_clause``).
     """
 
     pricing: Pricing = attrs.field(validator=_pricing)
@@ -239,6 +243,8 @@ class ContractTerms:
     )
     rounding: RoundingMode = attrs.field(default=RoundingMode.HALF_UP, converter=_to_rounding)
     extra_rules: tuple[Any, ...] = attrs.field(default=(), converter=_extra_rules)
+    service_levels: tuple[ServiceLevel, ...] = attrs.field(default=(), converter=_to_service_levels)
+    exit_clauses: tuple[ExitClause, ...] = attrs.field(default=(), converter=_to_exit_clauses)
 
     def check_currency(self, expected: Currency, where: str) -> None:
         """Raise ValidationError unless every amount of the terms is in ``expected``."""
@@ -251,6 +257,11 @@ class ContractTerms:
             raise ValidationError(
                 f"{where}.guarantee.credit_per_missing", credit, f"in {expected.code}"
             )
+        for i, level in enumerate(self.service_levels):
+            amount = level.credit_amount
+            if amount is not None and amount.currency != expected:
+                field = f"{where}.service_levels[{i}].credit_amount"
+                raise ValidationError(field, amount, f"in {expected.code}")
 
 
 def _effective_from(value: Any) -> pendulum.DateTime | pendulum.Date:

@@ -214,8 +214,13 @@ def _attrs_unstructure_hook(
     if cls is not ContractTerms:
         return make_dict_unstructure_fn(cls, converter)
     # Custom rules are code: terms without them are written without the field.
+    # Terms without service levels or exit clauses are written as before they existed.
     unstructure = make_dict_unstructure_fn(
-        cls, converter, extra_rules=override(omit_if_default=True)
+        cls,
+        converter,
+        extra_rules=override(omit_if_default=True),
+        service_levels=override(omit_if_default=True),
+        exit_clauses=override(omit_if_default=True),
     )
 
     def terms(value: ContractTerms) -> dict[str, Any]:

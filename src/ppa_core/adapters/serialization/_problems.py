@@ -28,9 +28,11 @@ from ppa_core.domain.contract import (
     Term,
 )
 from ppa_core.domain.dispute import Dispute
+from ppa_core.domain.exit_clause import ExitClause
 from ppa_core.domain.history import Attendance, HistoryEntry
 from ppa_core.domain.pricing import Tier
 from ppa_core.domain.prospect import BantEvidence, Company, Prospect
+from ppa_core.domain.service_level import ServiceLevel, Target, Window
 from ppa_core.exceptions import PpaError, Problem, TransitionNotAllowed, ValidationError
 
 # The domain names some fields after their object ("tier.price", "history.at"); under a
@@ -52,6 +54,10 @@ _FIELD_PREFIXES: Mapping[type[Any], str] = MappingProxyType(
         BillingPeriodRule: "billing_period.",
         Amendment: "amendment.",
         Contract: "contract.",
+        ServiceLevel: "service_level.",
+        ExitClause: "exit_clause.",
+        Target: "target.",
+        Window: "window.",
     }
 )
 
