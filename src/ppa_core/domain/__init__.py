@@ -35,6 +35,7 @@ from ppa_core.domain.contract import (
 )
 from ppa_core.domain.criteria_set import CriteriaSet, CriterionResult, Outcome, QualificationResult
 from ppa_core.domain.dispute import Dispute, DisputeResolution
+from ppa_core.domain.exit_clause import ExitClause
 from ppa_core.domain.history import Attendance, HistoryEntry
 from ppa_core.domain.lifecycle import CORRECTIONS, TRANSITIONS, Action, Actor, AppointmentState
 from ppa_core.domain.money import (
@@ -68,6 +69,14 @@ from ppa_core.domain.prospect import (
     Seniority,
 )
 from ppa_core.domain.qualification import QualificationCriteria
+from ppa_core.domain.service_level import (
+    Comparator,
+    Consequence,
+    Kpi,
+    ServiceLevel,
+    Target,
+    Window,
+)
 
 __all__ = [
     "CORRECTIONS",
@@ -89,6 +98,8 @@ __all__ = [
     "Channel",
     "Commission",
     "Company",
+    "Comparator",
+    "Consequence",
     "Contract",
     "ContractTerms",
     "CriteriaSet",
@@ -98,10 +109,12 @@ __all__ = [
     "DisputeResolution",
     "DuplicateRule",
     "DuplicateScope",
+    "ExitClause",
     "Guarantee",
     "GuaranteeRemedy",
     "HistoryEntry",
     "Hybrid",
+    "Kpi",
     "Money",
     "NoShowPolicy",
     "Outcome",
@@ -116,8 +129,11 @@ __all__ = [
     "Retainer",
     "RoundingMode",
     "Seniority",
+    "ServiceLevel",
+    "Target",
     "Term",
     "Tier",
     "TierMode",
+    "Window",
     "currency",
 ]

@@ -34,6 +34,8 @@ import attrs
 from ppa_core._optional import require
 from ppa_core.billing.figures import Figures, ModelCost
 from ppa_core.billing.lines import Invoice, InvoiceLine
+from ppa_core.billing.renegotiation import WhatIf
+from ppa_core.billing.review import Review
 from ppa_core.domain.money import Money
 from ppa_core.exceptions import ValidationError
 from ppa_core.modelling.distribution import Fixed
@@ -41,6 +43,7 @@ from ppa_core.modelling.plan import CampaignPlan
 from ppa_core.modelling.scenario import ScenarioResult, per_run_figures
 from ppa_core.modelling.summary import Summary
 from ppa_core.modelling.sweep import SweepPoint
+from ppa_core.presentation.review_views import review_records, what_if_records
 from ppa_core.presentation.views import describe_pricing
 from ppa_core.rules.verdict import Decision
 
@@ -196,7 +199,9 @@ def to_records(obj: object, *, by: Literal["model", "run"] = "model") -> list[Re
             row), a :class:`~ppa_core.billing.figures.ModelCost` or a comparison (one
             row per model), a :class:`~ppa_core.modelling.scenario.ScenarioResult`, or the
             :class:`~ppa_core.modelling.sweep.SweepPoint` s of a sweep (the grid's parameters,
-            then the result's columns).
+            then the result's columns), a :class:`~ppa_core.billing.review.Review` (one
+            row per judgement, with the ids of the appointments behind each figure) or a
+            :class:`~ppa_core.billing.renegotiation.WhatIf` (one row per appointment).
         by: for scenario results and sweeps: ``"model"`` (default) gives one row per
             model with the statistics of each figure (``total_cost_mean``,
             ``total_cost_p90`` ...); ``"run"`` gives one row per run and model
@@ -217,6 +222,10 @@ def to_records(obj: object, *, by: Literal["model", "run"] = "model") -> list[Re
         return [_model_cost(obj)]
     if isinstance(obj, ScenarioResult):
         return _scenario(obj, by)
+    if isinstance(obj, Review):
+        return review_records(obj)
+    if isinstance(obj, WhatIf):
+        return what_if_records(obj)
     if isinstance(obj, SweepPoint):
         obj = (obj,)
     if isinstance(obj, Iterable) and not isinstance(obj, str | bytes):
@@ -230,7 +239,8 @@ def to_records(obj: object, *, by: Literal["model", "run"] = "model") -> list[Re
     raise ValidationError(
         "obj",
         type(obj).__name__,
-        "an Invoice, Decision(s), Figures, ModelCost(s), a ScenarioResult or SweepPoints",
+        "an Invoice, Decision(s), Figures, ModelCost(s), a ScenarioResult, SweepPoints, "
+        "a Review or a WhatIf",
     )
 
 
