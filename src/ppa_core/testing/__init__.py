@@ -36,6 +36,7 @@ from ppa_core.testing._factories import (
 )
 from ppa_core.testing._prospects import bant_evidence, companies, prospects
 from ppa_core.testing._qualification import qualification_criteria, qualified_prospects
+from ppa_core.testing._service_levels import exit_clauses, service_levels
 from ppa_core.testing._values import TIMEZONES, aware_datetimes, currencies, money, timezones
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "contract_terms",
     "contracts",
     "currencies",
+    "exit_clauses",
     "make_appointment",
     "make_contract",
     "make_criteria",
@@ -57,5 +59,6 @@ __all__ = [
     "prospects",
     "qualification_criteria",
     "qualified_prospects",
+    "service_levels",
     "timezones",
 ]
