@@ -40,6 +40,7 @@ from ppa_core import (
     Money,
     NaiveDatetime,
     QualificationCriteria,
+    Review,
     Seniority,
     ServiceLevel,
     Target,
@@ -51,6 +52,7 @@ from ppa_core import (
     review,
 )
 from ppa_core.adapters import serialization
+from ppa_core.presentation.notebook import to_dataframe, to_records
 from ppa_core.testing import exit_clauses, service_levels
 
 MET, BREACHED, NOT_MEASURABLE = (
@@ -435,3 +437,39 @@ class TestReviewProperties:
                 None if kpi is Kpi.MEETINGS_HELD else sum(m.denominator or 0 for m in months_)
             )
             assert quarter.counted == tuple(i for m in months_ for i in m.counted)
+
+
+class TestReviewRenderings:
+    def found(self) -> Review:
+        level = ServiceLevel("show", SHOW_75, consequence="service_credit", credit_share="0.1")
+        clause = ExitClause("one-bad", SHOW_75)
+        return review(
+            with_levels(level, clauses=(clause,)), show_month(1, 1, 1), period=month(1), as_of=LATER
+        )
+
+    def test_the_text_gives_each_judgement_its_credit_and_the_exit_right(self) -> None:
+        text = repr(self.found())
+        assert "1 breached" in text
+        assert "show_rate 0.5 misses >= 0.75" in text
+        assert "(1 / 2)" in text
+        assert "EUR -35.00" in text
+        assert "exit right one-bad" in text
+
+    def test_the_html_has_a_table_per_part(self) -> None:
+        html = self.found()._repr_html_()
+        assert html.count("<table") == 3
+        assert "&gt;= 0.75" in html
+
+    def test_the_records_name_the_appointments_behind_each_figure(self) -> None:
+        records = to_records(self.found())
+        assert [r["kind"] for r in records] == ["service_level", "exit_clause"]
+        assert records[0]["value"] == Decimal("0.5")
+        assert records[0]["appointments_counted"] == "h1-0"
+        assert records[0]["appointments_among"] == "h1-0, n1-0"
+        assert records[0]["credit"] == Decimal("-35.00")
+
+    def test_the_dataframe_has_analysis_dtypes(self) -> None:
+        pytest.importorskip("pandas")
+        frame = to_dataframe(self.found())
+        assert str(frame["value"].dtype) == "float64"
+        assert list(frame["status"]) == ["breached", "breached"]

@@ -42,8 +42,10 @@ class DecisionChange:
         current_status, proposed_status: the decision's status under each.
         current_amount, proposed_amount: the amount billed under each.
         current_codes, proposed_codes: the decisions' reason codes.
-        reasons: why the decision changed: each rule whose verdict differs, and the
-            price when only the amount did (empty when nothing changed).
+        reasons: why the decision changed: each rule whose outcome or code differs
+            between the two traces, or, when none does (the same rules passed at another
+            price), each whose reason differs; empty when the status, the amount and
+            the reason codes are all the same.
     """
 
     appointment_id: str
@@ -64,8 +66,8 @@ class DecisionChange:
 
     @property
     def changed(self) -> bool:
-        """True when the status, the amount or the reasons differ."""
-        return bool(self.reasons) or self.current_status is not self.proposed_status
+        """True when the status, the amount or the reason codes differ."""
+        return bool(self.reasons)
 
 
 @attrs.frozen
@@ -263,21 +265,31 @@ def _change(contract: Contract, now: Decision, then: Decision) -> DecisionChange
 
 
 def _reasons(now: Decision, then: Decision) -> tuple[str, ...]:
-    """Each rule whose verdict differs between the two traces, then the price if it did."""
+    """Why the decision changed: the rules whose outcome or code differs between the traces.
+
+    When none does (the same rules passed, at another price), the rules whose reason
+    differs; nothing when the status, the amount and the codes are all the same.
+    """
+    if (now.status, now.amount, now.reason_codes) == (then.status, then.amount, then.reason_codes):
+        return ()
     before = {verdict.rule_id: verdict for verdict in now.trace or ()}
     after = {verdict.rule_id: verdict for verdict in then.trace or ()}
-    reasons: list[str] = []
+    outcomes: list[str] = []
+    texts: list[str] = []
     for rule_id in [*before, *(r for r in after if r not in before)]:
         old, new = before.get(rule_id), after.get(rule_id)
         if old is None or new is None:
             side = "proposed" if old is None else "current"
             only = new if old is None else old
-            reasons.append(f"{rule_id}: only under the {side} terms: {_said(only)}")
-        elif _said(old) != _said(new):
-            reasons.append(f"{rule_id}: {_said(old)} -> {_said(new)}")
-    if not reasons and now.amount != then.amount:
-        reasons.append(f"price: {_price(now)} -> {_price(then)} (tier {now.tier} -> {then.tier})")
-    return tuple(reasons)
+            outcomes.append(f"{rule_id}: only under the {side} terms: {_said(only)}")
+        elif (old.outcome, old.code) != (new.outcome, new.code):
+            outcomes.append(f"{rule_id}: {_said(old)} -> {_said(new)}")
+        elif old.reason != new.reason:
+            texts.append(f"{rule_id}: {_said(old)} -> {_said(new)}")
+    found = outcomes or texts
+    if not found:  # pragma: no cover - a different amount always shows in the price rule
+        found = [f"amount: {now.amount.format()} -> {then.amount.format()}"]
+    return tuple(found)
 
 
 def _said(verdict: Verdict | None) -> str:
@@ -285,7 +297,3 @@ def _said(verdict: Verdict | None) -> str:
         return ""
     code = f" {verdict.code}" if verdict.code else ""
     return f"{verdict.outcome.value}{code} ({verdict.reason})"
-
-
-def _price(decision: Decision) -> str:
-    return decision.amount.format()
