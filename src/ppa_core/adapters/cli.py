@@ -13,6 +13,9 @@ Subcommands:
     Decide every appointment of a contract file and a JSON Lines file.
 ``invoice CONTRACT APPOINTMENTS --period MONTH --as-of WHEN``
     Invoice one billing period.
+``review CONTRACT APPOINTMENTS --from MONTH --to MONTH --as-of WHEN``
+    Judge the service levels and exit clauses over those periods; with ``--terms``
+    and ``--effective-from``, or ``--proposal``, price them under proposed terms too.
 
 Files are those of :mod:`ppa_core.adapters.serialization`: the contract is a document
 written by ``dump`` (or its bare data); each line of the appointments file is
@@ -40,10 +43,11 @@ from ppa_core.adapters.serialization import dump, dump_data, load, load_data
 from ppa_core.billing.invoice import build_invoice
 from ppa_core.billing.lines import Invoice
 from ppa_core.domain.appointment import Appointment
-from ppa_core.domain.contract import BillingPeriod, Contract
+from ppa_core.domain.contract import Amendment, BillingPeriod, Contract
 from ppa_core.domain.money import Money
 from ppa_core.exceptions import DocumentError, PpaError
 from ppa_core.presentation.report import decisions_table, invoice_report
+from ppa_core.presentation.review_report import review_report
 from ppa_core.rules.engine import BillingEngine
 from ppa_core.rules.verdict import Decision
 from ppa_core.sample._demo import demo_text, trace_text
@@ -322,6 +326,26 @@ _AS_OF_HELP = (
 )
 
 
+def _review(args: argparse.Namespace) -> int:
+    contract: Contract = _read_document(args.contract, "contract")
+    as_of = _moment(args.as_of, contract, "--as-of")
+    span = BillingPeriod(_period(args.start, contract).start, _period(args.end, contract).end)
+    issued: list[Invoice] = [_read_document(path, "invoice") for path in args.invoice]
+    proposals: list[Amendment | Contract] = []
+    if args.terms is not None:
+        start = _moment(args.effective_from or "", contract, "--effective-from")
+        proposals.append(Amendment(start, _read_document(args.terms, "terms")))
+    if args.proposal is not None:
+        proposals.append(_read_document(args.proposal, "contract"))
+    appointments = _read_appointments(args.appointments)
+    _write(
+        review_report(
+            contract, appointments, issued, proposals, period=span, as_of=as_of, output=args.format
+        )
+    )
+    return 0
+
+
 def _files(command: argparse.ArgumentParser) -> None:
     command.add_argument("contract", help="the contract: a JSON document written by `sample`")
     command.add_argument(
@@ -389,6 +413,21 @@ def _parser() -> argparse.ArgumentParser:
         help="an issued invoice (JSON from --format json): later changes become adjustments",
     )
     invoice.set_defaults(run=_invoice)
+
+    judged = commands.add_parser(
+        "review",
+        help="judge service levels and exit clauses; price proposed terms",
+        description="Judge the service levels and exit clauses over the periods --from to --to "
+        "from the facts known at --as-of; price the same appointments under proposed terms.",
+    )
+    _files(judged)
+    judged.add_argument("--from", dest="start", required=True, metavar="MONTH", help="2026-01")
+    judged.add_argument("--to", dest="end", required=True, metavar="MONTH", help="2026-03")
+    judged.add_argument("--invoice", action="append", default=[], help="an issued invoice")
+    judged.add_argument("--terms", help="proposed terms (a terms document)")
+    judged.add_argument("--effective-from", metavar="WHEN", help="from when --terms apply")
+    judged.add_argument("--proposal", metavar="CONTRACT", help="an alternative contract")
+    judged.set_defaults(run=_review)
     return parser
 
 
