@@ -70,3 +70,11 @@ class TestDomainGuide:
         }
         assert set(arrows) == table
         assert len(arrows) == len(table)
+
+
+class TestReviews:
+    PAGE = DOCS / "reviews.md"
+
+    def test_every_block_runs_and_prints_what_the_page_shows(self) -> None:
+        _, printed = _run(self.PAGE)
+        assert printed == [_lines(shown) for shown in _blocks(self.PAGE, "text")]

@@ -63,7 +63,7 @@ class Measurement:
 
 
 @attrs.frozen
-class Row:
+class _Row:
     """An appointment of the window as decided, and how the figures classify it."""
 
     appointment: Appointment
@@ -71,22 +71,22 @@ class Row:
     kind: str  # "held", "no_show", "cancelled" or "undecided" (figures' classes)
 
 
-def row(appointment: Appointment, decision: Decision) -> Row:
+def _row(appointment: Appointment, decision: Decision) -> _Row:
     """The row of ``appointment`` (as known at the decision) for measuring."""
-    return Row(appointment, decision, _classify(appointment, decision))
+    return _Row(appointment, decision, _classify(appointment, decision))
 
 
-def _ids(rows: Sequence[Row]) -> tuple[str, ...]:
+def _ids(rows: Sequence[_Row]) -> tuple[str, ...]:
     return tuple(r.appointment.id for r in rows)
 
 
-def _qualified(r: Row) -> bool:
+def _qualified(r: _Row) -> bool:
     return r.kind != "undecided" and ReasonCode.NOT_QUALIFIED not in r.decision.reason_codes
 
 
-def measure(  # noqa: PLR0917 - private helper, every argument is needed
+def _measure(  # noqa: PLR0917 - private helper, every argument is needed
     target: Target,
-    rows: Sequence[Row],
+    rows: Sequence[_Row],
     contract: Contract,
     periods: Sequence[BillingPeriod],
     rounding: RoundingMode,
@@ -138,7 +138,7 @@ def measure(  # noqa: PLR0917 - private helper, every argument is needed
     return _attainment(kpi, rows, contract, periods, window)
 
 
-def _ratio(kpi: Kpi, counted: Sequence[Row], among: Sequence[Row], what: str) -> Measurement:
+def _ratio(kpi: Kpi, counted: Sequence[_Row], among: Sequence[_Row], what: str) -> Measurement:
     numerator, denominator = Decimal(len(counted)), Decimal(len(among))
     if not among:
         return Measurement(kpi, None, numerator, denominator, reason=f"no {what} in the window")
@@ -148,7 +148,7 @@ def _ratio(kpi: Kpi, counted: Sequence[Row], among: Sequence[Row], what: str) ->
 
 
 def _cost(
-    kpi: Kpi, billable: Sequence[Row], contract: Contract, rounding: RoundingMode
+    kpi: Kpi, billable: Sequence[_Row], contract: Contract, rounding: RoundingMode
 ) -> Measurement:
     billed = Money.total((r.decision.amount for r in billable), contract.currency)
     count = Decimal(len(billable))
@@ -158,7 +158,7 @@ def _cost(
     return Measurement(kpi, value, billed.amount, count, _ids(billable), _ids(billable))
 
 
-def _days(kpi: Kpi, held: Sequence[Row]) -> Measurement:
+def _days(kpi: Kpi, held: Sequence[_Row]) -> Measurement:
     total = Decimal(0)
     for r in held:
         lead = r.decision.meeting_start - r.appointment.booked_at
@@ -171,15 +171,15 @@ def _days(kpi: Kpi, held: Sequence[Row]) -> Measurement:
 
 def _attainment(
     kpi: Kpi,
-    rows: Sequence[Row],
+    rows: Sequence[_Row],
     contract: Contract,
     periods: Sequence[BillingPeriod],
     window: BillingPeriod,
 ) -> Measurement:
     """Delivered / guaranteed over the window's periods whose terms have a guarantee."""
     minimum = 0
-    counted: list[Row] = []
-    among: list[Row] = []
+    counted: list[_Row] = []
+    among: list[_Row] = []
     for period in periods:
         guarantee = _terms_of(contract, period).guarantee
         if guarantee is None:
@@ -200,8 +200,8 @@ def _attainment(
     )
 
 
-def rows_in(
-    rows: Sequence[Row], starts: Sequence[pendulum.DateTime], span: BillingPeriod
-) -> Sequence[Row]:
+def _rows_in(
+    rows: Sequence[_Row], starts: Sequence[pendulum.DateTime], span: BillingPeriod
+) -> Sequence[_Row]:
     """The rows whose meeting starts in ``span`` (``starts``: the rows' starts, sorted)."""
     return rows[bisect.bisect_left(starts, span.start) : bisect.bisect_left(starts, span.end)]

@@ -24,7 +24,7 @@ import pendulum
 from ppa_core import _rendering
 from ppa_core import _validation as v
 from ppa_core.billing.lines import Invoice, InvoiceLine, LineKind
-from ppa_core.billing.measurement import Measurement, Row, measure, row, rows_in
+from ppa_core.billing.measurement import Measurement, _measure, _Row, _row, _rows_in
 from ppa_core.billing.periods import _own_periods, _terms_of
 from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.contract import BillingPeriod, Contract, ContractTerms
@@ -158,7 +158,7 @@ class _Facts:
     """The contract's decided appointments in meeting order, and its periods."""
 
     contract: Contract
-    rows: tuple[Row, ...]
+    rows: tuple[_Row, ...]
     starts: tuple[pendulum.DateTime, ...]
     periods: tuple[BillingPeriod, ...]
     as_of: pendulum.DateTime
@@ -248,11 +248,11 @@ def _facts(
     listed = list(v.iterable(appointments, "appointments", "Appointment"))
     engine = engine_for(contract, engine)
     by_id = {a.id: a for a in listed}
-    rows: list[Row] = []
+    rows: list[_Row] = []
     for decision in engine.decide_all(listed, as_of=moment):  # in meeting order
         known = by_id[decision.appointment_id].as_of(moment)
         if known is not None:
-            rows.append(row(known, decision))
+            rows.append(_row(known, decision))
     term_start = contract.term_start
     periods = (
         _own_periods(contract, BillingPeriod(term_start, span.end)) if term_start < span.end else []
@@ -275,9 +275,9 @@ def _judge(
         return None  # a block is judged when its last period ends
     periods = facts.periods[max(0, index - size + 1) : index + 1]
     span = BillingPeriod(periods[0].start, periods[-1].end)
-    rows = rows_in(facts.rows, facts.starts, span)
+    rows = _rows_in(facts.rows, facts.starts, span)
     rounding = _terms_of(facts.contract, periods[-1]).rounding
-    measured = measure(target, rows, facts.contract, periods, rounding, span)
+    measured = _measure(target, rows, facts.contract, periods, rounding, span)
     status, reason = JudgementStatus.NOT_MEASURABLE, measured.reason or ""
     if len(periods) < size:
         reason = f"the window needs {size} periods; the term has run {len(periods)}"
@@ -296,7 +296,7 @@ def _judge(
 
 def _num(value: Decimal) -> str:
     """A measured number, shown to 4 decimals (the exact value stays in the measurement)."""
-    return str(value.quantize(Decimal("0.0001")).normalize()) if value else "0"
+    return _plain(value.quantize(Decimal("0.0001")))
 
 
 def _consequence(
@@ -310,7 +310,7 @@ def _consequence(
         return found
     judged = found.periods[-1] if level.window.rolling else found.window
     billed = Money.total(
-        (r.decision.amount for r in rows_in(facts.rows, facts.starts, judged)),
+        (r.decision.amount for r in _rows_in(facts.rows, facts.starts, judged)),
         facts.contract.currency,
     )
     amount = billed * (level.credit_share or 0)
@@ -391,3 +391,9 @@ def add_service_credits(invoice: Invoice, found: Review) -> Invoice:
     }
     new = [c for c in found.credits if (c.period, c.reason_codes) not in carried]
     return attrs.evolve(invoice, lines=(*invoice.lines, *new))
+
+
+def _plain(number: Decimal) -> str:
+    """``number`` without trailing zeros or an exponent: 10, 0.75, 0.7667."""
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

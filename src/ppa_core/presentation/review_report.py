@@ -8,7 +8,6 @@ as JSON (a list of tables) or CSV (one table after another, each with its header
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
@@ -54,12 +53,23 @@ def review_report(
     tables = [[{k: _cell(v) for k, v in row.items()} for row in to_records(r)] for r in results]
     if output == "json":
         return json.dumps(tables, ensure_ascii=False, indent=2)
-    out = io.StringIO()
+    out = _Text()
     writer = csv.writer(out, lineterminator="\n")
     for table in (t for t in tables if t):
         writer.writerow(list(table[0]))
         writer.writerows(list(row.values()) for row in table)
-    return out.getvalue()
+    return "".join(out.parts)
+
+
+class _Text:
+    """What ``csv.writer`` writes to, kept as text in memory (no stream needed)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
 
 
 def _cell(value: object) -> object:

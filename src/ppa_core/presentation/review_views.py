@@ -33,13 +33,13 @@ def _value(measurement: Measurement) -> str:
         return "-"
     if isinstance(value, Money):
         return value.format()
-    return str(value.quantize(Decimal("0.0001")).normalize()) if value else "0"
+    return _plain(value.quantize(Decimal("0.0001")))
 
 
 def _ratio(measurement: Measurement) -> str:
     if measurement.denominator is None:
-        return f"{measurement.numerator.normalize()}"
-    return f"{measurement.numerator.normalize()} / {measurement.denominator.normalize()}"
+        return _plain(measurement.numerator)
+    return f"{_plain(measurement.numerator)} / {_plain(measurement.denominator)}"
 
 
 def _row(j: Judgement) -> tuple[object, ...]:
@@ -245,3 +245,9 @@ _rendering.text.register(Review, review_text)
 _rendering.text.register(WhatIf, what_if_text)
 _rendering.html.register(Review, review_html)
 _rendering.html.register(WhatIf, what_if_html)
+
+
+def _plain(number: Decimal) -> str:
+    """``number`` without trailing zeros or an exponent: 10, 0.75, 0.7667."""
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
