@@ -154,6 +154,10 @@ class TestWhatIf:
         with pytest.raises(ValidationError, match=r"proposal\.currency"):
             what_if(contract(), [], usd, period=Q1, as_of=LATER)
 
+    def test_the_span_must_be_a_billing_period(self) -> None:
+        with pytest.raises(ValidationError, match="period"):
+            what_if(contract(), [], amendment(), period="2026-Q1", as_of=LATER)  # type: ignore[arg-type]
+
     def test_a_proposal_must_be_an_amendment_or_a_contract(self) -> None:
         with pytest.raises(ValidationError, match="proposal"):
             what_if(contract(), [], terms(), period=Q1, as_of=LATER)  # type: ignore[arg-type]

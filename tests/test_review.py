@@ -328,6 +328,26 @@ class TestServiceCredits:
         assert again.credits == ()
         assert again.service_levels[0].already_credited
 
+    def test_an_invoice_with_a_service_credit_round_trips(self) -> None:
+        c = with_levels(self.level())
+        facts = show_month(1, 2, 2)
+        found = review(c, facts, period=month(1), as_of=LATER)
+        invoice = add_service_credits(build_invoice(c, facts, month(2), as_of=LATER), found)
+        assert serialization.loads("invoice", serialization.dumps(invoice)) == invoice
+
+    def test_the_breaches_are_the_breached_judgements(self) -> None:
+        found = review(
+            with_levels(self.level()), show_month(1, 2, 2), period=months(1, 2), as_of=LATER
+        )
+        assert [j.window for j in found.breaches] == [month(1)]
+        assert [j.window for j in found.not_measurable] == [month(2)]
+
+    def test_a_review_of_another_contract_is_not_added_to_an_invoice(self) -> None:
+        found = review(with_levels(self.level()), show_month(1, 2, 2), period=month(1), as_of=LATER)
+        other = Invoice("c-9", month(2), LATER, "EUR", ())
+        with pytest.raises(ValidationError, match=r"review\.contract_id"):
+            add_service_credits(other, found)
+
     def test_invoices_of_another_contract_are_refused(self) -> None:
         other = Invoice("c-9", month(1), LATER, "EUR", ())
         with pytest.raises(ValidationError, match=r"invoices\[0\]"):
