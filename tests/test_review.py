@@ -241,6 +241,16 @@ class TestReviewMeasures:
         assert found.service_levels[0].measurement.counted == ("h-late",)
 
 
+class TestPeriodBoundaries:
+    def test_a_meeting_just_after_local_midnight_belongs_to_the_next_month(self) -> None:
+        """00:30 on 1 April in Berlin (summer time) is still 31 March in UTC."""
+        april = held("h-april", pendulum.datetime(2026, 4, 1, 0, 30, tz=TZ))
+        assert april.start.in_tz("UTC").day == 31
+        level = ServiceLevel("held", Target(Kpi.MEETINGS_HELD, Comparator.AT_LEAST, 1))
+        found = review(with_levels(level), [april], period=months(3, 4), as_of=LATER)
+        assert [j.measurement.counted for j in found.service_levels] == [(), ("h-april",)]
+
+
 class TestNotMeasurableYet:
     def test_pending_outcomes_make_a_window_not_measurable(self) -> None:
         facts = [*show_month(1, 3, 0), booked("b-1", at(20, month=1))]
@@ -392,6 +402,18 @@ class TestExitRights:
         found = review(with_levels(clauses=(clause,)), facts, period=month(2), as_of=LATER)
         (right,) = found.exit_rights
         assert [j.window for j in right.judgements] == [month(1), month(2)]
+
+    def test_the_guarantee_missed_in_a_quarter_gives_a_right(self) -> None:
+        """Guaranteed 3 meetings a month: 7 delivered in the quarter is below its 9."""
+        missed = Target(Kpi.GUARANTEE_ATTAINMENT, Comparator.AT_LEAST, 1)
+        clause = ExitClause("guarantee", missed, Window(periods=3), notice_days=0)
+        c = with_levels(clauses=(clause,), guarantee=Guarantee(3, credit_per_missing=eur(50)))
+        facts = [*show_month(1, 3, 0), *show_month(2, 3, 0), *show_month(3, 1, 2)]
+        found = review(c, facts, period=Q1, as_of=LATER)
+        (judged,) = found.exit_clauses
+        assert (judged.measurement.numerator, judged.measurement.denominator) == (7, 9)
+        (right,) = found.exit_rights
+        assert right.exit_from == pendulum.Date(2026, 4, 1)
 
     def test_a_service_level_with_an_exit_consequence_gives_a_right_on_its_breach(self) -> None:
         level = ServiceLevel("show", SHOW_75, consequence="exit", notice_days=14)

@@ -223,9 +223,10 @@ def review(
             found = _judge(facts, subject, target, window, index)
             if found is None:
                 continue
-            if in_span and subject in {c.id for c in terms.exit_clauses}:
-                clauses.append(found)
+            # None: a service level whose breach gives the right (its own namespace of ids).
             clause = next((c for c in terms.exit_clauses if c.id == subject), None)
+            if in_span and clause is not None:
+                clauses.append(found)
             runs = history.setdefault(f"{clause is None}:{subject}", [])
             runs.append(found)
             behind = _completed(runs, clause)
