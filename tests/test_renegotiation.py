@@ -10,12 +10,15 @@ import pytest
 
 from _scenario import LATER, TZ, at, contract, eur, held, no_show, prospect, terms
 from ppa_core import (
+    Actor,
     Amendment,
     Appointment,
     BillingPeriod,
     DecisionStatus,
+    Guarantee,
     Hybrid,
     Money,
+    NoShowPolicy,
     PerAppointment,
     QualificationCriteria,
     Retainer,
@@ -111,6 +114,21 @@ class TestWhatIf:
                 == build_invoice(after, quarter(), change.period, as_of=LATER).total
             )
         assert found.proposed_total == eur(3 * (1000 + 2 * 150))
+
+    def test_a_proposed_guarantee_credits_each_month_short_of_it(self) -> None:
+        proposal = amendment(guarantee=Guarantee(3, credit_per_missing=eur(100)))
+        found = what_if(contract(), quarter(), proposal, period=Q1, as_of=LATER)
+        assert found.changed == ()  # no decision changes: the credit is a period's line
+        assert [p.difference for p in found.periods] == [eur(-100)] * 3
+
+    def test_a_stricter_policy_names_the_rule_that_now_refuses(self) -> None:
+        rep_missed = no_show("host", at(20, month=2), absent=Actor.CLIENT, who=prospect("p-host"))
+        proposal = amendment(policy=NoShowPolicy(host_no_show_billable=False))
+        found = what_if(contract(), [*quarter(), rep_missed], proposal, period=Q1, as_of=LATER)
+        (change,) = found.changed
+        assert change.appointment_id == "host"
+        assert (change.current_amount, change.proposed_amount) == (eur(350), eur(0))
+        assert any("HOST_NO_SHOW" in reason for reason in change.reasons)
 
     def test_cost_per_meeting_under_both_is_the_figures(self) -> None:
         c = contract()
