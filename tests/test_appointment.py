@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.dispute import Dispute, DisputeResolution
 from ppa_core.domain.history import Attendance, HistoryEntry
-from ppa_core.domain.lifecycle import CORRECTIONS, TRANSITIONS, Action, Actor, AppointmentState
+from ppa_core.domain.lifecycle import (
+    CORRECTIONS,
+    RETRACTABLE,
+    TRANSITIONS,
+    Action,
+    Actor,
+    AppointmentState,
+)
 from ppa_core.exceptions import NaiveDatetime, PpaError, TransitionNotAllowed, ValidationError
 from ppa_core.testing import DEFAULT_START, appointments, make_appointment, make_prospect
 
@@ -47,7 +54,7 @@ LIFECYCLE = {
     },
     (S.SCHEDULED, A.CONFIRM): S.CONFIRMED,
 }
-INSTANCE_ACTIONS = tuple(a for a in Action if a not in {A.PROPOSE, A.CORRECT})
+INSTANCE_ACTIONS = tuple(a for a in Action if a not in {A.PROPOSE, A.CORRECT, A.RETRACT})
 """The actions an existing appointment takes through the table (propose creates one)."""
 
 
@@ -57,7 +64,11 @@ def proposed(start: pendulum.DateTime = START) -> Appointment:
 
 def expected_allowed(state: AppointmentState) -> set[Action]:
     allowed = {a for (s, a) in TRANSITIONS if s is state}
-    return allowed | ({A.CORRECT} if state in CORRECTIONS else set())
+    return (
+        allowed
+        | ({A.CORRECT} if state in CORRECTIONS else set())
+        | ({A.RETRACT} if state in RETRACTABLE else set())
+    )
 
 
 def act(
@@ -416,10 +427,13 @@ class TestAttendance:
             Attendance(attended_minutes=30, attendees={Actor.PROSPECT, Actor.AGENCY})
         assert raised.value.field == "attendance.attendees"
 
-    def test_a_held_meeting_needs_attendance_facts(self) -> None:
-        with pytest.raises(ValidationError) as raised:
-            make_appointment(S.SCHEDULED).hold(at=START, attendance=None)  # type: ignore[arg-type]
-        assert "attendance" in raised.value.field
+    def test_a_held_meeting_without_attendance_facts_has_them_pending(self) -> None:
+        """A video tool saw the meeting but not its minutes: held, attendance unknown."""
+        held = make_appointment(S.SCHEDULED).hold(at=START, attendance=None)
+        assert held.state is S.HELD
+        assert held.attendance is None
+        known = held.correct(to=S.HELD, at=START.add(hours=1), attendance=FULL)
+        assert known.attendance == FULL
 
     @pytest.mark.parametrize("state", [S.PROPOSED, S.SCHEDULED, S.CANCELLED, S.NO_SHOW])
     def test_only_a_held_meeting_has_attendance(self, state: AppointmentState) -> None:

@@ -297,11 +297,11 @@ class Appointment:
         self,
         *,
         at: pendulum.DateTime,
-        attendance: Attendance,
+        attendance: Attendance | None,
         actor: Actor = Actor.AGENCY,
         reason: str | None = None,
     ) -> Self:
-        """Record that the meeting took place, with its attendance facts.
+        """Record that the meeting took place, with its attendance facts (None: not known yet).
 
         Raises:
             TransitionNotAllowed: the state does not allow it, or ``at`` is before the start.

@@ -20,6 +20,7 @@ from ppa_core.domain._instants import utc as _utc
 from ppa_core.domain.lifecycle import (
     _MEETING_OUTCOMES,
     CORRECTIONS,
+    RETRACTABLE,
     TRANSITIONS,
     Action,
     Actor,
@@ -28,10 +29,11 @@ from ppa_core.domain.lifecycle import (
 )
 from ppa_core.exceptions import TransitionNotAllowed, ValidationError
 
-__all__ = ["Attendance", "HistoryEntry"]
+__all__ = ["Attendance", "HistoryEntry", "restates"]
 
 S = AppointmentState
 A = Action
+_NOT_IN_A_MEETING = frozenset({Actor.AGENCY, Actor.UNKNOWN})
 
 
 def _minutes(field: str) -> Any:
@@ -40,7 +42,7 @@ def _minutes(field: str) -> Any:
 
 def _attendees(value: Any) -> frozenset[Actor]:
     parties = v.enum_set(Actor, "attendance.attendees")(value)
-    if Actor.AGENCY in parties:
+    if parties & _NOT_IN_A_MEETING:
         raise ValidationError(
             "attendance.attendees", sorted(parties), "a subset of ('prospect', 'client')"
         )
@@ -81,7 +83,7 @@ def _absent(value: Any) -> frozenset[Actor] | None:
     if value is None:
         return None
     parties = v.enum_set(Actor, "absent")(value)
-    if not parties or Actor.AGENCY in parties:
+    if not parties or parties & _NOT_IN_A_MEETING:
         raise ValidationError(
             "absent", sorted(parties), "a non-empty subset of ('prospect', 'client')"
         )
@@ -119,7 +121,8 @@ class HistoryEntry:
         actor: who made it happen.
         reason: an optional free-text reason.
         start: the meeting start set by ``propose``/``reschedule``.
-        attendance: the attendance facts of a held meeting.
+        attendance: the attendance facts of a held meeting; None on a held entry means
+            the video tool saw the meeting but its attendance is not known yet (pending).
         absent: who did not show, for a no-show (the prospect, the client's rep, or both).
     """
 
@@ -148,6 +151,7 @@ class _Replayed:
     cancelled_by: Actor | None
     outcome_at: pendulum.DateTime | None
     corrected: bool
+    retract_to: AppointmentState | None
     first_utc: pendulum.DateTime
     last_utc: pendulum.DateTime
 
@@ -167,6 +171,8 @@ def _replay(history: tuple[HistoryEntry, ...]) -> _Replayed:
     cancelled_by: Actor | None = None
     outcome_at: pendulum.DateTime | None = None
     corrected = False
+    # What each outcome replaced, so a retraction can go back to it (never an erasure).
+    replaced: list[tuple[AppointmentState, Attendance | None, frozenset[Actor] | None, Any]] = []
     previous, previous_utc = first.at, _utc(first.at)
     for i, entry in enumerate(history[1:], start=1):
         at_utc = _utc(entry.at)
@@ -174,7 +180,22 @@ def _replay(history: tuple[HistoryEntry, ...]) -> _Replayed:
             raise ValidationError(
                 f"history[{i}].at", entry.at, f">= the previous entry's time ({previous})"
             )
+        if entry.action is A.RETRACT:
+            back = replaced[-1][0] if replaced and state in RETRACTABLE else None
+            if back is None or entry.state is not back:
+                raise TransitionNotAllowed(
+                    state,
+                    A.RETRACT,
+                    allowed_actions(state),
+                    detail=None if back is None else f"a retraction goes back to {back}",
+                )
+            state, attendance, absent, outcome_at = replaced.pop()
+            corrected = True
+            previous, previous_utc = entry.at, at_utc
+            continue
         _check_step(state, entry, start)
+        if entry.state in _MEETING_OUTCOMES:
+            replaced.append((state, attendance, absent, outcome_at))
         if entry.action is A.RESCHEDULE:
             if entry.start is None:
                 raise ValidationError(f"history[{i}].start", None, "the new start of a reschedule")
@@ -184,9 +205,9 @@ def _replay(history: tuple[HistoryEntry, ...]) -> _Replayed:
         if entry.action is A.CORRECT:
             corrected = True
         if entry.state is S.HELD:
-            if entry.attendance is None:
+            if entry.attendance is None and entry.action is A.CORRECT:
                 raise ValidationError(f"history[{i}].attendance", None, "an Attendance for held")
-            attendance, absent = entry.attendance, None
+            attendance, absent = entry.attendance, None  # None on hold: not known yet
         elif entry.state is S.NO_SHOW:
             attendance, absent = None, entry.absent or frozenset({Actor.PROSPECT})
         if entry.state is S.CANCELLED:
@@ -206,6 +227,7 @@ def _replay(history: tuple[HistoryEntry, ...]) -> _Replayed:
         cancelled_by,
         outcome_at,
         corrected,
+        replaced[-1][0] if replaced and state in RETRACTABLE else None,
         _utc(first.at),
         previous_utc,
     )
@@ -240,3 +262,23 @@ def windows_open_at(
     if outcome_at is not None and _utc(outcome_at) > _utc(meeting_end):
         return outcome_at
     return meeting_end
+
+
+def restates(history: tuple[HistoryEntry, ...], entry: HistoryEntry) -> bool:
+    """True when ``entry`` states again the fact the history already ends in.
+
+    A webhook delivered twice, or two tools reporting the same outcome, must change
+    nothing: not an error and not a correction. The time may differ (each tool has
+    its own clock); the action, the state it leads to, who and the facts must match.
+    """
+    for last in reversed(history):
+        if last.action is entry.action or (last.action is A.CORRECT and entry.state is last.state):
+            return (
+                last.state is entry.state
+                and history[-1].state is entry.state
+                and last.actor is entry.actor
+                and last.start == entry.start
+                and last.attendance == entry.attendance
+                and last.absent == entry.absent
+            )
+    return False

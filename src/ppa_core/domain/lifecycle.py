@@ -18,6 +18,7 @@ from types import MappingProxyType
 
 __all__ = [
     "CORRECTIONS",
+    "RETRACTABLE",
     "TRANSITIONS",
     "Action",
     "Actor",
@@ -64,6 +65,7 @@ class Action(enum.StrEnum):
     CANCEL = "cancel"
     VOID = "void"
     CORRECT = "correct"
+    RETRACT = "retract"
 
 
 class Actor(enum.StrEnum):
@@ -72,6 +74,8 @@ class Actor(enum.StrEnum):
     PROSPECT = "prospect"
     CLIENT = "client"
     AGENCY = "agency"
+    UNKNOWN = "unknown"
+    """The tool that reported the transition did not say who made it (a contract term decides)."""
 
 
 S = AppointmentState
@@ -105,6 +109,9 @@ CORRECTIONS: Mapping[AppointmentState, frozenset[AppointmentState]] = MappingPro
 )
 """Outcomes that describe the meeting may be corrected to another such outcome."""
 
+RETRACTABLE: frozenset[AppointmentState] = frozenset({S.HELD, S.NO_SHOW})
+"""Outcomes a tool may take back (a no-show unmarked): back to the state before them."""
+
 _MEETING_OUTCOMES = frozenset({S.HELD, S.NO_SHOW})
 
 
@@ -113,4 +120,6 @@ def allowed_actions(state: AppointmentState) -> tuple[Action, ...]:
     actions = [a for (s, a) in TRANSITIONS if s is state]
     if state in CORRECTIONS:
         actions.append(A.CORRECT)
+    if state in RETRACTABLE:
+        actions.append(A.RETRACT)
     return tuple(actions)

@@ -18,12 +18,21 @@ from typing import Any
 import attrs
 
 from ppa_core import _validation as v
+from ppa_core.domain.lifecycle import Actor
+from ppa_core.exceptions import ValidationError
 
 __all__ = ["NoShowPolicy"]
 
 
 def _fraction(value: Any) -> Decimal:
     return v.fraction("prospect_no_show_fee", value, "a Decimal fraction from 0 to 1 (0.5 is 50 %)")
+
+
+def _canceller(value: Any) -> Actor:
+    actor = v.to_enum(Actor, "unknown_canceller", value)
+    if actor is Actor.UNKNOWN:
+        raise ValidationError("unknown_canceller", value, "one of ('prospect', 'client', 'agency')")
+    return actor
 
 
 def _flag(field: str) -> Any:
@@ -61,6 +70,12 @@ class NoShowPolicy:
             original start, otherwise it counts as a cancellation. Default 30.
         correction_window_days: days after the meeting during which an outcome may be
             corrected. Default 7.
+        unknown_canceller: whose a cancellation is when the tool did not say who
+            cancelled. Default the prospect's, so the client is not charged on a guess;
+            the decision's trace says it was assumed.
+        unknown_attendance_billable: whether a meeting held with attendance never
+            known is billed once the correction window closes (pending until then).
+            Default False: not billed on a guess.
 
     Windows are at most 36,600 days (100 years) in their unit (hours, minutes), so
     adding one to any supported date stays a date (docs/limits.md).
@@ -95,4 +110,8 @@ class NoShowPolicy:
     )
     correction_window_days: int = attrs.field(
         default=7, validator=v.int_field("correction_window_days", maximum=v.MAX_WINDOW_DAYS)
+    )
+    unknown_canceller: Actor = attrs.field(default=Actor.PROSPECT, converter=_canceller)
+    unknown_attendance_billable: bool = attrs.field(
+        default=False, validator=_flag("unknown_attendance_billable")
     )

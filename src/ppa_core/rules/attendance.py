@@ -11,9 +11,10 @@ from typing import ClassVar
 
 import attrs
 
+from ppa_core.domain._instants import utc as _utc
 from ppa_core.domain.lifecycle import Actor, AppointmentState
 from ppa_core.domain.policy import NoShowPolicy
-from ppa_core.rules._common import CHARGE, FAIL, SKIP, R, S, _charge_or_fail, _verdict
+from ppa_core.rules._common import CHARGE, FAIL, PENDING, SKIP, R, S, _charge_or_fail, _verdict
 from ppa_core.rules.context import RuleContext
 from ppa_core.rules.verdict import Finding, Verdict
 
@@ -40,8 +41,8 @@ class AttendanceRule:
         if state is not S.HELD:
             return _NO_ATTENDANCE
         attendance = a.attendance
-        if attendance is None:  # replay guarantees attendance for held; typing does not
-            return None
+        if attendance is None:  # held, but the video tool did not say for how long
+            return self._unknown_attendance(ctx)
         attendees = attendance.attendees  # not prospect_attended: a property costs a call
         if Actor.PROSPECT not in attendees:
             return self._prospect_no_show("the prospect did not attend")
@@ -65,6 +66,30 @@ class AttendanceRule:
             )
         return None
 
+    def _unknown_attendance(self, ctx: RuleContext) -> Finding:
+        """Pending until the minutes are known or the correction window closes; then the term."""
+        p = self.policy
+        deadline = ctx.appointment.correction_deadline(p.correction_window_days)
+        if deadline is not None and _utc(ctx.as_of) <= _utc(deadline):
+            return Finding(
+                PENDING,
+                R.ATTENDANCE_UNKNOWN,
+                f"held, but its attendance is not known yet; pending until it is or the "
+                f"correction window closes {deadline}",
+            )
+        if p.unknown_attendance_billable:
+            return Finding(
+                CHARGE,
+                R.ATTENDANCE_UNKNOWN,
+                "held, attendance never known; the contract bills it once the correction "
+                "window has closed",
+            )
+        return Finding(
+            FAIL,
+            R.ATTENDANCE_UNKNOWN,
+            "held, attendance never known; the contract does not bill it on a guess",
+        )
+
     def _prospect_no_show(self, what: str) -> Finding:
         p = self.policy
         if p.replacement_days is not None:
@@ -83,6 +108,8 @@ class AttendanceRule:
         a = ctx.appointment
         late = ctx.late_corrections
         if late:  # rare: each is explained on its own, with the window it missed
+            return None
+        if a.state is S.HELD and a.attendance is None:  # pending depends on as_of
             return None
         if a.state is S.NO_SHOW:
             return (S.NO_SHOW, a.absent)

@@ -49,24 +49,31 @@ class CancellationRule:
         late = cancelled_at is not None and (
             _seconds_between(cancelled_at, a.start) < p.late_cancellation_hours * 3600
         )
-        who = a.cancelled_by
+        who, assumed = a.cancelled_by, ""
+        if who is Actor.UNKNOWN:  # the tool did not say: the contract's term decides
+            who = p.unknown_canceller
+            assumed = f" (assumed: the tool did not say who cancelled; treated as the {who}'s)"
         if not a.invitation_accepted:  # no slot was held: nobody wasted it
             return Finding(
-                FAIL, R.CANCELLED, f"cancelled by the {who} before the invitation was accepted"
+                FAIL,
+                R.CANCELLED,
+                f"cancelled by the {who} before the invitation was accepted{assumed}",
             )
         if not late:
-            return Finding(FAIL, R.CANCELLED, f"cancelled by the {who} in good time")
+            return Finding(FAIL, R.CANCELLED, f"cancelled by the {who} in good time{assumed}")
         if who is Actor.PROSPECT and p.late_prospect_cancellation_is_no_show:
             return _charge_or_fail(
                 R.LATE_CANCELLATION,
                 p.prospect_no_show_fee,
-                "late cancellation by the prospect counts as a no-show",
+                f"late cancellation by the prospect counts as a no-show{assumed}",
             )
         if who is Actor.CLIENT and p.client_late_cancellation_billable:
             return Finding(
-                CHARGE, R.LATE_CANCELLATION, "late cancellation by the client is billable"
+                CHARGE,
+                R.LATE_CANCELLATION,
+                f"late cancellation by the client is billable{assumed}",
             )
-        return Finding(FAIL, R.LATE_CANCELLATION, f"late cancellation by the {who}")
+        return Finding(FAIL, R.LATE_CANCELLATION, f"late cancellation by the {who}{assumed}")
 
     def trace_key(self, ctx: RuleContext) -> Hashable:
         """Who cancelled, how many seconds before the start, and whether it was accepted."""
@@ -93,6 +100,11 @@ class CancellationRule:
             cancelled_by=a.cancelled_by,
             hours_before_start=f"{hours:.1f}",
             late_window_hours=window,
+            **(
+                {"assumed_canceller": self.policy.unknown_canceller}
+                if a.cancelled_by is Actor.UNKNOWN
+                else {}
+            ),
         )
 
 
