@@ -19,6 +19,7 @@ SRC = Path(ppa_core.__file__).parent
 LAYERS = (
     "foundation",  # exceptions and the private helpers every layer uses
     "domain",
+    "events",  # scheduling tools' payloads -> lifecycle facts: imports the domain only
     "rules",
     "billing",
     "modelling",

@@ -16,6 +16,7 @@ from ppa_core.domain.money import Money
 from ppa_core.exceptions import (
     CurrencyMismatch,
     DocumentError,
+    EventPayloadError,
     InvalidMoney,
     MissingDependency,
     MoneyOperationError,
@@ -33,6 +34,7 @@ ALL_ERRORS = (
     NaiveDatetime,
     CurrencyMismatch,
     DocumentError,
+    EventPayloadError,
     MoneyOperationError,
     MissingDependency,
     TransitionNotAllowed,

@@ -98,6 +98,7 @@ from ppa_core.domain import (
 from ppa_core.exceptions import (
     CurrencyMismatch,
     DocumentError,
+    EventPayloadError,
     InvalidMoney,
     MissingDependency,
     MoneyOperationError,
@@ -199,6 +200,7 @@ __all__ = [
     "DocumentError",
     "DuplicateRule",
     "DuplicateScope",
+    "EventPayloadError",
     "ExitClause",
     "ExitRight",
     "Figures",

@@ -16,6 +16,7 @@ import attrs
 __all__ = [
     "CurrencyMismatch",
     "DocumentError",
+    "EventPayloadError",
     "InvalidMoney",
     "MissingDependency",
     "MoneyOperationError",
@@ -59,6 +60,28 @@ class ValidationError(PpaError, ValueError):
         self.value = value
         self.allowed = allowed
         super().__init__(f"{field!r} must be {allowed} (got {_shown(value)})")
+
+
+class EventPayloadError(ValidationError):
+    """Raised when a scheduling tool's webhook body cannot be read as an event.
+
+    Attributes:
+        provider: the tool ("calcom", "calendly", "zoom").
+        kind: the tool's event name ("BOOKING_CREATED"), or None when it is the kind
+            itself that is missing or unknown.
+        field: the JSON path of the offending value ("payload.startTime").
+        value: what was given.
+        allowed: what is allowed there.
+    """
+
+    def __init__(
+        self, provider: str, kind: str | None, path: str, value: Any, allowed: str
+    ) -> None:
+        self.provider = provider
+        self.kind = kind
+        super().__init__(path, value, allowed)
+        where = f"{provider} {kind}" if kind else provider
+        self.args = (f"{where}: {self.args[0]}",)
 
 
 class InvalidMoney(ValidationError):
