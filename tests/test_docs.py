@@ -42,6 +42,14 @@ class TestGettingStarted:
         assert printed == [_lines(shown) for shown in _blocks(self.PAGE, "text")]
 
 
+class TestHowtoWebhooks:
+    PAGE = DOCS / "webhooks.md"
+
+    def test_every_block_runs_and_prints_what_the_page_shows(self) -> None:
+        _, printed = _run(self.PAGE)
+        assert printed == [_lines(shown) for shown in _blocks(self.PAGE, "text")]
+
+
 class TestHowtoTesting:
     PAGE = DOCS / "howto-testing.md"
 
