@@ -42,13 +42,13 @@ import pendulum
 
 from ppa_core import _validation as v
 from ppa_core.adapters import _options
+from ppa_core.adapters.replay import ReplayInputError, replay
 from ppa_core.adapters.serialization import dump, dump_data, load, load_data
 from ppa_core.billing.invoice import build_invoice
 from ppa_core.billing.lines import Invoice
 from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.contract import Amendment, BillingPeriod, Contract
 from ppa_core.domain.money import Money
-from ppa_core.events import Directory, Ledger, SchedulingEvent, apply_events, parse_webhook
 from ppa_core.exceptions import DocumentError, PpaError
 from ppa_core.presentation.report import decisions_table, invoice_report
 from ppa_core.presentation.review_report import review_report
@@ -321,48 +321,18 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    """Webhook bodies -> appointments: each line is ``{"provider": ..., "body": {...}}``."""
-    text, name = _read(args.webhooks)
-    prospects_text, prospects_name = _read(args.prospects)
-    bad: list[str] = []
-    try:
-        raw = json.loads(prospects_text)
-        prospects = {email: load_data("prospect", data) for email, data in dict(raw).items()}
-    except (json.JSONDecodeError, TypeError, ValueError) as exc:
-        raise BadInput([f"{prospects_name}: prospects: {exc}"]) from None
-    events: list[SchedulingEvent] = []
-    lines: dict[int, int] = {}  # by id(event): a redelivery keeps its own line
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-            provider, body = value["provider"], value["body"]
-            event = parse_webhook(provider, body, value.get("headers"))
-        except json.JSONDecodeError as exc:
-            bad.append(f"{name}:{number}: not JSON: {exc.msg} (column {exc.colno})")
-        except (KeyError, TypeError, AttributeError):
-            bad.append(f'{name}:{number}: a line is {{"provider": ..., "body": {{...}}}}')
-        except PpaError as exc:
-            bad.append(f"{name}:{number}: {exc}")
-        else:
-            events.append(event)
-            lines[id(event)] = number
-    if bad:  # nothing is applied from a file with a bad line
-        raise BadInput(bad)
     bookings = dict(item.partition("=")[::2] for item in args.booking)
     if not all(bookings.values()):
         raise BadInput([f"{PROG} replay: --booking: REF=ID, e.g. zoom:857=calcom:bk_1"])
-    identity = Directory(prospects=prospects, hosts=args.host, bookings=bookings)
-    done = apply_events(Ledger(), events, identity, correction_window_days=args.correction_window)
-    for result in done.results:
-        e = result.event
-        sys.stderr.write(
-            f"{name}:{lines[id(e)]}: {e.provider} {e.source_kind}: {result.status}: "
-            f"{result.reason} ({result.appointment_id or e.booking})\n"
-        )
-    for appointment in done.appointments.values():
-        _write(json.dumps(dump_data(appointment), ensure_ascii=False))
+    try:
+        out, report = replay(
+            _read(args.webhooks), _read(args.prospects), hosts=args.host, bookings=bookings,
+            correction_window_days=args.correction_window,
+        )  # fmt: skip
+    except ReplayInputError as exc:
+        raise BadInput(exc.lines) from None
+    sys.stderr.write("".join(line + "\n" for line in report))
+    _write("\n".join(out))
     return 0
 
 
@@ -479,37 +449,18 @@ def _parser() -> argparse.ArgumentParser:
     judged.add_argument("--proposal", metavar="CONTRACT", help="an alternative contract")
     judged.set_defaults(run=_review)
 
-    replay = commands.add_parser(
+    replaying = commands.add_parser(
         "replay",
         help="replay webhook bodies into appointments",
-        description='Replay a JSON Lines file of webhooks, one {"provider": "calcom" | '
-        '"calendly" | "zoom", "body": {...}} a line, into appointments: JSON Lines on '
-        "stdout (ready for `decide`), what became of each event on stderr.",
+        description='Replay JSON Lines of webhooks ({"provider": "calcom", "body": {...}} a '
+        "line) into appointments: JSON Lines on stdout, each event's fate on stderr.",
     )
-    replay.add_argument("webhooks", help="the webhooks: JSON Lines ('-': stdin)")
-    replay.add_argument(
-        "--prospects",
-        required=True,
-        metavar="FILE",
-        help="a JSON object: each invitee email -> that prospect's data",
-    )
-    replay.add_argument(
-        "--host", action="append", default=[], metavar="EMAIL", help="a host's email (repeat)"
-    )
-    replay.add_argument(
-        "--booking",
-        action="append",
-        default=[],
-        metavar="REF=ID",
-        help="a booking reference's appointment, e.g. zoom:85746065432=calcom:bk_7Hq2VxR9",
-    )
-    replay.add_argument(
-        "--correction-window",
-        type=int,
-        metavar="DAYS",
-        help="refuse corrections later than DAYS after the meeting",
-    )
-    replay.set_defaults(run=_replay)
+    replaying.add_argument("webhooks", help="the webhooks: JSON Lines ('-': stdin)")
+    replaying.add_argument("--prospects", required=True, metavar="FILE", help="email -> prospect")
+    replaying.add_argument("--host", action="append", default=[], metavar="EMAIL", help="a host")
+    replaying.add_argument("--booking", action="append", default=[], metavar="REF=ID")
+    replaying.add_argument("--correction-window", type=int, metavar="DAYS")
+    replaying.set_defaults(run=_replay)
     return parser
 
 

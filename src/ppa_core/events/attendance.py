@@ -10,7 +10,7 @@ sides are intersected. Minutes are whole, rounded down.
 >>> prospect = [(t.add(minutes=3), t.add(minutes=20)), (t.add(minutes=22), t.add(minutes=40))]
 >>> host = [(t, t.add(minutes=45))]
 >>> a = attendance_from_presence(t, prospect, host)
->>> a.join_delay_minutes, a.attended_minutes, sorted(a.attendees)
+>>> a.join_delay_minutes, a.attended_minutes, sorted(str(x) for x in a.attendees)
 (3, 35, ['client', 'prospect'])
 """
 
