@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from _scenario import prospect
 from ppa_core import Actor, AppointmentState, Attendance
+from ppa_core.adapters import serialization
 from ppa_core.domain.lifecycle import Action
 from ppa_core.events import (
     Directory,
@@ -23,6 +25,7 @@ from ppa_core.events import (
     calendly,
     zoom,
 )
+from ppa_core.exceptions import DocumentError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "webhooks"
 S = AppointmentState
@@ -213,6 +216,24 @@ class TestDeliveries:
         done = apply_events(Ledger(), [created, marked, late], DIRECTORY, correction_window_days=7)
         assert done.results[-1].status is ST.CONFLICT
         assert "window closed" in done.results[-1].reason
+
+
+class TestStoredForm:
+    def test_events_and_the_ledger_round_trip_through_their_documents(self) -> None:
+        done = apply_events(Ledger(), STORY, DIRECTORY)
+        for e in STORY:
+            assert serialization.loads(SchedulingEvent, serialization.dumps(e)) == e
+        stored = serialization.loads(Ledger, serialization.dumps(done.ledger))
+        assert stored == done.ledger
+        more = apply_events(stored, STORY, DIRECTORY)
+        assert all(r.status is ST.DUPLICATE for r in more.results)
+
+    def test_a_bad_stored_event_names_its_path(self) -> None:
+        data = serialization.dump_data(STORY[0])
+        data["occurred_at"] = "yesterday"
+        with pytest.raises(DocumentError) as raised:
+            serialization.load_data("scheduling_event", data)
+        assert [p.path for p in raised.value.problems] == ["scheduling_event.occurred_at"]
 
 
 def _deliveries() -> st.SearchStrategy[list[SchedulingEvent]]:

@@ -64,6 +64,15 @@ from ppa_core.adapters.serialization import (
     load_data,
     loads,
 )
+from ppa_core.domain.lifecycle import Actor
+from ppa_core.events import (
+    EventKind,
+    Ledger,
+    Participant,
+    Provider,
+    SchedulingEvent,
+    apply_events,
+)
 from ppa_core.testing import (
     appointments,
     aware_datetimes,
@@ -78,6 +87,7 @@ from ppa_core.testing import (
     prospects,
     qualification_criteria,
 )
+from test_applying import DIRECTORY, STORY
 
 BERLIN = "Europe/Berlin"
 # The IANA list as the standard library gives it, less the machine's own setting.
@@ -219,6 +229,37 @@ def invoices(draw: st.DrawFn) -> Invoice:
 
 
 # Every kind, with a strategy of its objects.
+def scheduling_events() -> st.SearchStrategy[SchedulingEvent]:
+    """Events with every optional fact present or absent (shrinks to the fewest facts)."""
+    moments = aware_datetimes()
+    return st.builds(
+        SchedulingEvent,
+        provider=st.sampled_from(Provider),
+        kind=st.sampled_from(EventKind),
+        source_kind=st.sampled_from(["BOOKING_CREATED", "invitee.canceled", "meeting.ended"]),
+        key=st.text(min_size=1, max_size=8).filter(str.strip),
+        occurred_at=moments,
+        booking=st.just("calcom:bk_1"),
+        previous_booking=st.none() | st.just("calcom:bk_0"),
+        new_booking=st.none() | st.just("calendly:x"),
+        start=st.none() | moments,
+        end=st.none() | moments,
+        invitee_email=st.none() | st.just("ada@acme.example"),
+        actor=st.none() | st.sampled_from(Actor),
+        absent=st.frozensets(st.sampled_from([Actor.PROSPECT, Actor.CLIENT])),
+        participant=st.none() | st.builds(Participant, st.just("uuid-1"), email=st.none()),
+        reason=st.none() | st.just("why"),
+        on_schedule=st.booleans(),
+    )
+
+
+def ledgers() -> st.SearchStrategy[Ledger]:
+    """Ledgers left by any part of the webhook story (shrinks to the empty ledger)."""
+    return st.lists(st.sampled_from(STORY)).map(
+        lambda events: apply_events(Ledger(), events, DIRECTORY).ledger
+    )
+
+
 OBJECTS: dict[str, st.SearchStrategy[Any]] = {
     "money": money(),
     "prospect": prospects(),
@@ -229,6 +270,8 @@ OBJECTS: dict[str, st.SearchStrategy[Any]] = {
     "contract": contracts(),
     "decision": decisions(),
     "invoice": invoices(),
+    "scheduling_event": scheduling_events(),
+    "ledger": ledgers(),
 }
 any_object = st.sampled_from(sorted(OBJECTS)).flatmap(lambda kind: OBJECTS[kind])
 

@@ -2,7 +2,8 @@
 
 :func:`dump` turns money, a prospect, criteria, an appointment (with its
 history), a no-show policy, contract terms, a contract (with amendments), a
-decision (with its trace) or an invoice into plain data (dicts, lists,
+decision (with its trace), an invoice, a scheduling tool's event or the
+events' ledger (:mod:`ppa_core.events`) into plain data (dicts, lists,
 strings, whole numbers, booleans and None) in a versioned envelope;
 :func:`load` turns it back into an equal object: ``load(type(x), dump(x)) == x``.
 
@@ -65,6 +66,8 @@ from ppa_core.domain.money import Money
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.prospect import Prospect
 from ppa_core.domain.qualification import QualificationCriteria
+from ppa_core.events.applying import Ledger
+from ppa_core.events.event import SchedulingEvent
 from ppa_core.exceptions import DocumentError, Problem, ValidationError
 from ppa_core.rules.verdict import Decision
 
@@ -97,6 +100,8 @@ KINDS: Mapping[str, type[Any]] = MappingProxyType(
         "contract": Contract,
         "decision": Decision,
         "invoice": Invoice,
+        "scheduling_event": SchedulingEvent,
+        "ledger": Ledger,
     }
 )
 """What has a document form, by kind; a document's schema is ``"ppa_core/<kind>"``."""
