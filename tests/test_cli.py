@@ -434,7 +434,7 @@ class TestBadInput:
         path.write_text('{\n  "schema": "ppa_core/contract",\n  "version": 1\n  "data": {}\n}')
         status, _, err = run(capsys, "decide", str(path), files[1], "--as-of", AS_OF)
         assert status == 2
-        assert err == f"{path}:4: contract: not JSON: Expecting ',' delimiter\n"
+        assert err == f"{path}:4: contract: not JSON: Expecting ',' delimiter (column 3)\n"
 
     def test_a_newer_document_version(
         self, capsys: pytest.CaptureFixture[str], files: tuple[str, str], tmp_path: pathlib.Path
@@ -451,7 +451,10 @@ class TestBadInput:
         missing = tmp_path / "nope.json"
         status, _, err = run(capsys, "decide", str(missing), "x.jsonl", "--as-of", AS_OF)
         assert status == 2
-        assert err == f"{missing}: cannot read: No such file or directory\n"
+        assert err == (
+            f"{missing}: cannot read: No such file or directory\n"
+            "x.jsonl: cannot read: No such file or directory\n"
+        )
 
     @pytest.mark.parametrize(("option", "value"), [("--as-of", "yesterday"), ("--period", "March")])
     def test_a_bad_moment(
@@ -471,7 +474,7 @@ class TestBadInput:
         path.write_bytes(b'{"id": "caf\xe9"}\n')
         status, _, err = run(capsys, "decide", files[0], str(path), "--as-of", AS_OF)
         assert status == 2
-        assert err.startswith(f"{path}: not UTF-8 text")
+        assert err.startswith(f"{path}:1: appointment: not UTF-8 text")
 
     def test_as_of_is_required(
         self, capsys: pytest.CaptureFixture[str], files: tuple[str, str]

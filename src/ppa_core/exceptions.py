@@ -220,13 +220,17 @@ class Problem:
             (fields after dots, list indices and mapping keys in brackets); envelope
             problems name the envelope key (``version``).
         message: what is wrong and what is allowed.
+        line: the line of the text the problem is on, counted from 1, when it was read
+            from text (``loads``, the command line); None for a document given as data.
     """
 
     path: str
     message: str
+    line: int | None = attrs.field(default=None, kw_only=True)
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        where = f"line {self.line}: " if self.line is not None else ""
+        return f"{where}{self.path}: {self.message}"
 
 
 class DocumentError(PpaError, ValueError):

@@ -22,38 +22,42 @@ Subcommands:
 
 Files are those of :mod:`ppa_core.adapters.serialization`: the contract is a document
 written by ``dump`` (or its bare data); each line of the appointments file is
-one appointment's data (or a document). Bad input exits with status 2 and one
-line per problem, ``file:line: path: problem``; never a traceback.
+one appointment's data (or a document). Only regular files and ``-`` (stdin)
+are read, within bounds (see :mod:`ppa_core.adapters._reading` and
+docs/limits.md). Bad input exits with status 2 and one line per problem,
+``file:line: path: problem``, every problem of every input in one run; never a
+traceback. With ``--keep-going`` the appointment lines with problems are left
+out, the others decided or invoiced, and the report, marked incomplete, exits
+with status 3.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
 import pathlib
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import pendulum
 
 from ppa_core import _validation as v
-from ppa_core.adapters import _options
+from ppa_core.adapters import _inputs
+from ppa_core.adapters._csv import decisions_csv, invoice_csv
+from ppa_core.adapters._reading import (
+    BadInput,
+    read_text,
+)
 from ppa_core.adapters.replay import ReplayInputError, replay
-from ppa_core.adapters.serialization import dump, dump_data, load, load_data
+from ppa_core.adapters.serialization import dump, dump_data
 from ppa_core.billing.invoice import build_invoice
-from ppa_core.billing.lines import Invoice
-from ppa_core.domain.appointment import Appointment
-from ppa_core.domain.contract import Amendment, BillingPeriod, Contract
-from ppa_core.domain.money import Money
-from ppa_core.exceptions import DocumentError, PpaError
+from ppa_core.domain.contract import Contract
+from ppa_core.exceptions import PpaError
 from ppa_core.presentation.report import decisions_table, invoice_report
 from ppa_core.presentation.review_report import review_report
 from ppa_core.rules.engine import BillingEngine
-from ppa_core.rules.verdict import Decision
 from ppa_core.sample._demo import demo_text, trace_text
 from ppa_core.sample.campaign import sample_campaign
 
@@ -61,223 +65,90 @@ __all__ = ["main"]
 
 PROG = "ppa-core"
 
-
-class BadInput(Exception):
-    """Input the command cannot use: each line is printed to stderr, the exit status is 2."""
-
-    def __init__(self, lines: Iterable[str]) -> None:
-        self.lines = tuple(lines)
-        super().__init__("\n".join(self.lines))
+T = TypeVar("T")
 
 
 def _write(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-# -- reading files ---------------------------------------------------------------------------
-
-
-def _read(path: str) -> tuple[str, str]:
-    """The text of ``path`` (``-`` is stdin) and the name to report it by."""
-    if path == "-":
-        return sys.stdin.read(), "<stdin>"
-    try:
-        return pathlib.Path(path).read_text(encoding="utf-8"), path
-    except OSError as exc:
-        raise BadInput([f"{path}: cannot read: {exc.strerror or exc}"]) from None
-    except UnicodeDecodeError as exc:
-        raise BadInput([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
-
-
-def _problems(name: str, line: int, error: DocumentError) -> list[str]:
-    return [f"{name}:{line}: {p.path}: {p.message}" for p in error.problems]
-
-
-def _document(kind: str, value: object) -> Any:
-    """Load ``value``: a document (with ``schema``) or bare data of ``kind``."""
-    if isinstance(value, dict) and "schema" in value:
-        return load(kind, value)
-    return load_data(kind, value)
-
-
-def _read_document(path: str, kind: str) -> Any:
-    text, name = _read(path)
-    first = next((i for i, line in enumerate(text.splitlines(), 1) if line.strip()), 1)
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadInput([f"{name}:{exc.lineno}: {kind}: not JSON: {exc.msg}"]) from None
-    try:
-        return _document(kind, value)
-    except DocumentError as exc:
-        raise BadInput(_problems(name, first, exc)) from None
-
-
-def _read_appointments(path: str) -> list[Appointment]:
-    """Every appointment of a JSON Lines file, or every problem in it."""
-    text, name = _read(path)
-    appointments: list[Appointment] = []
-    seen: dict[str, int] = {}
-    bad: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            bad.append(f"{name}:{number}: appointment: not JSON: {exc.msg} (column {exc.colno})")
-            continue
-        try:
-            appointment = _document("appointment", value)
-        except DocumentError as exc:
-            bad += _problems(name, number, exc)
-            continue
-        if appointment.id in seen:
-            bad.append(
-                f"{name}:{number}: appointment.id: {appointment.id!r} is already used "
-                f"on line {seen[appointment.id]}"
-            )
-            continue
-        seen[appointment.id] = number
-        appointments.append(appointment)
-    if bad:
-        raise BadInput(bad)
-    return appointments
-
-
-def _moment(text: str, contract: Contract, option: str) -> pendulum.DateTime:
-    try:
-        return _options.moment(text, contract, option)
-    except _options.BadOption as exc:
-        raise BadInput([f"{PROG}: {exc}"]) from None
-
-
-def _period(text: str, contract: Contract) -> BillingPeriod:
-    try:
-        return _options.period(text, contract)
-    except _options.BadOption as exc:
-        raise BadInput([f"{PROG}: {exc}"]) from None
-
-
 # -- writing results --------------------------------------------------------------------------
-
-
-def _csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return out.getvalue()
-
-
-def _iso(moment: pendulum.DateTime | None) -> str:
-    return "" if moment is None else moment.isoformat()
-
-
-def _amount(money: Money | None) -> str:
-    """The amount to the minor unit (``0.00``), or exact when it has more digits."""
-    if money is None:
-        return ""
-    return str(money.rounded().amount if money.is_rounded else money.amount)
 
 
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2)
 
 
-def _decisions_csv(decisions: Sequence[Decision], by_id: dict[str, Appointment]) -> str:
-    headers = (
-        "appointment_id", "meeting_start", "prospect_id", "prospect", "state", "status",
-        "amount", "currency", "unit_price", "unit", "tier", "reason_codes", "period_start",
-        "terms_from",
-    )  # fmt: skip
-    rows = []
-    for d in decisions:
-        prospect = by_id[d.appointment_id].prospect
-        rows.append(
-            (
-                d.appointment_id,
-                _iso(d.meeting_start),
-                prospect.id,
-                prospect.name,
-                d.state.value,
-                d.status.value,
-                _amount(d.amount),
-                d.amount.currency.code,
-                _amount(d.unit_price),
-                d.unit if d.unit is not None else "",
-                d.tier if d.tier is not None else "",
-                ";".join(d.reason_codes),
-                _iso(d.period_start),
-                _iso(d.terms_from),
-            )
-        )
-    return _csv(headers, rows)
-
-
-def _invoice_csv(invoice: Invoice, by_id: dict[str, Appointment]) -> str:
-    headers = (
-        "kind", "appointment_id", "meeting_start", "prospect", "description", "status",
-        "reason_codes", "tier", "unit", "unit_price", "quantity", "amount", "currency",
-    )  # fmt: skip
-    rows = []
-    for line in (*invoice.lines, *invoice.not_billed):
-        appointment = by_id.get(line.appointment_id or "")
-        rows.append(
-            (
-                line.kind.value,
-                line.appointment_id or "",
-                _iso(line.meeting_start),
-                appointment.prospect.name if appointment is not None else "",
-                line.description,
-                line.status.value if line.status is not None else "",
-                ";".join(line.reason_codes),
-                line.tier if line.tier is not None else "",
-                line.unit if line.unit is not None else "",
-                _amount(line.unit_price),
-                str(line.quantity),
-                _amount(line.amount),
-                line.amount.currency.code,
-            )
-        )
-    return _csv(headers, rows)
-
-
 # -- the commands -----------------------------------------------------------------------------
 
 
+INCOMPLETE = 3
+"""The exit status of a --keep-going run that left appointment lines out."""
+
+
+def _ready(args: argparse.Namespace) -> tuple[_inputs.Input, Contract, pendulum.DateTime]:
+    """The input, its contract and --as-of; BadInput when a problem stops the command."""
+    read = _inputs.read_input(args)
+    if read.problems and (read.fatal or not args.keep_going):
+        raise BadInput(read.problems)
+    if read.contract is None or read.as_of is None:  # pragma: no cover - a problem says why
+        raise BadInput(read.problems)
+    return read, read.contract, read.as_of
+
+
+def _report(read: _inputs.Input, text: str, *, table: bool) -> int:
+    """Print ``text``; a report missing lines says so (in a table, at its top and bottom)."""
+    if not read.problems:
+        _write(text)
+        return 0
+    left = read.lines_read - len(read.appointments)
+    summary = (
+        f"INCOMPLETE: {left} of {read.lines_read} appointment lines left out "
+        f"(--keep-going); exit status {INCOMPLETE}"
+    )
+    if table:
+        footer = "\n".join(f"  {line}" for line in read.left_out)
+        text = f"{summary}\n\n{text}\n\n{summary}; left out, and why:\n{footer}"
+    _write(text)
+    sys.stderr.write("\n".join((*read.problems, summary)) + "\n")
+    return INCOMPLETE
+
+
 def _decide(args: argparse.Namespace) -> int:
-    contract: Contract = _read_document(args.contract, "contract")
-    appointments = _read_appointments(args.appointments)
-    as_of = _moment(args.as_of, contract, "--as-of")
+    read, contract, as_of = _ready(args)
+    appointments = read.appointments
     decisions = BillingEngine(contract).decide_all(appointments, as_of=as_of, trace=args.trace)
     by_id = {a.id: a for a in appointments}
     if args.format == "json":
-        _write(_json([dump(d) for d in decisions]))
+        text = _json([dump(d) for d in decisions])
     elif args.format == "csv":
-        _write(_decisions_csv(decisions, by_id))
+        text = decisions_csv(decisions, by_id)
     else:
-        _write(decisions_table(decisions, by_id, contract))
+        text = decisions_table(decisions, by_id, contract)
         if args.trace:
-            _write("\n\n".join(d.explain() for d in decisions))
-    return 0
+            # As two writes would print them: the table, then the traces on the next line.
+            text += ("" if text.endswith("\n") else "\n") + "\n\n".join(
+                d.explain() for d in decisions
+            )
+    return _report(read, text, table=args.format == "table")
 
 
 def _invoice(args: argparse.Namespace) -> int:
-    contract: Contract = _read_document(args.contract, "contract")
-    appointments = _read_appointments(args.appointments)
-    as_of = _moment(args.as_of, contract, "--as-of")
-    period = _period(args.period, contract)
-    previous: list[Invoice] = [_read_document(path, "invoice") for path in args.previous]
-    invoice = build_invoice(contract, appointments, period, as_of=as_of, previous=previous)
+    read, contract, as_of = _ready(args)
+    if read.period is None:  # pragma: no cover - a problem says why
+        raise BadInput(read.problems)
+    appointments = read.appointments
+    invoice = build_invoice(
+        contract, appointments, read.period, as_of=as_of, previous=read.previous
+    )
     by_id = {a.id: a for a in appointments}
     if args.format == "json":
-        _write(_json(dump(invoice)))
+        text = _json(dump(invoice))
     elif args.format == "csv":
-        _write(_invoice_csv(invoice, by_id))
+        text = invoice_csv(invoice, by_id)
     else:
-        _write(invoice_report(invoice, contract, by_id))
-    return 0
+        text = invoice_report(invoice, contract, by_id)
+    return _report(read, text, table=args.format == "table")
 
 
 def _sample(args: argparse.Namespace) -> int:
@@ -326,7 +197,7 @@ def _replay(args: argparse.Namespace) -> int:
         raise BadInput([f"{PROG} replay: --booking: REF=ID, e.g. zoom:857=calcom:bk_1"])
     try:
         out, report = replay(
-            _read(args.webhooks), _read(args.prospects), hosts=args.host, bookings=bookings,
+            read_text(args.webhooks), read_text(args.prospects), hosts=args.host, bookings=bookings,
             correction_window_days=args.correction_window,
         )  # fmt: skip
     except ReplayInputError as exc:
@@ -347,20 +218,16 @@ _AS_OF_HELP = (
 
 
 def _review(args: argparse.Namespace) -> int:
-    contract: Contract = _read_document(args.contract, "contract")
-    as_of = _moment(args.as_of, contract, "--as-of")
-    span = BillingPeriod(_period(args.start, contract).start, _period(args.end, contract).end)
-    issued: list[Invoice] = [_read_document(path, "invoice") for path in args.invoice]
-    proposals: list[Amendment | Contract] = []
-    if args.terms is not None:
-        start = _moment(args.effective_from or "", contract, "--effective-from")
-        proposals.append(Amendment(start, _read_document(args.terms, "terms")))
-    if args.proposal is not None:
-        proposals.append(_read_document(args.proposal, "contract"))
-    appointments = _read_appointments(args.appointments)
+    read = _inputs.read_review_input(args)
     _write(
         review_report(
-            contract, appointments, issued, proposals, period=span, as_of=as_of, output=args.format
+            read.contract,
+            read.appointments,
+            read.issued,
+            read.proposals,
+            period=read.span,
+            as_of=read.as_of,
+            output=args.format,
         )
     )
     return 0
@@ -374,6 +241,13 @@ def _files(command: argparse.ArgumentParser) -> None:
     command.add_argument("--as-of", required=True, metavar="WHEN", help=_AS_OF_HELP)
     command.add_argument(
         "--format", choices=("table", "json", "csv"), default="table", help="output (default table)"
+    )
+    command.add_argument(
+        "--keep-going",
+        action="store_true",
+        help=f"leave out the appointment lines with problems and report on the others; the "
+        f"report says it is incomplete and the exit status is {INCOMPLETE} (a problem with the "
+        "contract or an option still stops the command)",
     )
 
 
@@ -412,7 +286,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _files(decide)
     decide.add_argument("--trace", action="store_true", help="include every decision's trace")
-    decide.set_defaults(run=_decide)
+    decide.set_defaults(run=_decide, period=None, previous=[])
 
     invoice = commands.add_parser(
         "invoice",
@@ -469,7 +343,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         The exit status: 0 on success, 2 for bad usage or bad input (one line per
-        problem on stderr).
+        problem on stderr, nothing on stdout), 3 (:data:`INCOMPLETE`) when
+        ``--keep-going`` left appointment lines out of the report it printed, 1 when
+        the reader of stdout went away.
     """
     parser = _parser()
     try:

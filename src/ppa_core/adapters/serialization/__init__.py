@@ -58,6 +58,14 @@ from ppa_core.adapters.serialization._converter import (
     make_converter,
 )
 from ppa_core.adapters.serialization._problems import describe, key_part, problems
+from ppa_core.adapters.serialization._text import (
+    MAX_DEPTH,
+    MAX_DOCUMENT_BYTES,
+    MAX_NUMBER_CHARS,
+    decode,
+    locate,
+    parse,
+)
 from ppa_core.adapters.serialization._values import Unserialisable, shown
 from ppa_core.billing.lines import Invoice
 from ppa_core.domain.appointment import Appointment
@@ -73,6 +81,9 @@ from ppa_core.rules.verdict import Decision
 
 __all__ = [
     "KINDS",
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_BYTES",
+    "MAX_NUMBER_CHARS",
     "SCHEMA_VERSION",
     "DocumentError",
     "Problem",
@@ -280,19 +291,35 @@ def loads(kind: type[T], text: str | bytes) -> T: ...
 @overload
 def loads(kind: str, text: str | bytes) -> Any: ...
 def loads(kind: type[Any] | str, text: str | bytes) -> Any:
-    """:func:`load` from JSON text.
+    r""":func:`load` from JSON text (bytes are UTF-8; a leading byte order mark is dropped).
+
+    The text is read within bounds: at most :data:`MAX_DOCUMENT_BYTES`, objects and
+    lists nested at most :data:`MAX_DEPTH` deep, number literals of at most
+    :data:`MAX_NUMBER_CHARS` characters; ``NaN``, ``Infinity`` and a key given twice
+    in one object are refused. Every problem carries its line
+    (:attr:`Problem.line <ppa_core.exceptions.Problem.line>`): the line of the field it
+    names, or of the nearest field holding it.
+
+    >>> loads(
+    ...     "policy",
+    ...     '{"schema": "ppa_core/policy", "version": 1,\n "data": {"grace_minutes": 1e999}}',
+    ... )
+    Traceback (most recent call last):
+    ...
+    ppa_core.exceptions.DocumentError: 1 problem in the document:
+    line 2: policy.grace_minutes: must be a whole number (got inf)
 
     Raises:
-        DocumentError: the text is not JSON (path ``document``), or the document is not
-            valid (see :func:`load`).
+        DocumentError: the text is not JSON or is beyond the bounds (path ``document``
+            or the path of the offending value), or the document is not valid (see
+            :func:`load`).
         ValidationError: ``kind`` is not one of the :data:`KINDS`.
     """
-    _kind(kind)
+    name, _ = _kind(kind)
+    if isinstance(text, bytes | bytearray):
+        text = decode(bytes(text), max_bytes=MAX_DOCUMENT_BYTES)
+    document = parse(text, name, envelope=True, root="document")
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        raise DocumentError([Problem("document", f"not JSON: {exc.msg} ({where})")]) from None
-    except Exception as exc:  # too deeply nested, a number too long, not text ...
-        raise DocumentError([Problem("document", f"not JSON: {describe(exc)}")]) from None
-    return load(kind, document)
+        return load(name, document)
+    except DocumentError as exc:
+        raise DocumentError(locate(text, name, exc.problems, envelope=True)) from None
