@@ -490,6 +490,125 @@ class TestBadInput:
         assert "invoice" in out
 
 
+class TestEveryProblemOnce:
+    def test_a_contract_problem_names_the_line_of_its_field(
+        self, capsys: pytest.CaptureFixture[str], files: tuple[str, str], tmp_path: pathlib.Path
+    ) -> None:
+        text = pathlib.Path(files[0]).read_text(encoding="utf-8")
+        assert '"cap": 60,' in text
+        path = tmp_path / "contract.json"
+        path.write_text(text.replace('"cap": 60,', '"cap": -1,'), encoding="utf-8")
+        line = next(n for n, t in enumerate(text.splitlines(), 1) if '"cap"' in t)
+        status, _, err = run(capsys, "decide", str(path), files[1], "--as-of", AS_OF)
+        assert status == 2
+        assert err.startswith(f"{path}:{line}: contract.terms.cap: must be ")
+        assert line > 1
+
+    def test_a_bad_contract_and_bad_lines_are_reported_in_one_run(
+        self, capsys: pytest.CaptureFixture[str], files: tuple[str, str], tmp_path: pathlib.Path
+    ) -> None:
+        contract = tmp_path / "contract.json"
+        contract.write_text('{"schema": "ppa_core/contract", "version": 2, "data": {}}')
+        lines = TestBadInput().bad_lines(tmp_path, files[1])
+        status, out, err = run(capsys, "decide", str(contract), str(lines), "--as-of", AS_OF)
+        assert (status, out) == (2, "")
+        found = [(m["file"], int(m["line"])) for m in map(PROBLEM.match, err.splitlines()) if m]
+        assert len(found) == len(err.splitlines())
+        assert found[0] == (str(contract), 1)
+        assert [line for file, line in found if file == str(lines)] == [2, 2, 3, 4, 6, 7]
+
+    def test_a_bad_as_of_is_reported_with_bad_lines(
+        self, capsys: pytest.CaptureFixture[str], files: tuple[str, str], tmp_path: pathlib.Path
+    ) -> None:
+        lines = tmp_path / "lines.jsonl"
+        lines.write_text("[\n", encoding="utf-8")
+        status, _, err = run(capsys, "decide", files[0], str(lines), "--as-of", "soon")
+        assert status == 2
+        assert err.splitlines()[0].startswith(f"{lines}:1: appointment: not JSON")
+        assert err.splitlines()[1].startswith("ppa-core: --as-of: must be ")
+
+
+class TestKeepGoing:
+    def lines(self, tmp_path: pathlib.Path, appointments: str) -> pathlib.Path:
+        """The sample's lines with line 3 not JSON and line 5 reusing line 1's id."""
+        good = pathlib.Path(appointments).read_text(encoding="utf-8").splitlines()
+        reused = json.loads(good[4])
+        reused["id"] = "a-001"
+        path = tmp_path / "appointments.jsonl"
+        lines = [*good[:2], "{", good[3], json.dumps(reused), *good[5:]]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    def test_decides_the_valid_lines_and_exits_3(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        files: tuple[str, str],
+        decisions: tuple[Decision, ...],
+        tmp_path: pathlib.Path,
+    ) -> None:
+        path = self.lines(tmp_path, files[1])
+        argv = ("decide", files[0], str(path), "--as-of", AS_OF, "--format", "csv")
+        status, out, err = run(capsys, *argv, "--keep-going")
+        assert status == 3
+        rows = list(csv.DictReader(io.StringIO(out)))
+        left_out = {"a-001", "a-003", "a-005"}  # a-001 and a-005's line share an id
+        ids = [d.appointment_id for d in decisions if d.appointment_id not in left_out]
+        assert [r["appointment_id"] for r in rows] == ids
+        assert err.splitlines() == [
+            f"{path}:3: appointment: not JSON: Expecting property name enclosed in double "
+            "quotes (column 2)",
+            f"{path}:5: appointment.id: 'a-001' is already used on line 1",
+            f"INCOMPLETE: 3 of {len(decisions)} appointment lines left out (--keep-going); "
+            "exit status 3",
+        ]
+
+    def test_the_table_lists_what_was_left_out_and_why(
+        self, capsys: pytest.CaptureFixture[str], files: tuple[str, str], tmp_path: pathlib.Path
+    ) -> None:
+        path = self.lines(tmp_path, files[1])
+        argv = ("invoice", files[0], str(path), "--as-of", AS_OF, "--period", "2026-03")
+        status, out, _ = run(capsys, *argv, "--keep-going")
+        assert status == 3
+        lines = out.splitlines()
+        assert lines[0].startswith("INCOMPLETE: 3 of ")
+        assert lines[-4].endswith("; left out, and why:")
+        assert lines[-3:] == [
+            f"  {path}:1: appointment.id: 'a-001' is used again on a later line",
+            f"  {path}:3: appointment: not JSON: Expecting property name enclosed in double "
+            "quotes (column 2)",
+            f"  {path}:5: appointment.id: 'a-001' is already used on line 1",
+        ]
+
+    def test_the_json_stays_json(
+        self, capsys: pytest.CaptureFixture[str], files: tuple[str, str], tmp_path: pathlib.Path
+    ) -> None:
+        path = self.lines(tmp_path, files[1])
+        argv = ("invoice", files[0], str(path), "--as-of", AS_OF, "--period", "2026-03")
+        status, out, err = run(capsys, *argv, "--format", "json", "--keep-going")
+        assert status == 3
+        invoice = load(Invoice, json.loads(out))
+        assert "a-003" not in {line.appointment_id for line in invoice.lines}
+        assert err.splitlines()[-1].startswith("INCOMPLETE: 3 of ")
+
+    def test_valid_input_is_reported_as_without_it(
+        self, capsys: pytest.CaptureFixture[str], files: tuple[str, str]
+    ) -> None:
+        argv = ("invoice", *files, "--as-of", AS_OF, "--period", "2026-03")
+        assert run(capsys, *argv, "--keep-going") == run(capsys, *argv)
+
+    def test_a_bad_contract_still_stops_the_command(
+        self, capsys: pytest.CaptureFixture[str], files: tuple[str, str], tmp_path: pathlib.Path
+    ) -> None:
+        contract = tmp_path / "contract.json"
+        contract.write_text("{}", encoding="utf-8")
+        status, out, err = run(
+            capsys, "decide", str(contract), files[1], "--as-of", AS_OF, "--keep-going"
+        )
+        assert (status, out) == (2, "")
+        assert err.startswith(f"{contract}:1: contract.")
+        assert "INCOMPLETE" not in err
+
+
 def test_python_dash_m_runs_the_command_line() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ppa_core", "demo", "--trace", "a-001"],

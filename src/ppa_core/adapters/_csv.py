@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 import pendulum
 
-from ppa_core.billing.invoice import Invoice
+from ppa_core.billing.lines import Invoice
 from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.money import Money
 from ppa_core.rules.verdict import Decision

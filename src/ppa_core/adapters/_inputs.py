@@ -85,33 +85,37 @@ def attempt(problems: list[str], read: Callable[..., T], *args: object) -> T | N
 def distinct_appointments(
     records: Sequence[Record], name: str
 ) -> tuple[list[Appointment], list[str], list[str]]:
-    """The appointments whose id is theirs alone, the lines' problems, and who else goes.
+    """The appointments whose id is theirs alone, the lines' problems, and what is left out.
 
     A reused id leaves out every line that has it (which one is right, no one can say):
     the first such line is no problem in itself, but a --keep-going report says it is gone.
+    Lines left out are listed in file order, each with every problem it has.
     """
     first: dict[str, Record] = {}
-    reused: set[str] = set()
     problems: list[str] = []
+    left_out: list[tuple[int, str]] = []
+    gone: set[int] = set()
     for record in records:
         problems += record.problems
+        left_out += [(record.line, text) for text in record.problems]
         if record.value is None:
+            gone.add(record.line)
             continue
         id_ = record.value.id
-        if id_ in first:
-            reused.add(id_)
-            line = first[id_].line
-            problems.append(
-                f"{name}:{record.line}: appointment.id: {id_!r} is already used on line {line}"
-            )
-        else:
+        if id_ not in first:
             first[id_] = record
-    kept = [r.value for r in records if r.value is not None and r.value.id not in reused]
-    also = [
-        f"{name}:{first[id_].line}: appointment.id: {id_!r} is used again on a later line"
-        for id_ in sorted(reused, key=lambda i: first[i].line)
-    ]
-    return kept, problems, also
+            continue
+        earlier = first[id_].line
+        reused = f"{name}:{record.line}: appointment.id: {id_!r} is already used on line {earlier}"
+        problems.append(reused)
+        left_out.append((record.line, reused))
+        gone.add(record.line)
+        if earlier not in gone:
+            gone.add(earlier)
+            again = f"{id_!r} is used again on a later line"
+            left_out.append((earlier, f"{name}:{earlier}: appointment.id: {again}"))
+    kept = [r.value for r in records if r.value is not None and r.line not in gone]
+    return kept, problems, [text for _, text in sorted(left_out, key=lambda item: item[0])]
 
 
 def read_input(args: argparse.Namespace) -> Input:
@@ -122,7 +126,7 @@ def read_input(args: argparse.Namespace) -> Input:
     contract: Contract | None = attempt(problems, read_document, args.contract, "contract")
     records = attempt(problems, read_records, args.appointments, "appointment") or []
     name = shown_name(args.appointments)
-    appointments, bad_lines, also = distinct_appointments(records, name)
+    appointments, bad_lines, left_out = distinct_appointments(records, name)
     problems += bad_lines
     previous: list[Invoice | None] = [
         attempt(problems, read_document, path, "invoice") for path in args.previous
@@ -141,7 +145,7 @@ def read_input(args: argparse.Namespace) -> Input:
         problems=tuple(problems),
         fatal=len(problems) > len(bad_lines) or any(r.ends_file for r in records),
         lines_read=sum(1 for r in records if not r.ends_file),
-        left_out=tuple(bad_lines + also),
+        left_out=tuple(left_out),
     )
 
 

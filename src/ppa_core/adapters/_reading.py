@@ -7,10 +7,11 @@ between cannot hang the command. ``-`` is stdin, read within the same bounds.
 
 A document (the contract, an issued invoice) is read whole, at most
 :data:`~ppa_core.adapters.serialization.MAX_DOCUMENT_BYTES`; a JSON Lines file
-line by line, each line at most :data:`MAX_LINE_BYTES` and the file at most
-:data:`MAX_LINES_BYTES`, so memory stays bounded whatever stdin holds. Each
-problem is one line of text, ``file:line: path: problem`` (``file: problem``
-for a file that cannot be read at all).
+line by line, each line at most :data:`MAX_LINE_BYTES`, the file at most
+:data:`MAX_LINES_BYTES` and :data:`MAX_FILE_PROBLEMS` problems, so memory stays
+bounded whatever stdin holds. Each problem is one line of text,
+``file:line: path: problem`` (``file: problem`` for a file that cannot be read
+at all).
 """
 
 from __future__ import annotations
@@ -30,10 +31,15 @@ from ppa_core.exceptions import DocumentError, Problem
 MAX_LINE_BYTES: Final = 2**20
 """The longest line of a JSON Lines file read (1 MiB): an appointment takes about 1.5 KiB."""
 
-MAX_LINES_BYTES: Final = 64 * 2**20
-"""The largest JSON Lines file read (64 MiB, some 40,000 appointments): loaded and decided,
-an appointment takes about three times its size in memory, so a file this large stays
-well under a gigabyte."""
+MAX_LINES_BYTES: Final = 32 * 2**20
+"""The largest JSON Lines file read (32 MiB: some 20,000 appointments as the sample writes
+them, 100,000 of the smallest form). Loaded and decided, 50,000 of the smallest (16 MiB)
+took 260 MB at peak, so a file this large stays near half a gigabyte."""
+
+MAX_FILE_PROBLEMS: Final = 1000
+"""The most problems reported of one JSON Lines file: past them, the rest is not read
+(each problem costs time and memory to find and print; a file of 32 MiB of bad lines
+would report some sixteen million)."""
 
 STDIN = "-"
 _STDIN_NAME = "<stdin>"
@@ -74,7 +80,7 @@ _KINDS_OF_FILE = (
 
 
 def _not_regular(mode: int) -> str:
-    what = next((text for test, text in _KINDS_OF_FILE if test(mode)), "not a regular file")
+    what = next((text for test, text in _KINDS_OF_FILE if test(mode)), "a special file")
     return f"{what}, not a regular file: only regular files and '-' (stdin) are read"
 
 
@@ -205,6 +211,8 @@ def _lines(stream: IO[Any], name: str) -> Iterator[tuple[int, bytes | None] | st
                 break
             total += len(line)
         if total > MAX_LINES_BYTES:
+            if long:
+                yield number, None
             bound = size_text(MAX_LINES_BYTES)
             yield f"{name}:{number}: larger than {bound}: the rest was not read"
             return
@@ -222,13 +230,19 @@ def read_records(path: str, kind: str) -> list[Record]:
     name = shown_name(path)
     stream = _stdin() if path == STDIN else _open(path, MAX_LINES_BYTES)
     records: list[Record] = []
+    count = 0
     try:
         for item in _lines(stream, name):
             if isinstance(item, str):
                 records.append(Record(0, None, (item,), ends_file=True))
                 break
             number, line = item
+            if count >= MAX_FILE_PROBLEMS:  # and a line follows
+                stop = f"{name}:{number}: {count} problems before this line: the rest was not read"
+                records.append(Record(number, None, (stop,), ends_file=True))
+                break
             records.append(_record(name, kind, number, line))
+            count += len(records[-1].problems)
     except OSError as exc:
         raise _cannot(name, exc) from None
     finally:

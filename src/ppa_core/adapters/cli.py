@@ -23,12 +23,11 @@ Subcommands:
 Files are those of :mod:`ppa_core.adapters.serialization`: the contract is a document
 written by ``dump`` (or its bare data); each line of the appointments file is
 one appointment's data (or a document). Only regular files and ``-`` (stdin)
-are read, within bounds (see :mod:`ppa_core.adapters._reading` and
-docs/limits.md). Bad input exits with status 2 and one line per problem,
-``file:line: path: problem``, every problem of every input in one run; never a
-traceback. With ``--keep-going`` the appointment lines with problems are left
-out, the others decided or invoiced, and the report, marked incomplete, exits
-with status 3.
+are read, within bounds (docs/limits.md gives them). Bad input exits with
+status 2 and one line per problem, ``file:line: path: problem``, every problem
+of every input in one run; never a traceback. With ``--keep-going`` the
+appointment lines with problems are left out, the others decided or invoiced,
+and the report, marked incomplete, exits with status 3.
 """
 
 from __future__ import annotations

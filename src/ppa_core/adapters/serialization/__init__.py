@@ -66,7 +66,13 @@ from ppa_core.adapters.serialization._text import (
     locate,
     parse,
 )
-from ppa_core.adapters.serialization._values import Unserialisable, shown
+from ppa_core.adapters.serialization._values import (
+    MAX_PROBLEMS,
+    MORE_PROBLEMS,
+    Unserialisable,
+    problem_budget,
+    shown,
+)
 from ppa_core.billing.lines import Invoice
 from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.contract import Contract, ContractTerms
@@ -84,6 +90,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_DOCUMENT_BYTES",
     "MAX_NUMBER_CHARS",
+    "MAX_PROBLEMS",
     "SCHEMA_VERSION",
     "DocumentError",
     "Problem",
@@ -228,14 +235,20 @@ def load_data(kind: type[Any] | str, data: object) -> Any:
 
     Raises:
         DocumentError: the data is not a valid ``kind``; every problem, each with its
-            path from the kind (``contract.terms.pricing.tiers[2].price.amount``).
+            path from the kind (``contract.terms.pricing.tiers[2].price.amount``). After
+            :data:`MAX_PROBLEMS` problems the load stops looking, and the last problem
+            says more follow.
         ValidationError: ``kind`` is not one of the :data:`KINDS`.
     """
     name, cls = _kind(kind)
     try:
-        return _CONVERTER.structure(data, cls)
+        with problem_budget():
+            return _CONVERTER.structure(data, cls)
     except Exception as exc:  # whatever went wrong, the caller gets the problems
-        raise DocumentError(problems(exc, name) or [Problem(name, describe(exc))]) from None
+        found = problems(exc, name) or [Problem(name, describe(exc))]
+        if len(found) > MAX_PROBLEMS + 1:  # several lists' worth: the budget is per load
+            found = [*found[:MAX_PROBLEMS], Problem(name, MORE_PROBLEMS)]
+        raise DocumentError(found) from None
 
 
 @overload

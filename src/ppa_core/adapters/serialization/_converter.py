@@ -21,10 +21,12 @@ from cattrs.strategies import configure_tagged_union
 
 from ppa_core.adapters.serialization._values import (
     Invalid,
+    TooManyProblems,
     Unserialisable,
     expected,
     register_values,
     shown,
+    spend_problem,
 )
 from ppa_core.domain.contract import ContractTerms
 from ppa_core.domain.criteria_set import CriteriaSet
@@ -101,11 +103,15 @@ def _items_hook(tp: Any, converter: cattrs.Converter) -> Callable[[object], list
     def items_of(value: object) -> list[Any]:
         if not isinstance(value, list | tuple):
             raise expected(f"a list of {what}", value)
-        items, errors = [], []
+        items: list[Any] = []
+        errors: list[Exception] = []
         for i, item in enumerate(value):
             try:
                 items.append(converter.structure(item, item_type))
             except Exception as exc:  # kept with its index, reported with the others
+                if not spend_problem():
+                    errors.append(TooManyProblems())
+                    break
                 exc.__notes__ = [*getattr(exc, "__notes__", []), _note(i, item_type)]
                 errors.append(exc)
         if errors:
@@ -141,12 +147,16 @@ def _mapping_hook(tp: Any, converter: cattrs.Converter) -> Hook:
     def structure(value: object, _: object) -> dict[Any, Any]:
         if not isinstance(value, Mapping):
             raise expected("an object", value)
-        result, errors = {}, []
+        result: dict[Any, Any] = {}
+        errors: list[Exception] = []
         for raw_key, raw_value in value.items():
             try:
                 key = converter.structure(raw_key, key_type)
                 result[key] = converter.structure(raw_value, value_type)
             except Exception as exc:  # kept with its key, reported with the others
+                if not spend_problem():
+                    errors.append(TooManyProblems())
+                    break
                 exc.__notes__ = [*getattr(exc, "__notes__", []), _note(str(raw_key), value_type)]
                 errors.append(exc)
         if errors:

@@ -16,7 +16,13 @@ from typing import Any
 import attrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
-from ppa_core.adapters.serialization._values import Invalid, shown
+from ppa_core.adapters.serialization._values import (
+    MAX_PROBLEMS,
+    MORE_PROBLEMS,
+    Invalid,
+    TooManyProblems,
+    shown,
+)
 from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.bant_requirements import BantRequirements
 from ppa_core.domain.contract import (
@@ -97,6 +103,8 @@ def problems(exc: BaseException, path: str) -> list[Problem]:
         return found
     if isinstance(exc, Invalid):
         return [Problem(join(path, where), message) for where, message in exc.problems]
+    if isinstance(exc, TooManyProblems):
+        return [Problem(path, MORE_PROBLEMS)]
     if isinstance(exc, PpaError):
         return [Problem(path, str(exc))]
     return [Problem(path, describe(exc))]
@@ -106,10 +114,12 @@ def _object_problems(exc: BaseException, cls: type[Any], path: str) -> list[Prob
     """Problems met while building a ``cls`` from fields that each parsed."""
     if isinstance(exc, ForbiddenExtraKeysError):
         allowed = ", ".join(a.name for a in attrs.fields(cls) if a.init)
-        return [
+        keys = sorted(exc.extra_fields, key=str)
+        found = [
             Problem(join(path, key_part(key)), f"unknown field (allowed: {allowed})")
-            for key in sorted(exc.extra_fields, key=str)
+            for key in keys[:MAX_PROBLEMS]
         ]
+        return found + ([Problem(path, MORE_PROBLEMS)] if len(keys) > MAX_PROBLEMS else [])
     if isinstance(exc, ValidationError):
         prefix = _FIELD_PREFIXES.get(cls)
         field = exc.field.removeprefix(prefix) if prefix else exc.field

@@ -7,14 +7,18 @@ a number never a string) and raises :class:`Invalid` naming what it expected.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import enum
 import functools
+import itertools
 import re
 import reprlib
 import zoneinfo
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import cattrs
 import pendulum
@@ -36,6 +40,44 @@ class Unserialisable(Exception):
     """An object with no document form (custom rules, a naive datetime ...)."""
 
 
+MAX_PROBLEMS: Final = 100
+"""The most problems one load reports: every item of a long list may be wrong, and each
+problem costs time and memory to find and to print (a 1 MiB line of 500,000 wrong items
+took a minute and 1.3 GB). The report then says more follow."""
+
+MORE_PROBLEMS = f"more problems follow: at most {MAX_PROBLEMS} are reported"
+
+# The problems a load may still find: set by load_data for the length of one load.
+_BUDGET: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "ppa_core_problem_budget", default=None
+)
+
+
+class TooManyProblems(Exception):
+    """The load found :data:`MAX_PROBLEMS` problems and stopped looking."""
+
+
+def spend_problem() -> bool:
+    """Count one more problem against the load's budget: False when it was already spent."""
+    budget = _BUDGET.get()
+    if budget is None:
+        return True
+    if budget[0] <= 0:
+        return False
+    budget[0] -= 1
+    return True
+
+
+@contextlib.contextmanager
+def problem_budget(limit: int = MAX_PROBLEMS) -> Iterator[None]:
+    """Within the block, a load stops looking after ``limit`` problems."""
+    token = _BUDGET.set([limit])
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
 _REPR = reprlib.Repr()
 _REPR.maxstring = 60
 _REPR.maxother = 60
@@ -46,7 +88,7 @@ def shown(value: object) -> str:
     return _REPR.repr(_as_written(value))
 
 
-def _as_written(value: object) -> object:
+def _as_written(value: object, level: int = 0) -> object:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.datetime) and value.utcoffset() is not None:
@@ -54,7 +96,12 @@ def _as_written(value: object) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list | tuple | set | frozenset):
-        return [_as_written(item) for item in value]
+        # Only what the repr shows: a few items, a few levels (a hostile list may hold
+        # millions, or nest a hundred thousand deep).
+        if level > _REPR.maxlevel:
+            return value
+        shown_items = itertools.islice(value, _REPR.maxlist + 1)
+        return [_as_written(item, level + 1) for item in shown_items]
     return value
 
 
