@@ -33,7 +33,14 @@ import pendulum
 
 from ppa_core import _rendering
 from ppa_core import _validation as v
-from ppa_core.billing.fees import _retainer, period_fees
+from ppa_core.billing.fees import (
+    PeriodFees,
+    _retainer,
+    commitment_lines,
+    flat_fee_lines,
+    period_fees,
+    setup_fee_line,
+)
 from ppa_core.billing.guarantee import _delivered
 from ppa_core.billing.periods import _billed_on, _in_term, _own_periods, _terms_of
 from ppa_core.domain.appointment import Appointment
@@ -305,8 +312,10 @@ def compare_models(
     real engine with the contract's terms but that pricing. Period fees count
     ``periods`` times (None, the default: once per billing period of the contract
     from the first meeting's to the last's, within the term; at least once); pay
-    per lead bills ``leads``; commission takes its rate
-    of ``closed_value``. Every model's cost per meeting divides by the same
+    per lead bills ``leads``; commission takes its rate (or graduated bands) of
+    ``closed_value``. Tier flat fees and the contract's commitment count per
+    period as invoices bill them (periods without meetings owe what zero meetings
+    owe), and the setup fee once. Every model's cost per meeting divides by the same
     count, the qualified meetings held. The tuple returned is a
     :class:`Comparison` (it shows as a table in Jupyter).
 
@@ -359,10 +368,51 @@ def _model_total(  # noqa: PLR0917 - private helper, every argument is needed
     for fee in (fees.leads, fees.commission):
         if fee is not None:
             total += fee
+    repriced = _with_pricing(contract, pricing)
+    tally: dict[pendulum.DateTime, tuple[int, Money]] = {}
     if isinstance(pricing, PerAppointment | Hybrid):
-        repriced = _with_pricing(contract, pricing)
         decisions = BillingEngine(repriced).decide_all(appointments, as_of=moment)
         total += Money.total((d.amount for d in decisions), contract.currency)
+        for d in decisions:
+            if d.billable and d.period_start is not None:
+                units, spent = tally.get(d.period_start, (0, Money.zero(contract.currency)))
+                tally[d.period_start] = (units + 1, spent + d.amount)
+    return total + _charges(repriced, tally, periods, fees)
+
+
+def _charges(
+    contract: Contract,
+    tally: dict[pendulum.DateTime, tuple[int, Money]],
+    periods: int,
+    fees: PeriodFees,
+) -> Money:
+    """The flat fees, commitment lines and setup fee of ``periods`` periods, as invoices bill them.
+
+    Periods with meetings are those in ``tally``; the others (up to ``periods``) have
+    none. Lead and commission fees count toward the last period's commitment.
+    """
+    terms = contract.terms
+    currency = contract.currency
+    total = Money.zero(currency)
+    if terms.setup_fee is not None:
+        total += Money.total((line.amount for line in setup_fee_line(terms)), currency)
+    counted = sorted(tally.items())
+    empty = max(0, periods - len(counted))
+    rows = [(contract.period_containing(start), u, m, 1) for start, (u, m) in counted]
+    if empty:
+        rows.append(
+            (contract.period_containing(contract.term_start), 0, Money.zero(currency), empty)
+        )
+    usage = Money.total((f for f in (fees.leads, fees.commission) if f is not None), currency)
+    for i, (period, units, spent, times) in enumerate(rows):
+        flat = Money.total((line.amount for line in flat_fee_lines(terms, period, units)), currency)
+        spend = spent + flat + (fees.retainer or Money.zero(currency))
+        if i == len(rows) - 1:
+            spend += usage
+        committed = Money.total(
+            (line.amount for line in commitment_lines(terms, period, spend)), currency
+        )
+        total += (flat + committed) * times
     return total
 
 

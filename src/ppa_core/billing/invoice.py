@@ -25,13 +25,20 @@ import pendulum
 
 from ppa_core import _gc
 from ppa_core import _validation as v
-from ppa_core.billing.fees import _retainer, _usage_fees
+from ppa_core.billing.fees import (
+    _retainer,
+    _usage_fees,
+    commitment_lines,
+    flat_fee_lines,
+    setup_fee_line,
+)
 from ppa_core.billing.guarantee import _delivered, _guarantee_revisits, _judge, _revisited
 from ppa_core.billing.lines import Invoice, InvoiceLine, LineKind
 from ppa_core.billing.periods import _billed_on, _judged_on, _terms_of
 from ppa_core.domain.appointment import Appointment
-from ppa_core.domain.contract import BillingPeriod, Contract
+from ppa_core.domain.contract import BillingPeriod, Contract, ContractTerms
 from ppa_core.domain.money import Money
+from ppa_core.domain.pricing import Hybrid, PerAppointment
 from ppa_core.exceptions import ValidationError
 from ppa_core.rules.engine import BillingEngine, engine_for
 from ppa_core.rules.verdict import Decision, ReasonCode
@@ -75,6 +82,7 @@ def build_invoice(
     leads: int = 0,
     closed_value: Money | None = None,
     engine: BillingEngine | None = None,
+    deals: Sequence[Money] = (),
 ) -> Invoice:
     """Invoice ``period`` of ``contract`` from the facts known at ``as_of``.
 
@@ -93,6 +101,13 @@ def build_invoice(
         leads: leads delivered in the period (pay-per-lead pricing).
         closed_value: deal value closed in the period (commission pricing).
         engine: an engine to reuse (it must be for ``contract``).
+        deals: the value of each deal closed in the period, in order (commission
+            pricing with graduated bands or per-deal limits); exclusive with
+            ``closed_value``.
+
+    Each contract period that ends in the span also gets its tier flat fees and its
+    commitment's true-up or ceiling credit (counted over all its meetings); the
+    invoice whose span holds the term's first day bills the setup fee.
 
     Raises:
         ValidationError: a naive datetime, a period that is neither a BillingPeriod
@@ -132,6 +147,11 @@ def build_invoice(
     revisited = _revisited(contract, earlier, listed)
     # Meetings delivered per contract period judged, keyed as decisions name periods.
     delivered = dict.fromkeys((p.start for p in (*revisited, *judged)), 0)
+    # Billable meetings and their amounts per judged period, for its flat fees and its
+    # commitment; only counted when some judged period's terms need them.
+    tally: dict[pendulum.DateTime, _Tally] | None = None
+    if any(_charges_per_period(_terms_of(contract, p)) for p in judged):
+        tally = {p.start: _Tally(Money.zero(contract.currency)) for p in judged}
     host = ReasonCode.HOST_NO_SHOW
     for rank, appointment, decision in engine._each_decision(listed, moment, trace=False):
         start = decision.meeting_start
@@ -146,6 +166,10 @@ def build_invoice(
             )
         ):
             delivered[key] += 1
+        if tally is not None and decision.billable and key in tally:
+            counted = tally[key]
+            counted.units += 1
+            counted.spend += decision.amount
         if period.start <= start < period.end:
             line = _appointment_line(decision, appointment.prospect.name)
             (billed if decision.billable else refused)[rank] = line
@@ -157,7 +181,9 @@ def build_invoice(
     for fee_period in _billed_on(contract, period):
         lines.extend(_retainer(_terms_of(contract, fee_period), fee_period, currency))
     terms = contract.terms_at(period.start)
-    lines.extend(_usage_fees(terms, leads, closed_value, currency))
+    usage = _usage_fees(terms, leads, closed_value, currency, deals)
+    lines.extend(usage)
+    lines.extend(_period_charges(contract, period, judged, tally, lines, usage))
     lines.extend(_adjustments(earlier, adjusted))
     lines.extend(_guarantee_revisits(contract, earlier, revisited, delivered))
     results, credits = _judge(contract, earlier, judged, delivered)
@@ -172,6 +198,60 @@ def build_invoice(
         results[-1] if results else None,
         tuple(results),
     )
+
+
+def _charges_per_period(terms: ContractTerms) -> bool:
+    """Whether the terms bill something per period that depends on its meetings."""
+    pricing = terms.pricing
+    per = pricing.per_appointment if isinstance(pricing, Hybrid) else pricing
+    flat = isinstance(per, PerAppointment) and per.has_flat_fees
+    return flat or terms.commitment is not None
+
+
+class _Tally:
+    """A judged period's billable meetings and what they bill."""
+
+    __slots__ = ("spend", "units")
+
+    def __init__(self, zero: Money) -> None:
+        self.units = 0
+        self.spend = zero
+
+
+def _period_charges(  # noqa: PLR0917 - private helper, every argument is needed
+    contract: Contract,
+    span: BillingPeriod,
+    judged: Sequence[BillingPeriod],
+    tally: dict[pendulum.DateTime, _Tally] | None,
+    lines: Sequence[InvoiceLine],
+    usage: Sequence[InvoiceLine],
+) -> list[InvoiceLine]:
+    """Each judged period's flat fee lines then its commitment line; the setup fee.
+
+    A period's spend: its meetings' amounts, its flat fees, its retainer line on this
+    invoice, and (for the last period judged) this invoice's lead and commission lines.
+    """
+    charges: list[InvoiceLine] = []
+    currency = contract.currency
+    for i, judged_period in enumerate(judged if tally is not None else ()):
+        terms = _terms_of(contract, judged_period)
+        counted = tally[judged_period.start]  # type: ignore[index] # not None here
+        units, spent = counted.units, counted.spend
+        flat = flat_fee_lines(terms, judged_period, units)
+        charges.extend(flat)
+        retainers = (
+            line.amount
+            for line in lines
+            if line.kind is LineKind.RETAINER and line.period == judged_period
+        )
+        spend = spent + Money.total((line.amount for line in flat), currency)
+        spend += Money.total(retainers, currency)
+        if i == len(judged) - 1:
+            spend += Money.total((line.amount for line in usage), currency)
+        charges.extend(commitment_lines(terms, judged_period, spend))
+    if span.start <= contract.term_start < span.end:
+        charges.extend(setup_fee_line(contract.terms_at(contract.term_start)))
+    return charges
 
 
 class _Spans:

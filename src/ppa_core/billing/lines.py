@@ -40,6 +40,9 @@ class LineKind(enum.StrEnum):
     GUARANTEE_CREDIT = "guarantee_credit"
     SERVICE_CREDIT = "service_credit"
     NOT_BILLED = "not_billed"
+    FLAT_FEE = "flat_fee"
+    SETUP_FEE = "setup_fee"
+    COMMITMENT = "commitment"
 
 
 @attrs.frozen
@@ -58,9 +61,9 @@ class InvoiceLine:
         unit: the rank among the period's billable appointments.
         unit_price: the unit price before any fraction.
         quantity: how many units the line bills (1 for an appointment).
-        period: the contract's billing period a retainer, a guarantee credit or a
-            guarantee adjustment is for, or the span a service credit is for (None on
-            other lines).
+        period: the contract's billing period a retainer, a flat fee, a commitment
+            line, a guarantee credit or a guarantee adjustment is for, or the span a
+            service credit is for (None on other lines).
     """
 
     kind: LineKind

@@ -20,6 +20,9 @@ Nothing here imports a higher layer, does I/O or reads the clock.
 
 from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.bant_requirements import BantElement, BantRequirements
+from ppa_core.domain.commitment import (
+    Commitment,
+)
 from ppa_core.domain.contract import (
     Amendment,
     BillingPeriod,
@@ -49,8 +52,11 @@ from ppa_core.domain.policy import (
     NoShowPolicy,
 )
 from ppa_core.domain.pricing import (
+    BeyondLastTier,
     Commission,
+    CommissionTier,
     Hybrid,
+    Package,
     PayPerLead,
     PerAppointment,
     Pricing,
@@ -92,11 +98,14 @@ __all__ = [
     "BantElement",
     "BantEvidence",
     "BantRequirements",
+    "BeyondLastTier",
     "BillingPeriod",
     "BillingPeriodRule",
     "BuyingStage",
     "Channel",
     "Commission",
+    "CommissionTier",
+    "Commitment",
     "Company",
     "Comparator",
     "Consequence",
@@ -118,6 +127,7 @@ __all__ = [
     "Money",
     "NoShowPolicy",
     "Outcome",
+    "Package",
     "PayPerLead",
     "PerAppointment",
     "PeriodKind",

@@ -44,6 +44,7 @@ from ppa_core.domain.billing_period import (
     PeriodKind,
     start_of_day,
 )
+from ppa_core.domain.commitment import Commitment
 from ppa_core.domain.criteria_set import CriteriaSet
 from ppa_core.domain.exit_clause import ExitClause, _to_exit_clauses
 from ppa_core.domain.history import windows_open_at
@@ -52,6 +53,7 @@ from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import PRICING_TYPES, Pricing
 from ppa_core.domain.qualification import QualificationCriteria
 from ppa_core.domain.service_level import ServiceLevel, _to_service_levels
+from ppa_core.domain.tiers import _optional_money
 from ppa_core.exceptions import ValidationError
 
 __all__ = [
@@ -223,6 +225,9 @@ class ContractTerms:
         extra_rules: custom billing rules, evaluated after the built-in ones.
         service_levels: agreed targets judged by reviews (``ppa_core.domain.service_level``).
         exit_clauses: conditions giving the client a right to exit (``domain.exit_clause``).
+        setup_fee: a one-off charge on the first invoice of the term (the one that
+            bills the contract's first period); None for none.
+        commitment: a minimum-spend true-up and/or a spend ceiling per period; None for none.
     """
 
     pricing: Pricing = attrs.field(validator=_pricing)
@@ -245,6 +250,10 @@ class ContractTerms:
     extra_rules: tuple[Any, ...] = attrs.field(default=(), converter=_extra_rules)
     service_levels: tuple[ServiceLevel, ...] = attrs.field(default=(), converter=_to_service_levels)
     exit_clauses: tuple[ExitClause, ...] = attrs.field(default=(), converter=_to_exit_clauses)
+    setup_fee: Money | None = attrs.field(default=None, validator=_optional_money("setup_fee"))
+    commitment: Commitment | None = attrs.field(
+        default=None, validator=v.optional_instance_of("commitment", Commitment, "a Commitment")
+    )
 
     def check_currency(self, expected: Currency, where: str) -> None:
         """Raise ValidationError unless every amount of the terms is in ``expected``."""
@@ -262,6 +271,12 @@ class ContractTerms:
             if amount is not None and amount.currency != expected:
                 field = f"{where}.service_levels[{i}].credit_amount"
                 raise ValidationError(field, amount, f"in {expected.code}")
+        if self.setup_fee is not None and self.setup_fee.currency != expected:
+            raise ValidationError(f"{where}.setup_fee", self.setup_fee, f"in {expected.code}")
+        if self.commitment is not None and self.commitment.currency != expected:
+            raise ValidationError(
+                f"{where}.commitment", self.commitment.currency.code, f"in {expected.code}"
+            )
 
 
 def _effective_from(value: Any) -> pendulum.DateTime | pendulum.Date:

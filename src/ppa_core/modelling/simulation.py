@@ -164,6 +164,18 @@ def _has_guarantee(contract: Contract) -> bool:
     return any(t.guarantee is not None for t in versions)
 
 
+def _has_period_charges(contract: Contract) -> bool:
+    """Whether some terms bill flat fees, a setup fee or a commitment (invoices price those)."""
+    versions = (contract.terms, *(a.terms for a in contract.amendments))
+    for terms in versions:
+        pricing = terms.pricing
+        per = pricing.per_appointment if isinstance(pricing, Hybrid) else pricing
+        flat = isinstance(per, PerAppointment) and per.has_flat_fees
+        if flat or terms.setup_fee is not None or terms.commitment is not None:
+            return True
+    return False
+
+
 class _Draw(NamedTuple):
     appointments: list[Appointment]
     leads: list[int]
@@ -205,7 +217,7 @@ class Simulator:
             bills = _bills_appointments(contract)
             self._model_pass.append(self._engine_index(contract) if bills else None)
             invoicing = None
-            if _has_guarantee(contract):
+            if _has_guarantee(contract) or _has_period_charges(contract):
                 invoicing = self._engines[self._engine_index(contract)][1]
             self._invoiced.append(invoicing)
         self._period_index = {p.start: k for k, p in enumerate(self.periods)}
@@ -407,7 +419,7 @@ class Simulator:
             if isinstance(pricing, PayPerLead):
                 total += (pricing.price_per_lead * delivered).rounded(rounding)
             if isinstance(pricing, Commission):
-                total += (value * pricing.rate).rounded(rounding)
+                total += Money.total(pricing.commissions([value]), value.currency).rounded(rounding)
         return total
 
     def _invoiced_cost(

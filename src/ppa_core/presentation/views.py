@@ -110,30 +110,62 @@ def _percent(rate: Decimal) -> str:
 def describe_pricing(pricing: Pricing) -> str:
     """One line a buyer reads: "EUR 350.00 per appointment", "retainer EUR 15,000.00 ..."."""
     if isinstance(pricing, PerAppointment):
-        if pricing.tiers:
-            parts = [
-                f"up to {t.up_to} at {t.price.format()}"
-                if t.up_to is not None
-                else f"then {t.price.format()}"
-                for t in pricing.tiers
-            ]
-            return f"per appointment, {pricing.tier_mode.value} tiers: " + ", ".join(parts)
-        if pricing.seniority_prices:
-            prices = ", ".join(
-                f"{s.value} {m.format()}" for s, m in pricing.seniority_prices.items()
-            )
-            other = f"; others {pricing.price.format()}" if pricing.price is not None else ""
-            return f"per appointment by seniority: {prices}{other}"
-        price = pricing.price
-        return f"{price.format() if price is not None else '?'} per appointment"
+        return _describe_per_appointment(pricing)
     if isinstance(pricing, PayPerLead):
         return f"{pricing.price_per_lead.format()} per lead"
     if isinstance(pricing, Retainer):
         return f"retainer {pricing.fee.format()} per period"
     if isinstance(pricing, Commission):
-        return f"commission {_percent(pricing.rate)} of closed value"
+        return _describe_commission(pricing)
     hybrid: Hybrid = pricing
     return f"{describe_pricing(hybrid.retainer)} + {describe_pricing(hybrid.per_appointment)}"
+
+
+def _describe_per_appointment(pricing: PerAppointment) -> str:
+    free = f"; first {pricing.free_units} free" if pricing.free_units else ""
+    if pricing.tiers:
+        parts = []
+        for t in pricing.tiers:
+            part = (
+                f"up to {t.up_to} at {t.price.format()}"
+                if t.up_to is not None
+                else f"then {t.price.format()}"
+            )
+            if t.flat_fee is not None:
+                part += f" + {t.flat_fee.format()} flat"
+            parts.append(part)
+        beyond = pricing.beyond_last_tier
+        more = f"; beyond: {beyond.value}" if beyond is not None else ""
+        return (
+            f"per appointment, {pricing.tier_mode.value} tiers: " + ", ".join(parts) + more + free
+        )
+    if pricing.package is not None:
+        package = pricing.package
+        return f"{package.price.format()} per package of {package.size} appointments{free}"
+    if pricing.seniority_prices:
+        prices = ", ".join(f"{s.value} {m.format()}" for s, m in pricing.seniority_prices.items())
+        other = f"; others {pricing.price.format()}" if pricing.price is not None else ""
+        return f"per appointment by seniority: {prices}{other}{free}"
+    price = pricing.price
+    return f"{price.format() if price is not None else '?'} per appointment{free}"
+
+
+def _describe_commission(pricing: Commission) -> str:
+    if pricing.rate is not None:
+        text = f"commission {_percent(pricing.rate)} of closed value"
+    else:
+        bands = ", ".join(
+            f"{_percent(t.rate)} up to {t.up_to.format()}"
+            if t.up_to is not None
+            else f"{_percent(t.rate)} above"
+            for t in pricing.tiers
+        )
+        text = f"graduated commission: {bands}"
+    if pricing.minimum_per_deal is not None:
+        text += f"; at least {pricing.minimum_per_deal.format()} per deal"
+    if pricing.maximum_per_deal is not None:
+        text += f"; at most {pricing.maximum_per_deal.format()} per deal"
+    return text
 
 
 # -- invoices ---------------------------------------------------------------------------

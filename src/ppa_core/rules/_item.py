@@ -35,6 +35,7 @@ class _Item(RuleContext):
     """One appointment's context plus its progress through the engine (private, short-lived)."""
 
     __slots__ = (
+        "amount",
         "codes",
         "factor",
         "info",
@@ -84,6 +85,9 @@ class _Item(RuleContext):
         self.unit: int | None = None
         self.tier: int | None = None
         self.price: Money | None = None
+        # The amount when the price alone does not tell it (a sub-minor unit price's
+        # share of its once-rounded total); None otherwise.
+        self.amount: Money | None = None
         self.price_note = ""
         # The meeting start as a POSIX time, then the id: the meeting order.
         self.order: tuple[float, str] = (0.0, "")

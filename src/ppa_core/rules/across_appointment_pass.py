@@ -24,6 +24,9 @@ from ppa_core.rules.verdict import Finding, ReasonCode, RuleOutcome, Verdict
 
 __all__: list[str] = []
 
+_Shares = dict[tuple[int, int], int]
+"""How many units each sub-minor price has billed so far, by period and price identity."""
+
 _Amounts = dict[tuple[int, Decimal | None, RoundingMode], tuple[Money, Money]]
 """Each price's amount once multiplied by a fraction and rounded, by the price's identity
 (hashing Money costs more than the rounding it saves), the fraction and the rounding mode;
@@ -80,11 +83,12 @@ def _apply_duplicates_cap_and_price(
     counts: dict[pendulum.DateTime, int] = {}
     cap_lines: dict[tuple[int, int | None], Verdict] = {}
     price_lines: dict[tuple[object, ...], Verdict] = {}
+    shares: _Shares = {}
     by_volume: list[_Item] = []
     period: BillingPeriod | None = None
     for item in items:
         if item.period is not period:
-            _price_by_volume(amounts, by_volume, counts, trace, price_lines)
+            _price_by_volume(amounts, by_volume, counts, trace, price_lines, shares)
             by_volume = []
             period = item.period
         prospect_key = _check_duplicate(contract, item, billed, trace)
@@ -115,31 +119,34 @@ def _apply_duplicates_cap_and_price(
         if pricing is not None and pricing.tiers and pricing.tier_mode is TierMode.VOLUME:
             by_volume.append(item)
         else:
-            _price(amounts, item, 0, trace, price_lines)
-    _price_by_volume(amounts, by_volume, counts, trace, price_lines)
+            _price(amounts, item, 0, trace, price_lines, shares)
+    _price_by_volume(amounts, by_volume, counts, trace, price_lines, shares)
 
 
-def _price_by_volume(
+def _price_by_volume(  # noqa: PLR0917 - private, called from one place
     amounts: _Amounts,
     items: list[_Item],
     counts: dict[pendulum.DateTime, int],
     trace: bool,
     lines: dict[tuple[object, ...], Verdict],
+    shares: _Shares,
 ) -> None:
     """Price a period's units under volume tiers, now that the period's count is known."""
     for item in items:
-        _price(amounts, item, counts.get(item.period.start, 0), trace, lines)
+        _price(amounts, item, counts.get(item.period.start, 0), trace, lines, shares)
 
 
-def _price(
+def _price(  # noqa: PLR0917 - private, called from two places in this module
     amounts: _Amounts,
     item: _Item,
     units: int,
     trace: bool,
     lines: dict[tuple[object, ...], Verdict],
+    shares: _Shares,
 ) -> None:
     """Price one unit billed; ``units``: the period's count (read by volume tiers only)."""
-    pricing = item.info.per_appointment
+    info = item.info
+    pricing = info.per_appointment
     if pricing is None:
         item.price = None
         if trace:
@@ -152,14 +159,21 @@ def _price(
     price = item.price = pricing.unit_price(seniority, unit, units)
     graduated = pricing.tier_mode is TierMode.GRADUATED
     if pricing.tiers:
-        item.tier = pricing.tier_index(unit if graduated else units) + 1
-    if trace and price is not None:
+        item.tier = pricing.tier_for(unit, units)
+    if price is None:
+        _refuse_beyond(item, pricing, unit, units, trace)
+        return
+    if info.sub_minor and item.factor is None:
+        _share(item, price, shares)
+    if trace:
         # The words depend on the price, the fraction, the tier and (tiered) the
         # rank only: equal ones share a line.
-        counted = None if not pricing.tiers else unit if graduated else units
+        counted = None if not pricing.is_tiered else unit if graduated else units
         priced_by = seniority if seniority in pricing.seniority_prices else None
         # The factor as written: 0.5 and 0.50 are equal but read differently.
         factor = None if item.factor is None else str(item.factor)
+        if item.amount is not None:  # a share: its own line
+            factor = f"share {item.amount.amount}"
         line_key = (id(item.info), id(price), factor, item.tier, counted, priced_by)
         priced = lines.get(line_key)
         if priced is None:
@@ -168,16 +182,60 @@ def _price(
         item.verdicts.append(priced)
 
 
+def _share(item: _Item, price: Money, shares: _Shares) -> None:
+    """Bill the unit its share of the period's units at a sub-minor ``price``.
+
+    The n-th such unit bills what rounding ``n`` units at once adds to rounding
+    ``n - 1``: the units at one price then add up to their exact total rounded
+    once (55 x 0.067 = 3.685 bills 3.69, not 55 x 0.07 = 3.85).
+    """
+    key = (id(item.period), id(price))
+    n = shares[key] = shares.get(key, 0) + 1
+    mode = item.terms.rounding
+    item.amount = (price * n).rounded(mode) - (price * (n - 1)).rounded(mode)
+
+
+def _refuse_beyond(
+    item: _Item, pricing: PerAppointment, unit: int, units: int, trace: bool
+) -> None:
+    """Not billable: the unit is beyond a refusing finite last tier (or no price applies)."""
+    last = pricing.tiers[-1].up_to if pricing.tiers else None
+    if last is not None:
+        rank = unit if pricing.tier_mode is TierMode.GRADUATED else units
+        paid = rank - pricing.free_units
+        note = f"unit {paid} is beyond the last tier (up to {last}); the contract refuses it"
+    else:
+        note = f"no price for seniority {item.seniority or 'unknown'} and no default price"
+    item.price_note = note
+    item.add(Finding(_FAIL, ReasonCode.NO_PRICE, note))
+    if trace:
+        item.verdicts.append(Verdict("price", _FAIL, ReasonCode.NO_PRICE, note))
+
+
 def _price_reason(
     amounts: _Amounts, item: _Item, price: Money, pricing: PerAppointment, units: int
 ) -> str:
-    if pricing.is_tiered:
+    unit = item.unit or 0
+    if unit <= pricing.free_units:
+        how = f"unit {unit} is one of the {pricing.free_units} free units of the period"
+    elif pricing.tiers:
         tier = pricing.tiers[(item.tier or 1) - 1]
         bound = f"up to {tier.up_to}" if tier.up_to is not None else "open-ended"
+        paid = unit - pricing.free_units
         how = (
-            f"unit {item.unit} falls in tier {item.tier} ({bound})"
+            f"unit {paid} falls in tier {item.tier} ({bound})"
             if pricing.tier_mode.value == "graduated"
-            else f"{units} units reach tier {item.tier} ({bound}); volume prices all units"
+            else f"{units - pricing.free_units} units reach tier {item.tier} ({bound}); "
+            "volume prices all units"
+        )
+    elif pricing.package is not None:
+        size = pricing.package.size
+        paid = unit - pricing.free_units
+        number = (paid - 1) // size + 1
+        how = (
+            f"unit {paid} opens package {number} of {size}"
+            if pricing.package.opens(paid)
+            else f"unit {paid} is in package {number} of {size}, billed with its first"
         )
     elif item.seniority in pricing.seniority_prices:
         how = f"price for seniority {item.seniority}"
@@ -186,6 +244,12 @@ def _price_reason(
     text = f"{how}: {price.format()}"
     if item.factor is not None:
         text += f" x {item.factor}"
+    if item.amount is not None:
+        share = (
+            f"this unit's share of the period's units at this price rounded once: "
+            f"{item.amount.format()}"
+        )
+        return f"{text}; {share} (rounded {item.terms.rounding.value})"
     amount = _amount(amounts, price, item.factor, item.terms)
     return f"{text} = {amount.format()} (rounded {item.terms.rounding.value})"
 

@@ -190,7 +190,9 @@ class BillingEngine:
         if item.status is _BILLABLE and price is not None:
             # _amount() inline: this runs once per appointment billed.
             found = self._amounts.get((id(price), item.factor, item.terms.rounding))
-            if found is None or found[0] is not price:
+            if item.amount is not None:  # a sub-minor price's share, set by the pass
+                amount = item.amount
+            elif found is None or found[0] is not price:
                 amount = _amount(self._amounts, price, item.factor, item.terms)
             else:
                 amount = found[1]

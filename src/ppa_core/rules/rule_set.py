@@ -67,6 +67,9 @@ class _TermsInfo:
     may_lack_price: bool = attrs.field(init=False)
     # True when duplicates are judged per person, False per company.
     by_person: bool = attrs.field(init=False)
+    # True when a unit price has more decimals than the currency: the period's units
+    # at that price are then rounded once together, not one by one.
+    sub_minor: bool = attrs.field(init=False)
     # The fast path's rules for each state: those whose applies_to excludes the
     # state cannot find anything there.
     by_state: Mapping[AppointmentState, tuple[Rule, ...]] = attrs.field(init=False)
@@ -83,6 +86,15 @@ class _TermsInfo:
     @by_person.default
     def _by_person(self) -> bool:
         return self.terms.duplicates.scope is DuplicateScope.PERSON
+
+    @sub_minor.default
+    def _sub_minor(self) -> bool:
+        p = self.per_appointment
+        if p is None:
+            return False
+        prices = [*p.seniority_prices.values(), *(t.price for t in p.tiers)]
+        prices += [m for m in (p.price, p.package.price if p.package else None) if m is not None]
+        return not all(m.is_rounded for m in prices)
 
     @may_lack_price.default
     def _may_lack_price(self) -> bool:

@@ -38,6 +38,7 @@ from ppa_core.domain.pricing import (
     Pricing,
     PricingModel,
     Retainer,
+    Tier,
 )
 from ppa_core.domain.qualification import QualificationCriteria
 from ppa_core.rules.verdict import RuleOutcome, Verdict
@@ -218,19 +219,28 @@ def _attrs_structure_hook(cls: type[Any], converter: cattrs.Converter) -> Hook:
     return structure
 
 
+_ADDED: dict[type, tuple[str, ...]] = {
+    PerAppointment: ("package", "free_units", "flat_fee_at_zero", "beyond_last_tier"),
+    Tier: ("flat_fee",),
+    Commission: ("rate", "tiers", "minimum_per_deal", "maximum_per_deal"),
+    ContractTerms: ("setup_fee", "commitment", "service_levels", "exit_clauses"),
+}
+"""Fields added after version 1 of the documents, by the class that holds them."""
+
+
 def _attrs_unstructure_hook(
     cls: type[Any], converter: cattrs.Converter
 ) -> Callable[[Any], dict[str, Any]]:
+    # Fields added after version 1 are written only when set, so every document
+    # version 1 could express keeps its exact shape (and the version its number).
+    optional: dict[str, Any] = {
+        name: override(omit_if_default=True) for name in _ADDED.get(cls, ())
+    }
     if cls is not ContractTerms:
-        return make_dict_unstructure_fn(cls, converter)
+        return make_dict_unstructure_fn(cls, converter, **optional)
     # Custom rules are code: terms without them are written without the field.
-    # Terms without service levels or exit clauses are written as before they existed.
     unstructure = make_dict_unstructure_fn(
-        cls,
-        converter,
-        extra_rules=override(omit_if_default=True),
-        service_levels=override(omit_if_default=True),
-        exit_clauses=override(omit_if_default=True),
+        cls, converter, extra_rules=override(omit_if_default=True), **optional
     )
 
     def terms(value: ContractTerms) -> dict[str, Any]:
