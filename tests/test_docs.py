@@ -86,3 +86,11 @@ class TestReviews:
     def test_every_block_runs_and_prints_what_the_page_shows(self) -> None:
         _, printed = _run(self.PAGE)
         assert printed == [_lines(shown) for shown in _blocks(self.PAGE, "text")]
+
+
+class TestPricingGuide:
+    PAGE = DOCS / "pricing.md"
+
+    def test_every_block_runs_and_prints_what_the_page_shows(self) -> None:
+        _, printed = _run(self.PAGE)
+        assert printed == [_lines(shown) for shown in _blocks(self.PAGE, "text")]

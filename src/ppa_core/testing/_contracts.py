@@ -10,6 +10,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from ppa_core import _validation as v
+from ppa_core.domain.commitment import Commitment
 from ppa_core.domain.contract import (
     Amendment,
     BillingPeriodRule,
@@ -26,7 +27,9 @@ from ppa_core.domain.money import Currency, RoundingMode
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import (
     Commission,
+    CommissionTier,
     Hybrid,
+    Package,
     PayPerLead,
     PerAppointment,
     Pricing,
@@ -96,15 +99,37 @@ def _models_option(models: Iterable[PricingModel | str] | None) -> tuple[Pricing
 @st.composite
 def _per_appointment(draw: st.DrawFn, cur: Currency) -> PerAppointment:
     price = money(cur, 50, 1_000)
-    kind = draw(st.sampled_from(("flat", "seniority", "tiers")))
+    kind = draw(st.sampled_from(("flat", "seniority", "tiers", "package")))
+    free = draw(st.sampled_from((0, 0, 0, 1, 2)))
     if kind == "flat":
-        return PerAppointment(price=draw(price))
+        return PerAppointment(price=draw(price), free_units=free)
     if kind == "seniority":
         prices = draw(st.dictionaries(st.sampled_from(Seniority), price, min_size=1))
-        return PerAppointment(price=draw(_maybe(price)), seniority_prices=prices)
+        return PerAppointment(price=draw(_maybe(price)), seniority_prices=prices, free_units=free)
+    if kind == "package":
+        package = Package(draw(st.integers(1, 10)), draw(money(cur, 500, 5_000)))
+        return PerAppointment(package=package, free_units=free)
     bounds = sorted(draw(st.sets(st.integers(1, 50), min_size=1, max_size=3)))
-    tiers = [Tier(b, draw(price)) for b in bounds] + [Tier(None, draw(price))]
-    return PerAppointment(tiers=tiers, tier_mode=draw(st.sampled_from(TierMode)))
+    fee = _maybe(money(cur, 100, 2_000))
+    tiers = [Tier(b, draw(price), draw(fee)) for b in bounds] + [Tier(None, draw(price), draw(fee))]
+    return PerAppointment(
+        tiers=tiers,
+        tier_mode=draw(st.sampled_from(TierMode)),
+        free_units=free,
+        flat_fee_at_zero=draw(st.booleans()),
+    )
+
+
+@functools.cache
+@st.composite
+def _commission(draw: st.DrawFn, cur: Currency) -> Commission:
+    rate = st.integers(1, 30).map(lambda n: Decimal(n).scaleb(-2))
+    if draw(st.booleans()):
+        return Commission(draw(rate), cur)
+    bound = draw(money(cur, 10_000, 200_000))
+    tiers = (CommissionTier(bound, draw(rate)), CommissionTier(None, draw(rate)))
+    low = draw(_maybe(money(cur, 0, 500)))
+    return Commission(currency=cur, tiers=tiers, minimum_per_deal=low)
 
 
 @functools.cache
@@ -113,9 +138,7 @@ def _pricing(cur: Currency, models: tuple[PricingModel, ...]) -> st.SearchStrate
         PricingModel.PAY_PER_APPOINTMENT: _per_appointment(cur),
         PricingModel.PAY_PER_LEAD: st.builds(PayPerLead, money(cur, 10, 300)),
         PricingModel.RETAINER: st.builds(Retainer, money(cur, 1_000, 20_000)),
-        PricingModel.COMMISSION: st.builds(
-            Commission, st.integers(1, 30).map(lambda n: Decimal(n).scaleb(-2)), st.just(cur)
-        ),
+        PricingModel.COMMISSION: _commission(cur),
         PricingModel.HYBRID: st.builds(
             Hybrid,
             st.builds(Retainer, money(cur, 1_000, 20_000)),
@@ -151,6 +174,18 @@ def _terms(draw: st.DrawFn, cur: Currency, models: tuple[PricingModel, ...]) -> 
         guarantee=draw(_maybe(_guarantees(cur))),
         duplicates=draw(_DUPLICATES),
         rounding=draw(st.sampled_from(RoundingMode)),
+        setup_fee=draw(_maybe(money(cur, 500, 5_000))),
+        commitment=draw(_maybe(_commitments(cur))),
+    )
+
+
+@functools.cache
+def _commitments(cur: Currency) -> st.SearchStrategy[Commitment]:
+    low, high = money(cur, 1_000, 10_000), money(cur, 20_000, 100_000)
+    return st.one_of(
+        st.builds(Commitment, minimum=low),
+        st.builds(Commitment, maximum=high),
+        st.builds(Commitment, minimum=low, maximum=high),
     )
 
 
