@@ -12,8 +12,8 @@ deal is added, then held within the per-deal minimum and maximum.
 >>> from ppa_core.domain.money import Money
 >>> eur = lambda x: Money.of(x, "EUR")
 >>> tiers = (CommissionTier(eur(100000), Decimal("0.10")), CommissionTier(None, Decimal("0.07")))
->>> graduated(tiers, eur(150000)).amount
-Decimal('13500.00')
+>>> graduated(tiers, eur(150000)).rounded().format()
+'EUR 13,500.00'
 """
 
 from __future__ import annotations

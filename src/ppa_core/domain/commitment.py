@@ -12,10 +12,10 @@ The setup fee and adjustments for earlier periods are not spend.
 
 >>> from ppa_core.domain.money import Money
 >>> eur = lambda x: Money.of(x, "EUR")
->>> Commitment(minimum=eur(5000)).true_up(eur(3800)).amount
-Decimal('1200')
->>> Commitment(maximum=eur(10000)).ceiling_credit(eur(12000)).amount
-Decimal('-2000')
+>>> Commitment(minimum=eur(5000)).true_up(eur(3800)).rounded().format()
+'EUR 1,200.00'
+>>> Commitment(maximum=eur(10000)).ceiling_credit(eur(12000)).rounded().format()
+'EUR -2,000.00'
 """
 
 from __future__ import annotations

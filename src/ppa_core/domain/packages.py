@@ -11,8 +11,8 @@ partial, charged whole) = 9,000:
 >>> package = Package(10, Money.of(3000, "EUR"))
 >>> package.packages(25 - 2)
 3
->>> package.total(25, free_units=2).amount
-Decimal('9000')
+>>> package.total(25, free_units=2).rounded().format()
+'EUR 9,000.00'
 """
 
 from __future__ import annotations

@@ -17,10 +17,10 @@ volume:
 >>> from ppa_core.domain.money import Money
 >>> eur = lambda x: Money.of(x, "EUR")
 >>> tiers = (Tier(10, eur(350), eur(500)), Tier(None, eur(150), eur(200)))
->>> tiered_total(tiers, TierMode.GRADUATED, 12).amount
-Decimal('4500')
->>> tiered_total(tiers, TierMode.VOLUME, 12).amount
-Decimal('2000')
+>>> tiered_total(tiers, TierMode.GRADUATED, 12).rounded().format()
+'EUR 4,500.00'
+>>> tiered_total(tiers, TierMode.VOLUME, 12).rounded().format()
+'EUR 2,000.00'
 """
 
 from __future__ import annotations
