@@ -140,10 +140,12 @@ def _usage_fees(
     if fees.commission is not None and isinstance(pricing, Commission):
         values = _deals(closed_value, deals, currency)
         value = Money.total(values, currency)
-        if pricing.rate is not None and pricing.is_simple:
+        if pricing.rate is not None:
             what = f"commission {pricing.rate:%} of {value.format()}"
         else:
             what = f"graduated commission on {len(values)} deals worth {value.format()}"
+        if not pricing.is_simple and pricing.rate is not None:
+            what += f" ({len(values)} deals, each within its per-deal limits)"
         lines.append(
             InvoiceLine(
                 LineKind.COMMISSION,
