@@ -112,6 +112,28 @@ TIER_VECTORS = [
 ]
 
 
+# https://docs.stripe.com/billing/subscriptions/usage-based/pricing-models.md ("fixed fee
+# and overage"): 200 USD a month includes 100,000 tokens, 0.001 USD per token above, set
+# up as graduated tiers whose first carries the flat fee. Totals derived from those rates.
+STRIPE_FIXED_FEE_AND_OVERAGE = (Tier(100_000, usd(0), usd(200)), Tier(None, usd("0.001")))
+TIER_VECTORS += [
+    pytest.param(
+        STRIPE_FIXED_FEE_AND_OVERAGE, TierMode.GRADUATED, 150_000, "250", id="stripe-overage"
+    ),
+    pytest.param(
+        STRIPE_FIXED_FEE_AND_OVERAGE, TierMode.GRADUATED, 100_000, "200", id="stripe-included"
+    ),
+]
+
+
+def test_stripe_charges_the_first_tiers_flat_fee_at_zero_units() -> None:
+    # Same Stripe page: the 200 USD is owed with no usage (Stripe bills a tier's flat fee
+    # at zero units); ppa_core does so with flat_fee_at_zero.
+    tiers = STRIPE_FIXED_FEE_AND_OVERAGE
+    assert tiered_total(tiers, TierMode.GRADUATED, 0, at_zero=True) == usd(200)
+    assert tiered_total(tiers, TierMode.GRADUATED, 0).is_zero
+
+
 @pytest.mark.parametrize(("tiers", "mode", "units", "expected"), TIER_VECTORS)
 def test_tiers_price_the_peers_published_examples(
     tiers: tuple[Tier, ...], mode: TierMode, units: int, expected: str
