@@ -1,10 +1,14 @@
 """Pricing models: per appointment, per lead, retainer, commission, hybrid.
 
-Per appointment may be flat, per seniority or volume-tiered within a period.
+Per appointment may be flat, per seniority, volume-tiered within a period (tiers
+may carry flat fees and end finite: :mod:`ppa_core.domain.tiers`) or sold in
+packages (:mod:`ppa_core.domain.packages`), each with free units first.
+Commission may be graduated with per-deal limits (:mod:`ppa_core.domain.commission`).
 
 Volume tiers follow one boundary rule: a tier "up to N" includes unit N, the
-next tier starts at N+1, the last tier is open-ended. Units are counted within
-a billing period, in order of held time.
+next tier starts at N+1, the last tier is open-ended (or finite, with a stated
+behaviour beyond it). Units are counted within a billing period, in order of
+held time.
 
 **Graduated** prices each unit by the tier it falls in; **volume** prices every
 unit at the tier the period's count reaches. With 350 for the first 10 and 150
