@@ -45,6 +45,7 @@ from ppa_core.domain._bant_checks import BANT_CHECKS, bant_reads, days_to_decisi
 from ppa_core.domain._icp_checks import ICP_CHECKS
 from ppa_core.domain._iso3166 import country_code
 from ppa_core.domain._qualification_checks import MEMO_LIMIT, Check, Memo, values_of
+from ppa_core.domain._specialised_qualification import Holds, specialise
 from ppa_core.domain.bant_requirements import BantElement, BantRequirements
 from ppa_core.domain.criteria_set import CriterionResult, Outcome, QualificationResult
 from ppa_core.domain.money import Money
@@ -196,6 +197,8 @@ class QualificationCriteria:
     _bant_outcomes: tuple[tuple[bool, Callable[..., Outcome]], ...] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
+    # The decision compiled for these criteria (constants bound, configured checks only).
+    _specialised: Holds = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         bant = self.bant
@@ -225,6 +228,7 @@ class QualificationCriteria:
         bant_outcomes = tuple((c[4], c[0].outcome) for c in checks if c[4] is not None)
         object.__setattr__(self, "_bant_outcomes", bant_outcomes)
         object.__setattr__(self, "_bant_summaries", {})
+        object.__setattr__(self, "_specialised", specialise(self, tuple(BantElement)))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The derived checks hold lambdas, which do not pickle; rebuild from the fields
@@ -299,8 +303,15 @@ class QualificationCriteria:
     def qualifies(self, prospect: Prospect, as_of: pendulum.Date) -> bool:
         """Whether ``prospect`` qualifies; the same decision as ``evaluate`` without the words.
 
-        The billing engine uses this on its fast path and ``evaluate`` for traces.
+        The billing engine uses this on its fast path and ``evaluate`` for traces. It
+        runs the decision specialised to these criteria when they were built (constants
+        bound, only the configured checks); ``qualifies_generic`` walks the check tables
+        and decides the same.
         """
+        return self._specialised(prospect, as_of)
+
+    def qualifies_generic(self, prospect: Prospect, as_of: pendulum.Date) -> bool:
+        """``qualifies`` through the generic check tables (the reference the fast path matches)."""
         # The bare outcome functions: cheaper than building keys when no words are wanted.
         unknown_passes = self.unknown_passes
         passed = Outcome.PASS
