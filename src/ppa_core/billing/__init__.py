@@ -20,6 +20,7 @@ from ppa_core.billing.review import (
     add_service_credits,
     review,
 )
+from ppa_core.billing.run import RunBatch, billing_run, run_batch
 
 __all__ = [
     "SERVICE_LEVEL_BREACH",
@@ -37,12 +38,15 @@ __all__ = [
     "ModelCost",
     "PeriodChange",
     "Review",
+    "RunBatch",
     "WhatIf",
     "add_service_credits",
+    "billing_run",
     "build_invoice",
     "compare_models",
     "compute_figures",
     "proposed_contract",
     "review",
+    "run_batch",
     "what_if",
 ]
