@@ -121,8 +121,8 @@ def billing_run(
         ValidationError: bad ``work`` (not a collection), ``batch`` or ``in_flight``,
             or a naive ``as_of`` (at the call); an item of ``work`` that is not a
             (Contract, appointments) pair (when it is reached), or what
-            ``build_invoice`` refuses for a contract (when its turn comes: the invoices before it were yielded,
-            the batches after it are cancelled).
+            ``build_invoice`` refuses for a contract (when its turn comes: the
+            invoices before it were yielded, the batches after it are cancelled).
     """
     size = v.check_int("batch", batch, minimum=1)
     limit = v.check_int("in_flight", in_flight, minimum=1)
