@@ -42,7 +42,12 @@ from ppa_core.rules.across_appointment_pass import (
     _apply_duplicates_cap_and_price,
     _price_skipped,
 )
-from ppa_core.rules.per_appointment_pass import _evaluate
+from ppa_core.rules.per_appointment_pass import (
+    CALENDAR_LIMIT,
+    Calendar,
+    _evaluate,
+    new_calendar,
+)
 from ppa_core.rules.rule_set import RuleSet, _per_appointment, _TermsInfo
 from ppa_core.rules.verdict import Decision, ReasonCode, RuleOutcome, Verdict
 
@@ -76,6 +81,11 @@ class BillingEngine:
             rules = self.rule_set(terms).rules
             self._infos[id(terms)] = _TermsInfo(terms, rules, _per_appointment(terms), since)
         self._zero = Money.zero(contract.currency)
+        # The contract's local days and periods, kept between runs: a simulation decides
+        # thousands of small months with one engine, and deriving the days was a quarter
+        # of each run. Replaced (never cleared) when full, so a run in another thread
+        # keeps one period object per period.
+        self._calendar: Calendar = new_calendar()
         # Keyed by identity: hashing Money (a Decimal and a Currency) costs more
         # than the rounding it saves; prices are few and long-lived objects.
         self._amounts: _Amounts = {}
@@ -163,7 +173,12 @@ class BillingEngine:
         # trace lines while they are in cache, and the decisions are laid out in the
         # order they are returned and read.
         numbered = _by_meeting(appointments) if trace else enumerate(appointments)
-        items, orders, billable = _evaluate(self.contract, self._infos, numbered, moment, trace)
+        calendar = self._calendar
+        if len(calendar[0]) > CALENDAR_LIMIT:
+            calendar = self._calendar = new_calendar()
+        items, orders, billable = _evaluate(
+            self.contract, self._infos, numbered, moment, trace, calendar=calendar
+        )
         ranked = sorted(range(len(items)), key=orders.__getitem__)
         del orders
         ranks = [0] * len(items)

@@ -74,18 +74,44 @@ _Live = tuple[int, Rule, Any, Any, dict[Hashable, tuple["Finding | None", Verdic
 _Template = tuple[list[Verdict | None], tuple[_Live, ...]]
 
 
+_Day = tuple[pendulum.DateTime, pendulum.DateTime, pendulum.Date, BillingPeriod, float, bool]
+"""A local day: its first instant and the next day's, its date, its billing period, its
+first instant as a POSIX time, and whether it is 24 hours of one UTC offset."""
+
+
+Calendar = tuple[
+    dict[int | tuple[int, int], tuple[_Day, ...]],
+    dict[pendulum.DateTime, BillingPeriod],
+    dict[int, object],
+]
+"""A contract's local days around each calendar day of a start (keyed as in
+``_evaluate``), its billing periods by start (one object per period), and the other
+zones those keys name by identity, kept alive so that no other zone takes their id."""
+
+CALENDAR_LIMIT = 4096
+"""Calendar days an engine keeps before it starts a fresh calendar (bounds memory)."""
+
+
+def new_calendar() -> Calendar:
+    """An empty calendar."""
+    return {}, {}, {}
+
+
 def _evaluate(  # noqa: PLR0915 - one hot loop: a helper call per appointment costs more
     contract: Contract,
     infos: dict[int, _TermsInfo],
     numbered: Iterable[tuple[int, Appointment]],
     moment: pendulum.DateTime,
     trace: bool,
+    *,
+    calendar: Calendar | None = None,
 ) -> tuple[list[_Item], list[tuple[float, str]], list[bool]]:
     """Check, take as of ``moment`` and run the per-appointment rules, in the order given.
 
     ``infos``: what the engine derived from each version of ``contract``'s terms, by
     the terms' id. ``numbered``: each appointment with its position in the caller's
-    input (for errors).
+    input (for errors). ``calendar``: the engine's days and periods, kept between
+    runs (None: a fresh one for this run).
 
     Returns:
         The work items, and for each its meeting order and whether it is still
@@ -103,9 +129,8 @@ def _evaluate(  # noqa: PLR0915 - one hot loop: a helper call per appointment co
     shared: _Shared | None = None
     # Keyed by calendar day of the start in its zone (the zone's id when it is not
     # the contract's: hashing a pendulum zone runs Python code).
-    days: dict[int | tuple[int, int], tuple[_Day, ...]] = {}
+    days, periods, zones = new_calendar() if calendar is None else calendar
     tz = contract.tzinfo
-    periods: dict[pendulum.DateTime, BillingPeriod] = {}
     # Without amendments every appointment has the same terms: skip the look-up.
     only = infos[id(contract.terms)] if not contract.amendments else None
     for i, given in numbered:
@@ -135,6 +160,8 @@ def _evaluate(  # noqa: PLR0915 - one hot loop: a helper call per appointment co
         around = days.get(wall)
         if around is None:
             around = days[wall] = _days_around(contract, start, periods)
+            if zone is not tz:
+                zones[id(zone)] = zone
         for first, after, day, period, first_at, steady in around:  # noqa: B007 - finds it
             if first <= start < after:
                 break
@@ -222,11 +249,11 @@ def _period(
     periods: dict[pendulum.DateTime, BillingPeriod],
 ) -> BillingPeriod:
     """The period holding ``moment``, one object per period within a run."""
-    for period in periods.values():
+    for period in tuple(periods.values()):  # a copy: another thread may add one
         if period.start <= moment < period.end:
             return period
     period = contract.period_containing(moment)
-    return periods.setdefault(period.start, period)
+    return periods.setdefault(period.start, period)  # the first made, if two threads raced
 
 
 def _check_price(item: _Item) -> None:
@@ -240,11 +267,6 @@ def _check_price(item: _Item) -> None:
             "and no default price"
         )
         item.add(Finding(_FAIL, ReasonCode.NO_PRICE, item.price_note))
-
-
-_Day = tuple[pendulum.DateTime, pendulum.DateTime, pendulum.Date, BillingPeriod, float, bool]
-"""A local day: its first instant and the next day's, its date, its billing period, its
-first instant as a POSIX time, and whether it is 24 hours of one UTC offset."""
 
 
 def _explain(rule: Rule, ctx: RuleContext, finding: Finding | None) -> Verdict:
