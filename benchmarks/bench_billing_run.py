@@ -37,6 +37,7 @@ MONTH = pendulum.Date(2026, 3, 1)
 
 def _warm(_: int) -> int:
     import ppa_core.billing.run  # noqa: F401, PLC0415 - load the library in the worker
+
     time.sleep(0.3)  # keep this worker busy so the next warm-up task starts another
     return os.getpid()
 
