@@ -1024,10 +1024,20 @@ class TestExactArithmetic:
     def test_a_rounded_quotient_is_the_true_quotient_rounded_once(
         self, x: Decimal, divisor: int, mode: RoundingMode
     ) -> None:
-        quotient = Money(x, "EUR").divided_by(divisor, mode)
         expected = rounded_exactly(Fraction(x) / divisor, Decimal("0.01"), mode)
+        if abs(expected) >= 10**MAX_INTEGER_DIGITS:  # rounding up past the largest amount
+            with pytest.raises(InvalidMoney) as info:
+                Money(x, "EUR").divided_by(divisor, mode)
+            assert info.value.field == "result of divide"
+            return
+        quotient = Money(x, "EUR").divided_by(divisor, mode)
         assert Fraction(quotient.amount) == expected
         assert quotient.is_rounded
+
+    def test_a_quotient_rounded_past_the_largest_amount_is_refused(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money(Decimal("999999999999999999.995"), "EUR").divided_by(1, RoundingMode.HALF_UP)
+        assert info.value.field == "result of divide"
 
     @given(amounts(), st.sampled_from(RoundingMode), currencies())
     def test_rounding_any_amount_matches_the_reference(
