@@ -123,6 +123,10 @@ class Figures:
     roi: Decimal | None = None
     guarantee_attainment: Decimal | None = None
 
+    def _repr_html_(self) -> str:
+        """The figures as a two-column HTML table for Jupyter."""
+        return _rendering.html(self)
+
 
 def _classify(appointment: Appointment, decision: Decision) -> str:
     codes = decision.reason_codes

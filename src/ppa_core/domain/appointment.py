@@ -31,6 +31,7 @@ from typing import Any, Self
 import attrs
 import pendulum
 
+from ppa_core import _rendering
 from ppa_core import _validation as v
 from ppa_core.domain._instants import utc as _utc
 from ppa_core.domain.dispute import Dispute, DisputeResolution
@@ -103,6 +104,13 @@ class Appointment:
     """The current state."""
     start: pendulum.DateTime = attrs.field(init=False, eq=False, repr=False)
     """The scheduled start (the latest one after reschedules)."""
+
+    def __repr__(self) -> str:
+        return _rendering.text(self)
+
+    def _repr_html_(self) -> str:
+        """The appointment and its history as HTML for Jupyter."""
+        return _rendering.html(self)
 
     def __attrs_post_init__(self) -> None:
         facts = _replay(self.history)

@@ -28,6 +28,7 @@ from typing import Any, NoReturn, Self
 
 import attrs
 
+from ppa_core import _rendering
 from ppa_core.domain._amount import (
     EXACT,
     LIMIT,
@@ -402,6 +403,10 @@ class Money:
     def __repr__(self) -> str:
         # Format "f", not str(): str() may write 1E-7 or, under a caller's context, 1e-7.
         return f"Money({format(self.amount, 'f')!r}, {self.currency.code!r})"
+
+    def _repr_html_(self) -> str:
+        """The formatted amount for Jupyter (``EUR 1,050.00``, never wrapped)."""
+        return _rendering.html(self)
 
     # Format ",f": plain digits always; "," alone writes 0E-7, or 0e-7 under a caller's
     # context with capitals=0.

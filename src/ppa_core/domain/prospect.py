@@ -26,6 +26,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from ppa_core import _rendering
 from ppa_core import _validation as v
 from ppa_core.domain._iso3166 import country_code
 from ppa_core.domain.money import Money
@@ -234,3 +235,10 @@ class Prospect:
     source_channel: Channel | None = attrs.field(
         default=None, converter=_to_prospect_source_channel
     )
+
+    def __repr__(self) -> str:
+        return _rendering.text(self)
+
+    def _repr_html_(self) -> str:
+        """The person, company and evidence as HTML for Jupyter."""
+        return _rendering.html(self)

@@ -52,6 +52,9 @@ __all__ = [
 MAX_ROWS = 60
 """Rows shown before an HTML table is cut."""
 
+# Amounts never wrap ("EUR / 35,815.50" in a narrow column): right-aligned, on one line.
+_NUMERIC_STYLE = ' style="text-align:right;white-space:nowrap"'
+
 
 def _cell(value: object) -> str:
     if value is None:
@@ -83,7 +86,7 @@ def table(
     for row in listed[:MAX_ROWS]:
         out.append("<tr>")
         for value in row:
-            align = ' style="text-align:right"' if _numeric(value) else ""
+            align = _NUMERIC_STYLE if _numeric(value) else ""
             out.append(f"<td{align}>{html.escape(_cell(value))}</td>")
         out.append("</tr>")
     if len(listed) > MAX_ROWS:
@@ -93,7 +96,7 @@ def table(
     if footer is not None:
         out.append("<tfoot><tr>")
         for value in footer:
-            align = ' style="text-align:right"' if _numeric(value) else ""
+            align = _NUMERIC_STYLE if _numeric(value) else ""
             out.append(f"<th{align}>{html.escape(_cell(value))}</th>")
         out.append("</tr></tfoot>")
     out.append("</table>")
@@ -235,6 +238,8 @@ def decision_text(decision: Decision) -> str:
         parts.append(f"unit {decision.unit}")
     if decision.tier is not None:
         parts.append(f"tier {decision.tier}")
+    if decision.provisional:
+        parts.append("provisional: decided without others=")
     parts.append(f"meeting {decision.meeting_start.to_iso8601_string()}")
     return f"Decision({', '.join(parts)})"
 

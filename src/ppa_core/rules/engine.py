@@ -25,6 +25,7 @@ import operator
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, cast
 
+import attrs
 import pendulum
 
 from ppa_core import _gc
@@ -102,22 +103,24 @@ class BillingEngine:
         appointment: Appointment,
         *,
         as_of: pendulum.DateTime,
-        others: Iterable[Appointment] = (),
+        others: Iterable[Appointment] | None = None,
         trace: bool = False,
     ) -> Decision:
         """Decide one appointment; ``others`` are the contract's other appointments.
 
-        Duplicates, the cap and volume tiers need the others: without them the
-        appointment is judged as if it were the only one. ``others`` may hold the
+        Duplicates, the cap and volume tiers need the others. Without ``others=``
+        the appointment is judged as if it were the only one, and a decision that
+        ranks it (``unit``, ``tier``) says so with ``provisional=True``: the invoice
+        may make it unit 3, over the cap, or a later tier. ``others=()`` states that
+        there are none, and the decision is final. ``others`` may hold the
         appointment itself (all the contract's appointments): it is decided once.
         """
-        rest = [
-            other
-            for other in v.iterable(others, "others", "Appointment")
-            if other is not appointment and other != appointment
-        ]
+        given = () if others is None else v.iterable(others, "others", "Appointment")
+        rest = [other for other in given if other is not appointment and other != appointment]
         for decision in self.decide_all([appointment, *rest], as_of=as_of, trace=trace):
             if decision.appointment_id == appointment.id:
+                if others is None and (decision.unit is not None or decision.tier is not None):
+                    return attrs.evolve(decision, provisional=True)
                 return decision
         return self._unborn(appointment, as_of)
 
@@ -225,7 +228,7 @@ class BillingEngine:
             item.unit,
             item.period.start,
             item.info.terms_from,
-            trace,
+            trace=trace,
         )
 
     def _unborn(self, appointment: Appointment, as_of: pendulum.DateTime) -> Decision:
@@ -276,12 +279,14 @@ def decide(
     appointment: Appointment,
     *,
     as_of: pendulum.DateTime,
-    others: Sequence[Appointment] = (),
+    others: Sequence[Appointment] | None = None,
     trace: bool = True,
 ) -> Decision:
     """Decide one appointment under ``contract`` (with its trace by default).
 
-    A shortcut for ``BillingEngine(contract).decide(...)``.
+    A shortcut for ``BillingEngine(contract).decide(...)``: without ``others=``
+    a billable decision is ``provisional`` (its unit, tier and cap position
+    assume no other appointment in the period).
     """
     return BillingEngine(contract).decide(appointment, as_of=as_of, others=others, trace=trace)
 

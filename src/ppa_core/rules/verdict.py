@@ -322,6 +322,11 @@ class Decision:
         unit: the 1-based rank among the period's billable appointments.
         period_start: the start of the billing period the meeting belongs to.
         terms_from: when the governing terms took effect (None: the original terms).
+        provisional: ``unit`` and ``tier`` (and so the cap and a tiered price) were
+            found without the period's other appointments (``decide`` without
+            ``others=``): the invoice may rank the meeting later. Store such a
+            decision only as provisional; decide with ``others=`` (``()`` when there
+            are none) or with ``decide_all`` for a final one.
         trace: every rule evaluated, in order; None unless a trace was asked for.
     """
 
@@ -336,6 +341,7 @@ class Decision:
     unit: int | None = None
     period_start: pendulum.DateTime | None = None
     terms_from: pendulum.DateTime | None = None
+    provisional: bool = False
     trace: tuple[Verdict, ...] | None = attrs.field(default=None, eq=False)
 
     @property

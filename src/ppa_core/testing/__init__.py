@@ -36,6 +36,7 @@ from ppa_core.testing._factories import (
 )
 from ppa_core.testing._prospects import bant_evidence, companies, prospects
 from ppa_core.testing._qualification import qualification_criteria, qualified_prospects
+from ppa_core.testing._registration import register_strategies
 from ppa_core.testing._service_levels import exit_clauses, service_levels
 from ppa_core.testing._values import TIMEZONES, aware_datetimes, currencies, money, timezones
 
@@ -59,6 +60,11 @@ __all__ = [
     "prospects",
     "qualification_criteria",
     "qualified_prospects",
+    "register_strategies",
     "service_levels",
     "timezones",
 ]
+
+# The entry point does this when Hypothesis is imported from an installed ppa_core; done
+# here too so a source checkout that was not re-installed gets st.from_type as well.
+register_strategies()

@@ -41,7 +41,7 @@ from ppa_core.domain.pricing import (
     Tier,
 )
 from ppa_core.domain.qualification import QualificationCriteria
-from ppa_core.rules.verdict import RuleOutcome, Verdict
+from ppa_core.rules.verdict import Decision, RuleOutcome, Verdict
 
 RULES_MESSAGE = (
     "custom rules are code and have no document form: dump the terms without them "
@@ -224,6 +224,7 @@ _ADDED: dict[type, tuple[str, ...]] = {
     Tier: ("flat_fee",),
     Commission: ("rate", "tiers", "minimum_per_deal", "maximum_per_deal"),
     ContractTerms: ("setup_fee", "commitment", "service_levels", "exit_clauses"),
+    Decision: ("provisional",),
 }
 """Fields added after version 1 of the documents, by the class that holds them."""
 
