@@ -9,8 +9,10 @@ meetings. The package is laid out in layers, each importing only those below it
 ``ppa_core.testing`` around them.
 """
 
-# Registers the text and HTML renderers of the values above (ppa_core._rendering).
-import ppa_core.presentation  # noqa: F401
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ppa_core import _rendering
 from ppa_core.billing import (
     SERVICE_LEVEL_BREACH,
     Comparison,
@@ -112,27 +114,6 @@ from ppa_core.exceptions import (
     TransitionNotAllowed,
     ValidationError,
 )
-from ppa_core.modelling import (
-    Beta,
-    BreakEven,
-    CampaignPlan,
-    Choice,
-    Distribution,
-    Fixed,
-    ModelSummary,
-    PricedModel,
-    Realization,
-    RunOutcome,
-    Scenario,
-    ScenarioResult,
-    Summary,
-    Triangular,
-    Uniform,
-    break_even_show_rate,
-    percentile,
-    simulate,
-    summarize,
-)
 from ppa_core.rules import (
     BillingEngine,
     Condition,
@@ -152,10 +133,84 @@ from ppa_core.rules import (
     decide_all,
     not_,
 )
-from ppa_core.sample import (
-    SampleCampaign,
-    sample_campaign,
+
+if TYPE_CHECKING:  # imported on first use, by __getattr__ below
+    from ppa_core.modelling import (
+        Beta,
+        BreakEven,
+        CampaignPlan,
+        Choice,
+        Distribution,
+        Fixed,
+        ModelSummary,
+        PricedModel,
+        Realization,
+        RunOutcome,
+        Scenario,
+        ScenarioResult,
+        Summary,
+        Triangular,
+        Uniform,
+        break_even_show_rate,
+        percentile,
+        simulate,
+        summarize,
+    )
+    from ppa_core.sample import SampleCampaign, sample_campaign
+
+
+def _load_presentation() -> None:
+    # The renderers behind every repr and _repr_html_: loaded when the first value is
+    # shown, not at import (presentation pulls in the modelling layer).
+    importlib.import_module("ppa_core.presentation")
+
+
+_rendering.set_loader(_load_presentation)
+
+# Names of the modelling and sample layers, imported when first asked for: most users
+# decide and invoice, and `import ppa_core` should not pay for simulations
+# (benchmarks/bench_import.py).
+_LAZY = {"SampleCampaign": "ppa_core.sample", "sample_campaign": "ppa_core.sample"}
+_LAZY.update(
+    dict.fromkeys(
+        (
+            "Beta",
+            "BreakEven",
+            "CampaignPlan",
+            "Choice",
+            "Distribution",
+            "Fixed",
+            "ModelSummary",
+            "PricedModel",
+            "Realization",
+            "RunOutcome",
+            "Scenario",
+            "ScenarioResult",
+            "Summary",
+            "Triangular",
+            "Uniform",
+            "break_even_show_rate",
+            "percentile",
+            "simulate",
+            "summarize",
+        ),
+        "ppa_core.modelling",
+    )
 )
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ppa_core' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # the next lookup is an ordinary global
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __version__ = "0.1.0.dev0"
 

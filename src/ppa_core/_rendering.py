@@ -2,31 +2,56 @@
 
 Domain and billing values define ``__repr__`` and ``_repr_html_`` by calling
 :func:`text` and :func:`html` with themselves. The renderers live in
-:mod:`ppa_core.presentation`, which registers one per type when ``ppa_core`` is
-imported, so the dependency points from presentation down to the values and
-never back up (docs/architecture.md).
+:mod:`ppa_core.presentation`, which registers one per type when it is imported,
+so the dependency points from presentation down to the values and never back up
+(docs/architecture.md). ``ppa_core/__init__.py`` does not import presentation
+eagerly (it would pull in the modelling layer): it hands this module a loader with
+:func:`set_loader`, called once, when the first value without a renderer is shown.
 """
 
 from __future__ import annotations
 
 import functools
 import html as _html
+from collections.abc import Callable
 
-__all__ = ["html", "text"]
+__all__ = ["html", "set_loader", "text"]
+
+_loader: Callable[[], None] | None = None
+
+
+def set_loader(loader: Callable[[], None]) -> None:
+    """Call ``loader`` (which registers the renderers) before the first value is shown."""
+    global _loader  # noqa: PLW0603 - one process-wide registry, filled once
+    _loader = loader
+
+
+def _load() -> bool:
+    """Run the pending loader once; True when it ran (a renderer may now be registered)."""
+    global _loader
+    loader, _loader = _loader, None  # cleared first: a repr during the import cannot recurse
+    if loader is None:
+        return False
+    loader()
+    return True
 
 
 @functools.singledispatch
 def text(value: object) -> str:
     """The plain-text form of ``value``, from the renderer registered for its type.
 
-    The fallback (no renderer registered, as while ``ppa_core`` is still being
-    imported) is ``object.__repr__``: it never calls back into ``value``'s own
-    ``__repr__``, so it cannot recurse.
+    The fallback (no renderer registered, as while ``ppa_core.presentation`` is
+    still being imported) is ``object.__repr__``: it never calls back into
+    ``value``'s own ``__repr__``, so it cannot recurse.
     """
+    if _load():
+        return text(value)
     return object.__repr__(value)
 
 
 @functools.singledispatch
 def html(value: object) -> str:
     """The HTML form of ``value`` for Jupyter, from the renderer registered for its type."""
+    if _load():
+        return html(value)
     return f"<pre>{_html.escape(text(value))}</pre>"

@@ -1,0 +1,68 @@
+"""CPU time of ``import ppa_core`` against ``import pendulum, attrs``, in fresh interpreters.
+
+Each sample is one new interpreter that imports the target and reports the
+process's CPU time (``time.process_time``) before and after the import (CPU time, not wall
+time: the machine is shared and noisy). The figure is the best of ``--repeat``
+samples, for each target, interleaved so that load drifts hit both alike.
+
+    python benchmarks/bench_import.py               # best of 15
+    python benchmarks/bench_import.py --repeat 30
+
+Target (issue 19): ``import ppa_core`` costs at most 2x ``import pendulum, attrs``,
+its two heaviest dependencies, which it cannot avoid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+TARGET_RATIO = 2.0
+
+_PROBE = """
+import sys, time
+t0 = time.process_time()
+import {modules}
+t1 = time.process_time()
+heavy = ("pandas", "matplotlib", "ppa_core.modelling", "hypothesis")
+leaked = [m for m in heavy if m in sys.modules]
+print(t1 - t0, ",".join(leaked))
+"""
+
+
+def sample(modules: str) -> tuple[float, str]:
+    """One fresh interpreter's CPU seconds for ``import modules``, and heavy modules it loaded."""
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE.format(modules=modules)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return float(out[0]), (out[1] if len(out) > 1 else "")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15, help="samples per target (best of)")
+    args = parser.parse_args()
+    best = {"pendulum, attrs": float("inf"), "ppa_core": float("inf")}
+    leaked = ""
+    for _ in range(args.repeat):
+        for modules, so_far in best.items():
+            seconds, heavy = sample(modules)
+            best[modules] = min(so_far, seconds)
+            if modules == "ppa_core":
+                leaked = heavy
+    base, ours = best["pendulum, attrs"], best["ppa_core"]
+    ratio = ours / base if base else float("inf")
+    print(f"import pendulum, attrs   {base * 1000:7.1f} ms CPU (best of {args.repeat})")
+    print(f"import ppa_core          {ours * 1000:7.1f} ms CPU (best of {args.repeat})")
+    verdict = "PASS" if ratio <= TARGET_RATIO else "FAIL"
+    print(f"ratio                    {ratio:7.2f}x   target <= {TARGET_RATIO}x: {verdict}")
+    print(f"heavy modules imported:  {leaked or 'none'}")
+    return 0 if ratio <= TARGET_RATIO and not leaked else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
