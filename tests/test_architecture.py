@@ -27,7 +27,7 @@ LAYERS = (
     "sample",
     "adapters",
 )
-FOUNDATION = frozenset({"exceptions", "_validation", "_gc", "_optional", "_rendering"})
+FOUNDATION = frozenset({"exceptions", "_validation", "_gc", "_optional", "_rendering", "_version"})
 # Partners' strategies build domain values only: a leaf beside the adapters.
 LEAF_LAYERS = {"testing": frozenset({"foundation", "domain"})}
 MAX_LINES = 500

@@ -13,6 +13,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ppa_core import _rendering
+from ppa_core._version import __version__
 from ppa_core.billing import (
     SERVICE_LEVEL_BREACH,
     Comparison,
@@ -211,8 +212,6 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
-
-__version__ = "0.1.0.dev0"
 
 __all__ = [
     "CORRECTIONS",

@@ -27,7 +27,9 @@ are read, within bounds (docs/limits.md gives them). Bad input exits with
 status 2 and one line per problem, ``file:line: path: problem``, every problem
 of every input in one run; never a traceback. With ``--keep-going`` the
 appointment lines with problems are left out, the others decided or invoiced,
-and the report, marked incomplete, exits with status 3.
+and the report, marked incomplete, exits with status 3. Exit status (docs/cli.md):
+0 done (a meeting not billed is a result, not a failure); 1 the output's reader
+went away; 2 bad usage or input; 3 a --keep-going report left lines out.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from typing import TypeVar
 import pendulum
 
 from ppa_core import _validation as v
+from ppa_core._version import __version__
 from ppa_core.adapters import _inputs
 from ppa_core.adapters._csv import decisions_csv, invoice_csv
 from ppa_core.adapters._reading import (
@@ -63,12 +66,14 @@ from ppa_core.sample.campaign import sample_campaign
 __all__ = ["main"]
 
 PROG = "ppa-core"
+_FORMATS = ("table", "json", "csv")
 
 T = TypeVar("T")
 
 
 def _write(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    if text:  # nothing to print (JSON Lines of no decisions) is no line at all
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 # -- writing results --------------------------------------------------------------------------
@@ -120,6 +125,8 @@ def _decide(args: argparse.Namespace) -> int:
     by_id = {a.id: a for a in appointments}
     if args.format == "json":
         text = _json([dump(d) for d in decisions])
+    elif args.format == "jsonl":  # one document a line, like the appointments read
+        text = "\n".join(json.dumps(dump(d), ensure_ascii=False) for d in decisions)
     elif args.format == "csv":
         text = decisions_csv(decisions, by_id)
     else:
@@ -232,14 +239,14 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
-def _files(command: argparse.ArgumentParser) -> None:
+def _files(command: argparse.ArgumentParser, formats: tuple[str, ...] = _FORMATS) -> None:
     command.add_argument("contract", help="the contract: a JSON document written by `sample`")
     command.add_argument(
         "appointments", help="the appointments: JSON Lines, one appointment a line ('-': stdin)"
     )
     command.add_argument("--as-of", required=True, metavar="WHEN", help=_AS_OF_HELP)
     command.add_argument(
-        "--format", choices=("table", "json", "csv"), default="table", help="output (default table)"
+        "--format", choices=formats, default="table", help="output (default table)"
     )
     command.add_argument(
         "--keep-going",
@@ -256,6 +263,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Pay-per-appointment billing: decide, invoice and explain appointments.",
         epilog=f"Start with `{PROG} demo`, then `{PROG} sample DIR` to get files to try.",
     )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser(
@@ -283,7 +291,7 @@ def _parser() -> argparse.ArgumentParser:
         help="decide every appointment",
         description="Decide every appointment known at --as-of under the contract.",
     )
-    _files(decide)
+    _files(decide, formats=("table", "json", "jsonl", "csv"))
     decide.add_argument("--trace", action="store_true", help="include every decision's trace")
     decide.set_defaults(run=_decide, period=None, previous=[])
 
