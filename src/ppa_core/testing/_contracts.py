@@ -23,7 +23,7 @@ from ppa_core.domain.contract import (
     PeriodKind,
     Term,
 )
-from ppa_core.domain.money import Currency, RoundingMode
+from ppa_core.domain.money import Currency, Money, RoundingMode
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import (
     Commission,
@@ -162,6 +162,28 @@ def _guarantees(cur: Currency) -> st.SearchStrategy[Guarantee]:
     )
 
 
+# Strategies are built once, not on every draw: building and validating one costs more
+# than drawing from it (benchmarks/bench_strategies.py --profile contracts).
+_DISPUTE_WINDOWS = _around(7, 0, 14)
+_CAPS = _maybe(st.integers(0, 50))
+_ROUNDINGS = st.sampled_from(RoundingMode)
+
+
+@functools.cache
+def _maybe_guarantee(cur: Currency) -> st.SearchStrategy[Guarantee | None]:
+    return _maybe(_guarantees(cur))
+
+
+@functools.cache
+def _setup_fees(cur: Currency) -> st.SearchStrategy[Money | None]:
+    return _maybe(money(cur, 500, 5_000))
+
+
+@functools.cache
+def _maybe_commitment(cur: Currency) -> st.SearchStrategy[Commitment | None]:
+    return _maybe(_commitments(cur))
+
+
 @functools.cache
 @st.composite
 def _terms(draw: st.DrawFn, cur: Currency, models: tuple[PricingModel, ...]) -> ContractTerms:
@@ -169,13 +191,13 @@ def _terms(draw: st.DrawFn, cur: Currency, models: tuple[PricingModel, ...]) -> 
         pricing=draw(_pricing(cur, models)),
         criteria=draw(_criteria(cur)),
         policy=draw(_POLICIES),
-        dispute_window_days=draw(_around(7, 0, 14)),
-        cap=draw(_maybe(st.integers(0, 50))),
-        guarantee=draw(_maybe(_guarantees(cur))),
+        dispute_window_days=draw(_DISPUTE_WINDOWS),
+        cap=draw(_CAPS),
+        guarantee=draw(_maybe_guarantee(cur)),
         duplicates=draw(_DUPLICATES),
-        rounding=draw(st.sampled_from(RoundingMode)),
-        setup_fee=draw(_maybe(money(cur, 500, 5_000))),
-        commitment=draw(_maybe(_commitments(cur))),
+        rounding=draw(_ROUNDINGS),
+        setup_fee=draw(_setup_fees(cur)),
+        commitment=draw(_maybe_commitment(cur)),
     )
 
 
@@ -216,6 +238,22 @@ def contract_terms(
 
 
 _TERM_STARTS = st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)).map(_pdate)
+_LENGTHS = _maybe(st.integers(0, 3 * 365))
+_PERIOD_RULES = st.one_of(
+    st.just(BillingPeriodRule()),
+    st.builds(BillingPeriodRule, kind=st.just(PeriodKind.MONTHLY), anchor_day=st.integers(1, 31)),
+    st.builds(BillingPeriodRule, kind=st.just(PeriodKind.WEEKLY), anchor_day=st.integers(0, 6)),
+)
+_AGENCIES = st.sampled_from(("Outbound Co", "Pipeline Partners", "Meetly"))
+_CLIENTS = st.sampled_from(_COMPANY_NAMES)
+_ZONES = st.sampled_from(TIMEZONES)
+_NOTICE_DAYS = _around(30, 0, 90)
+_REVIEWS = _maybe(st.integers(1, 12))
+
+
+@functools.cache
+def _offsets(span: int, max_amendments: int) -> st.SearchStrategy[list[int]]:
+    return st.lists(st.integers(1, span), unique=True, max_size=min(max_amendments, span))
 
 
 @st.composite
@@ -228,36 +266,24 @@ def _contracts(
 ) -> Contract:
     cur = cur or draw(currencies())
     first = draw(_TERM_STARTS)
-    length = draw(_maybe(st.integers(0, 3 * 365)))
+    length = draw(_LENGTHS)
     span = 2 * 365 if length is None else length
-    offsets = draw(
-        st.lists(st.integers(1, max(span, 1)), unique=True, max_size=min(max_amendments, span))
-    )
+    offsets = draw(_offsets(max(span, 1), min(max_amendments, span)))
     amendments = [
         Amendment(first.add(days=o), draw(_terms(cur, models)), note=f"amendment {i + 1}")
         for i, o in enumerate(sorted(offsets))
     ]
-    monthly = st.builds(
-        BillingPeriodRule, kind=st.just(PeriodKind.MONTHLY), anchor_day=st.integers(1, 31)
-    )
-    weekly = st.builds(
-        BillingPeriodRule, kind=st.just(PeriodKind.WEEKLY), anchor_day=st.integers(0, 6)
-    )
     return Contract(
         id=draw(_ids("c")),
-        agency=draw(st.sampled_from(("Outbound Co", "Pipeline Partners", "Meetly"))),
-        client=draw(st.sampled_from(_COMPANY_NAMES)),
+        agency=draw(_AGENCIES),
+        client=draw(_CLIENTS),
         currency=cur,
-        timezone=zone or draw(st.sampled_from(TIMEZONES)),
-        term=Term(
-            first,
-            None if length is None else first.add(days=length),
-            draw(_around(30, 0, 90)),
-        ),
+        timezone=zone or draw(_ZONES),
+        term=Term(first, None if length is None else first.add(days=length), draw(_NOTICE_DAYS)),
         terms=draw(_terms(cur, models)),
-        billing_period=draw(st.one_of(st.just(BillingPeriodRule()), monthly, weekly)),
+        billing_period=draw(_PERIOD_RULES),
         amendments=amendments,
-        review_every_months=draw(_maybe(st.integers(1, 12))),
+        review_every_months=draw(_REVIEWS),
     )
 
 

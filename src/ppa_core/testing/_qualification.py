@@ -70,6 +70,11 @@ def _seniorities_from(minimum: Seniority | None) -> st.SearchStrategy[frozenset[
     return st.frozensets(st.sampled_from([s for s in Seniority if minimum is None or s >= minimum]))
 
 
+@functools.cache  # built once per currency and bound, not on every draw
+def _maybe_money(cur: Currency, high: int) -> st.SearchStrategy[Money | None]:
+    return _maybe(money(cur, 0, high))
+
+
 @functools.cache
 @st.composite
 def _criteria(draw: st.DrawFn, cur_option: Currency | None) -> QualificationCriteria:
@@ -77,8 +82,8 @@ def _criteria(draw: st.DrawFn, cur_option: Currency | None) -> QualificationCrit
     minimum = draw(_MAYBE_SENIORITY)
     min_employees = draw(_MIN_EMPLOYEES)
     span = draw(_EMPLOYEE_SPAN)
-    min_revenue = draw(_maybe(money(cur, 0, 10**8)))
-    revenue_span = draw(_maybe(money(cur, 0, 10**9)))
+    min_revenue = draw(_maybe_money(cur, 10**8))
+    revenue_span = draw(_maybe_money(cur, 10**9))
     base = min_revenue or Money.zero(cur)
     return QualificationCriteria(
         seniorities=draw(_seniorities_from(minimum)),
@@ -98,7 +103,7 @@ def _criteria(draw: st.DrawFn, cur_option: Currency | None) -> QualificationCrit
         bant=BantRequirements(
             required=draw(_ELEMENTS),
             minimum_met=draw(st.integers(0, 4)),
-            minimum_budget=draw(_maybe(money(cur, 0, 10**6))),
+            minimum_budget=draw(_maybe_money(cur, 10**6)),
             authority_roles=draw(_ROLES),
             max_days_to_decision=draw(_MAX_DAYS),
         ),
