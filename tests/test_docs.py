@@ -56,7 +56,7 @@ class TestHowtoTesting:
     def test_every_test_on_the_page_passes(self) -> None:
         namespace, _ = _run(self.PAGE)
         tests = {name: f for name, f in namespace.items() if name.startswith("test_")}
-        assert len(tests) == 8
+        assert len(tests) == 9
         for test in tests.values():
             test()
 

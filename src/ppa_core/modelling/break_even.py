@@ -15,6 +15,7 @@ Decimal('0.7...')
 from __future__ import annotations
 
 import decimal
+import math
 from decimal import Decimal
 
 import attrs
@@ -25,6 +26,7 @@ from ppa_core.domain.money import Money
 from ppa_core.domain.pricing import Pricing
 from ppa_core.exceptions import ValidationError
 from ppa_core.modelling.plan import CampaignPlan
+from ppa_core.modelling.progress import Progress, ProgressOption, reporting
 from ppa_core.modelling.scenario import PricedModel, Scenario, check_runs
 
 __all__ = ["BreakEven", "break_even_show_rate"]
@@ -81,6 +83,7 @@ def break_even_show_rate(
     low: Decimal | str | float = "0",
     high: Decimal | str | float = "1",
     tolerance: Decimal | str | float = "0.005",
+    progress: ProgressOption = None,
 ) -> BreakEven:
     """The show rate at which ``model_a`` and ``model_b`` cost the same on average.
 
@@ -108,6 +111,9 @@ def break_even_show_rate(
         low: the lowest show rate searched (default 0).
         high: the highest show rate searched (default 1).
         tolerance: the width of the final bracket (default 0.005, half a point).
+        progress: None (silent), ``progress(done, total)`` after each evaluated show
+            rate (``total`` is the most the bisection may need), or True for a tqdm
+            bar (see :mod:`~ppa_core.modelling.progress`).
 
     Raises:
         ValidationError: bad bounds, tolerance, runs or seed, or a bad model.
@@ -123,36 +129,41 @@ def break_even_show_rate(
     name_a, name_b = scenario.names
     currency = scenario.contract.currency
     evaluations = 0
+    # Both ends, then one evaluation per halving of the bracket down to the tolerance.
+    most = 2 + max(0, math.ceil(math.log2((hi - lo) / width)))
+    report: Progress
 
     def gap(rate: Decimal) -> Decimal:
         nonlocal evaluations
         evaluations += 1
         at_rate = attrs.evolve(scenario, plan=attrs.evolve(plan, show_rate=rate))
         outcomes = at_rate.outcomes(seed, 0, runs)
+        report(evaluations, most)
         with decimal.localcontext(_CONTEXT):
             total = sum((o.costs[0].amount - o.costs[1].amount for o in outcomes), Decimal(0))
             return total / runs
 
-    gap_lo, gap_hi = gap(lo), gap(hi)
-    crossing: Decimal | None = None
-    if gap_lo == 0:
-        crossing, hi, gap_hi = lo, lo, gap_lo
-    elif gap_hi == 0:
-        crossing, lo, gap_lo = hi, hi, gap_hi
-    elif (gap_lo < 0) != (gap_hi < 0):
-        with decimal.localcontext(_CONTEXT):
-            while hi - lo > width:
-                mid = (lo + hi) / 2
-                gap_mid = gap(mid)
-                if gap_mid == 0:
-                    lo = hi = mid
-                    gap_lo = gap_hi = gap_mid
-                    break
-                if (gap_mid < 0) == (gap_lo < 0):
-                    lo, gap_lo = mid, gap_mid
-                else:
-                    hi, gap_hi = mid, gap_mid
-            crossing = lo if hi == lo else lo + (hi - lo) * gap_lo / (gap_lo - gap_hi)
+    with reporting(progress, most, "break-even") as report:
+        gap_lo, gap_hi = gap(lo), gap(hi)
+        crossing: Decimal | None = None
+        if gap_lo == 0:
+            crossing, hi, gap_hi = lo, lo, gap_lo
+        elif gap_hi == 0:
+            crossing, lo, gap_lo = hi, hi, gap_hi
+        elif (gap_lo < 0) != (gap_hi < 0):
+            with decimal.localcontext(_CONTEXT):
+                while hi - lo > width:
+                    mid = (lo + hi) / 2
+                    gap_mid = gap(mid)
+                    if gap_mid == 0:
+                        lo = hi = mid
+                        gap_lo = gap_hi = gap_mid
+                        break
+                    if (gap_mid < 0) == (gap_lo < 0):
+                        lo, gap_lo = mid, gap_mid
+                    else:
+                        hi, gap_hi = mid, gap_mid
+                crossing = lo if hi == lo else lo + (hi - lo) * gap_lo / (gap_lo - gap_hi)
     if crossing is not None:
         crossing = crossing.quantize(Decimal("0.0001"))
     return BreakEven(

@@ -49,6 +49,7 @@ from ppa_core.domain.pricing import (
 )
 from ppa_core.exceptions import ValidationError
 from ppa_core.modelling.plan import CampaignPlan
+from ppa_core.modelling.progress import ProgressOption, reporting, steps
 from ppa_core.modelling.simulation import Realization, RunOutcome, Simulator, for_simulation
 from ppa_core.modelling.summary import Summary, summarize
 
@@ -259,10 +260,17 @@ class Scenario:
         check_runs(run + 1, seed)
         return self.simulator().realize(seed, run)[0]
 
-    def simulate(self, *, runs: int = 1000, seed: int = 0) -> ScenarioResult:
+    def simulate(
+        self, *, runs: int = 1000, seed: int = 0, progress: ProgressOption = None
+    ) -> ScenarioResult:
         """Run ``runs`` times from ``seed`` and summarize; see :func:`simulate`."""
         check_runs(runs, seed)
-        return ScenarioResult.from_outcomes(self, seed, self.outcomes(seed, 0, runs))
+        simulator, outcomes = self.simulator(), list[RunOutcome]()
+        with reporting(progress, runs, "simulate") as report:
+            for start, stop in steps(runs):
+                outcomes.extend(simulator.outcome(seed, run) for run in range(start, stop))
+                report(stop, runs)
+        return ScenarioResult.from_outcomes(self, seed, outcomes)
 
 
 def simulate(
@@ -272,6 +280,7 @@ def simulate(
     contract: Contract | None = None,
     runs: int = 1000,
     seed: int = 0,
+    progress: ProgressOption = None,
 ) -> ScenarioResult:
     """Simulate ``plan`` ``runs`` times and price every run under each model.
 
@@ -282,6 +291,8 @@ def simulate(
         contract: the reference contract (see :meth:`Scenario.build`).
         runs: how many campaigns to simulate, 1 to 1,000,000 (default 1000).
         seed: the seed, a whole number >= 0 (default 0).
+        progress: None (silent), ``progress(done, total)`` after each step of runs,
+            or True for a tqdm bar (see :mod:`~ppa_core.modelling.progress`).
 
     Returns:
         The per-model summaries, with every run's outcome.
@@ -289,7 +300,8 @@ def simulate(
     Raises:
         ValidationError: see :meth:`Scenario.build`, or bad runs or seed.
     """
-    return Scenario.build(plan, models, contract=contract).simulate(runs=runs, seed=seed)
+    scenario = Scenario.build(plan, models, contract=contract)
+    return scenario.simulate(runs=runs, seed=seed, progress=progress)
 
 
 @attrs.frozen(repr=False)

@@ -43,6 +43,7 @@ from ppa_core.domain.contract import Contract, ContractTerms
 from ppa_core.domain.money import Money
 from ppa_core.exceptions import ValidationError
 from ppa_core.modelling.plan import CampaignPlan
+from ppa_core.modelling.progress import ProgressOption, reporting
 from ppa_core.modelling.scenario import Models, PricedModel, Scenario, ScenarioResult
 from ppa_core.modelling.simulation import RunOutcome
 
@@ -175,6 +176,7 @@ def sweep(
     executor: Executor | None = None,
     chunksize: int | None = None,
     keep_outcomes: bool = False,
+    progress: ProgressOption = None,
 ) -> tuple[SweepPoint, ...]:
     """Simulate ``plan`` at every point of ``grid`` (the product of its value lists).
 
@@ -190,6 +192,9 @@ def sweep(
         chunksize: runs per chunk (default: all the runs of a point in one chunk).
         keep_outcomes: keep every run's outcome in the results (heavier); by default
             the results keep only the summaries.
+        progress: None (silent), ``progress(done, total)`` with the runs done over
+            every point after each chunk, or True for a tqdm bar
+            (see :mod:`~ppa_core.modelling.progress`).
 
     Returns:
         One point per combination, in grid order (the last key varies fastest).
@@ -216,15 +221,21 @@ def sweep(
         for start in range(0, runs, size)
     ]
     outcomes: list[list[RunOutcome]] = [[] for _ in points]
-    if executor is None:
-        for chunk in chunks:
-            outcomes[chunk.point].extend(run_chunk(chunk))
-    else:
-        futures: list[Future[tuple[RunOutcome, ...]]] = [
-            executor.submit(run_chunk, chunk) for chunk in chunks
-        ]
-        for chunk, future in zip(chunks, futures, strict=True):
-            outcomes[chunk.point].extend(future.result())
+    total, done = runs * len(points), 0
+    with reporting(progress, total, "sweep") as report:
+        if executor is None:
+            for chunk in chunks:
+                outcomes[chunk.point].extend(run_chunk(chunk))
+                done += chunk.stop - chunk.start
+                report(done, total)
+        else:
+            futures: list[Future[tuple[RunOutcome, ...]]] = [
+                executor.submit(run_chunk, chunk) for chunk in chunks
+            ]
+            for chunk, future in zip(chunks, futures, strict=True):
+                outcomes[chunk.point].extend(future.result())
+                done += chunk.stop - chunk.start
+                report(done, total)
     results = []
     for (parameters, scenario), runs_of_point in zip(points, outcomes, strict=True):
         result = ScenarioResult.from_outcomes(scenario, seed, runs_of_point)
