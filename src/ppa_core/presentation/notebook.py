@@ -6,8 +6,8 @@ exact values (money as its Decimal amount, with a ``currency`` column),
 ready for ``csv.DictWriter`` or a database. :func:`to_dataframe` makes a
 :class:`pandas.DataFrame` of the same records (install ``ppa_core[pandas]``)
 with analysis dtypes: amounts and rates ``float64``, counts ``int64``
-(``Int64`` when some are missing), moments ``datetime64[ns, UTC]``, codes
-``category`` and text ``string``.
+(``Int64`` when some are missing), moments ``datetime64[ns, UTC]`` (on pandas
+2 and 3 alike), codes ``category`` and text ``string``.
 
 >>> from ppa_core import Money, Retainer
 >>> from ppa_core.modelling.plan import CampaignPlan
@@ -36,6 +36,8 @@ from ppa_core.billing.figures import Figures, ModelCost
 from ppa_core.billing.lines import Invoice, InvoiceLine
 from ppa_core.billing.renegotiation import WhatIf
 from ppa_core.billing.review import Review
+from ppa_core.domain.appointment import Appointment
+from ppa_core.domain.contract import Contract
 from ppa_core.domain.money import Money
 from ppa_core.exceptions import ValidationError
 from ppa_core.modelling.distribution import Fixed
@@ -43,6 +45,7 @@ from ppa_core.modelling.plan import CampaignPlan
 from ppa_core.modelling.scenario import ScenarioResult, per_run_figures
 from ppa_core.modelling.summary import Summary
 from ppa_core.modelling.sweep import SweepPoint
+from ppa_core.presentation.domain_records import appointment_record, contract_record
 from ppa_core.presentation.review_views import review_records, what_if_records
 from ppa_core.presentation.views import describe_pricing
 from ppa_core.rules.verdict import Decision
@@ -52,7 +55,10 @@ __all__ = ["Record", "to_dataframe", "to_records"]
 Record = dict[str, Any]
 """One row: column name -> exact value."""
 
-_CATEGORIES = frozenset({"kind", "status", "state", "model", "pricing_model", "currency", "period"})
+_CATEGORIES = frozenset(
+    {"kind", "status", "state", "model", "pricing_model", "currency", "period"}
+    | {"seniority", "cancelled_by", "billing_period", "timezone"}
+)
 _METRICS = ("total_cost", "cost_per_held_meeting", "cost_per_opportunity", "roi")
 
 
@@ -201,7 +207,9 @@ def to_records(obj: object, *, by: Literal["model", "run"] = "model") -> list[Re
             :class:`~ppa_core.modelling.sweep.SweepPoint` s of a sweep (the grid's parameters,
             then the result's columns), a :class:`~ppa_core.billing.review.Review` (one
             row per judgement, with the ids of the appointments behind each figure) or a
-            :class:`~ppa_core.billing.renegotiation.WhatIf` (one row per appointment).
+            :class:`~ppa_core.billing.renegotiation.WhatIf` (one row per appointment),
+            or appointments or contracts (one row each: who, when, state, history
+            counts; parties, term, pricing, cap, amendments).
         by: for scenario results and sweeps: ``"model"`` (default) gives one row per
             model with the statistics of each figure (``total_cost_mean``,
             ``total_cost_p90`` ...); ``"run"`` gives one row per run and model
@@ -226,6 +234,10 @@ def to_records(obj: object, *, by: Literal["model", "run"] = "model") -> list[Re
         return review_records(obj)
     if isinstance(obj, WhatIf):
         return what_if_records(obj)
+    if isinstance(obj, Appointment):
+        return [appointment_record(obj)]
+    if isinstance(obj, Contract):
+        return [contract_record(obj)]
     if isinstance(obj, SweepPoint):
         obj = (obj,)
     if isinstance(obj, Iterable) and not isinstance(obj, str | bytes):
@@ -236,11 +248,15 @@ def to_records(obj: object, *, by: Literal["model", "run"] = "model") -> list[Re
             return [_model_cost(i) for i in items]
         if all(isinstance(i, SweepPoint) for i in items):
             return _sweep(items, by)
+        if all(isinstance(i, Appointment) for i in items):
+            return [appointment_record(i) for i in items]
+        if all(isinstance(i, Contract) for i in items):
+            return [contract_record(i) for i in items]
     raise ValidationError(
         "obj",
         type(obj).__name__,
         "an Invoice, Decision(s), Figures, ModelCost(s), a ScenarioResult, SweepPoints, "
-        "a Review or a WhatIf",
+        "a Review, a WhatIf, Appointments or Contracts",
     )
 
 
@@ -305,7 +321,8 @@ def to_dataframe(obj: object, *, by: Literal["model", "run"] = "model") -> Any:
         if dtype is None:
             continue
         if dtype == "datetime":
-            frame[name] = pandas.to_datetime(values, utc=True)
+            # Nanoseconds on pandas 2 and 3 alike (pandas 3 would infer microseconds).
+            frame[name] = pandas.to_datetime(values, utc=True).as_unit("ns")
         elif dtype == "float64":
             floats = [float(x) if x is not None else float("nan") for x in values]
             frame[name] = pandas.Series(floats, index=frame.index, dtype="float64")
