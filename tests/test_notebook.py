@@ -311,7 +311,8 @@ class TestPlots:
     def test_cost_distributions_draw_one_histogram_per_model(self, result: Any) -> None:
         ax = plot_cost_distributions(result)
         labels = [t.get_text() for t in ax.get_legend().get_texts()]
-        assert labels == ["ppa", "ppl", "retainer", "commission"]
+        # The fixed-cost models are a line each, not a spike that flattens the others.
+        assert labels == ["ppa", "ppl: 1,800 every run", "retainer: 5,000 every run", "commission"]
         assert ax.get_xlabel() == "total cost (EUR)"
         roi = plot_cost_distributions(result, metric="roi", models=["ppa"])
         assert roi.get_xlabel() == "ROI"
@@ -327,6 +328,14 @@ class TestPlots:
         assert drawn is ax
         assert len(ax.get_lines()) == 3  # two models and the break-even line
         assert list(ax.get_lines()[0].get_xdata()) == [0.5, 0.75, 1.0]
+        (note,) = ax.texts
+        assert note.get_text() == f"pay_per_appointment = retainer at {found.show_rate:.1%}"
+        ax.figure.canvas.draw()
+        costs = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        rates = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+        assert any("," in t for t in costs)  # thousands separators
+        assert rates
+        assert all(t.endswith("%") for t in rates)
 
     def test_plots_refuse_what_they_cannot_draw(self, result: Any) -> None:
         with pytest.raises(ValidationError, match="outcomes"):

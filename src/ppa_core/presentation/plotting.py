@@ -53,6 +53,15 @@ def _number(value: Money | Decimal) -> float:
     return float(value.amount if isinstance(value, Money) else value)
 
 
+def _grouped(axis: Any, metric: str) -> None:
+    """Ticks with thousands separators (35,000), or percentages for the ROI."""
+    ticker: Any = require("matplotlib.ticker", "plot", "plots")
+    if metric == "roi":
+        axis.set_major_formatter(ticker.PercentFormatter(1.0))
+    else:
+        axis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
+
+
 def plot_cost_distributions(
     result: ScenarioResult,
     ax: Any = None,
@@ -93,14 +102,24 @@ def plot_cost_distributions(
                 values.append(_number(value))
         series.append((name, values))
     axes = _axes(ax, "plot_cost_distributions")
-    everything = [x for _, values in series for x in values]
-    if everything:
-        low, high = min(everything), max(everything)
-        if low == high:
-            low, high = low - 0.5, high + 0.5
-        edges = [low + (high - low) * i / bins for i in range(bins + 1)]
-        for name, values in series:
-            axes.hist(values, bins=edges, histtype="stepfilled", alpha=0.45, label=name)
+    # A model that costs the same in every run (a retainer) is one value, not a
+    # distribution: drawn as a histogram its single bar of every run would flatten the
+    # others, so it is a labelled vertical line and the bins span the varying models.
+    everything = [x for _, values in series if len(set(values)) > 1 for x in values]
+    low, high = (min(everything), max(everything)) if everything else (0.0, 1.0)
+    edges = [low + (high - low) * i / bins for i in range(bins + 1)]
+    for i, (name, values) in enumerate(series):
+        color = f"C{i}"  # one colour per model, whether a histogram or a line
+        if len(set(values)) > 1:
+            axes.hist(
+                values, bins=edges, histtype="stepfilled", alpha=0.45, label=name, color=color
+            )
+        elif values:
+            level = values[0]
+            shown = f"{level:.0%}" if metric == "roi" else f"{level:,.0f}"
+            legend = f"{name}: {shown} every run"
+            axes.axvline(level, linestyle="--", linewidth=1.5, label=legend, color=color)
+    _grouped(axes.xaxis, metric)
     unit = "" if metric == "roi" else f" ({result.currency.code})"
     axes.set_xlabel(f"{label}{unit}")
     axes.set_ylabel("runs")
@@ -175,7 +194,7 @@ def plot_cost_vs_show_rate(
     if break_even is not None and break_even.show_rate is not None:
         axes.axvline(float(break_even.show_rate), color="grey", linestyle="--", linewidth=1)
         axes.annotate(
-            f"break-even {break_even.show_rate:.1%}",
+            f"{break_even.model_a} = {break_even.model_b} at {break_even.show_rate:.1%}",
             (float(break_even.show_rate), 0.02),
             xycoords=("data", "axes fraction"),
             rotation=90,
@@ -183,6 +202,9 @@ def plot_cost_vs_show_rate(
             ha="right",
         )
     currency = points[0].result.currency.code
+    _grouped(axes.yaxis, metric)
+    ticker: Any = require("matplotlib.ticker", "plot", "plot_cost_vs_show_rate")
+    axes.xaxis.set_major_formatter(ticker.PercentFormatter(1.0))
     axes.set_xlabel("show rate")
     axes.set_ylabel(f"{_metric(metric)[1]}" + ("" if metric == "roi" else f" ({currency})"))
     axes.set_title(f"mean {_metric(metric)[1]} by show rate (band: p10 to p90)")

@@ -61,6 +61,8 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, Money):
         return value.format()
+    if isinstance(value, Decimal) and value.is_finite():
+        return f"{value:,}"  # 35,815.50: amounts read at a glance
     return str(value)
 
 
@@ -375,8 +377,18 @@ def scenario_text(result: ScenarioResult) -> str:
     return "\n".join(lines)
 
 
+def _amount(value: object) -> object:
+    """A Money cell without its currency (the header names it), to keep the table narrow."""
+    return value.rounded().amount if isinstance(value, Money) else value
+
+
 def scenario_html(result: ScenarioResult) -> str:
-    """One row per model: total cost (mean, p10, p50, p90) and mean unit costs and ROI."""
+    """One row per model: total cost (mean, p10, p50, p90) and mean unit costs and ROI.
+
+    Amounts are shown without their currency, which the headers name, so the table
+    fits a text column; it scrolls sideways rather than overflow where it does not.
+    """
+    code = result.currency.code
     rows = []
     for summary in result.summaries:
         cost = summary.total_cost
@@ -384,12 +396,12 @@ def scenario_html(result: ScenarioResult) -> str:
             (
                 summary.name,
                 summary.model.value,
-                cost.mean,
-                cost.p10,
-                cost.p50,
-                cost.p90,
-                _mean(summary.cost_per_held_meeting),
-                _mean(summary.cost_per_opportunity),
+                _amount(cost.mean),
+                _amount(cost.p10),
+                _amount(cost.p50),
+                _amount(cost.p90),
+                _amount(_mean(summary.cost_per_held_meeting)),
+                _amount(_mean(summary.cost_per_opportunity)),
                 None if summary.roi is None else round(summary.roi.mean, 2),  # a ratio: 2 places
             )
         )
@@ -398,21 +410,9 @@ def scenario_html(result: ScenarioResult) -> str:
         f"qualified meetings held per run: mean {result.meetings.mean:.1f}, "
         f"p10 {result.meetings.p10:.1f}, p90 {result.meetings.p90:.1f}"
     )
-    return table(
-        (
-            "model",
-            "kind",
-            "mean cost",
-            "p10",
-            "p50",
-            "p90",
-            "per held meeting",
-            "per opportunity",
-            "ROI",
-        ),
-        rows,
-        caption=caption,
-    )
+    headers: tuple[str, ...] = ("model", "kind", f"mean cost ({code})", "p10", "p50", "p90")
+    headers += (f"per held meeting ({code})", f"per opportunity ({code})", "ROI")
+    return f'<div style="overflow-x:auto">{table(headers, rows, caption=caption)}</div>'
 
 
 def sweep_point_html(point: SweepPoint) -> str:
