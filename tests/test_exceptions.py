@@ -193,7 +193,7 @@ class TestBadInputNamesTheField:
         disputed = make_appointment("held", start).dispute(at=start.add(days=1), reason="r")
         return [
             ("appointments", lambda: engine.decide_all(None, as_of=at)),  # type: ignore[arg-type]
-            ("others", lambda: engine.decide(disputed, as_of=at, others=None)),  # type: ignore[arg-type]
+            ("others", lambda: engine.decide(disputed, as_of=at, others=5)),  # type: ignore[arg-type]  # None: not given
             ("contract", lambda: build_invoice(None, [], start, as_of=at)),  # type: ignore[arg-type]
             ("engine", lambda: build_invoice(contract, [], start, as_of=at, engine="x")),  # type: ignore[arg-type]
             ("appointments", lambda: build_invoice(contract, None, start, as_of=at)),  # type: ignore[arg-type]
