@@ -15,8 +15,10 @@ its two heaviest dependencies, which it cannot avoid.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
+import tempfile
 
 TARGET_RATIO = 2.0
 
@@ -31,13 +33,14 @@ print(t1 - t0, ",".join(leaked))
 """
 
 
-def sample(modules: str) -> tuple[float, str]:
+def sample(modules: str, env: dict[str, str]) -> tuple[float, str]:
     """One fresh interpreter's CPU seconds for ``import modules``, and heavy modules it loaded."""
     out = subprocess.run(
         [sys.executable, "-c", _PROBE.format(modules=modules)],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     ).stdout.split()
     return float(out[0]), (out[1] if len(out) > 1 else "")
 
@@ -48,9 +51,17 @@ def main() -> int:
     args = parser.parse_args()
     best = {"pendulum, attrs": float("inf"), "ppa_core": float("inf")}
     leaked = ""
+    # Bytecode as an installed package has it: written once (to a scratch prefix, even
+    # where PYTHONDONTWRITEBYTECODE is set, as on this machine), then only read. Without
+    # it, every sample would compile ppa_core's source and measure the compiler.
+    cache = tempfile.mkdtemp(prefix="bench-import-pyc-")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = cache
+    for modules in best:
+        sample(modules, env)
     for _ in range(args.repeat):
         for modules, so_far in best.items():
-            seconds, heavy = sample(modules)
+            seconds, heavy = sample(modules, env)
             best[modules] = min(so_far, seconds)
             if modules == "ppa_core":
                 leaked = heavy
