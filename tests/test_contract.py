@@ -20,13 +20,11 @@ from ppa_core.domain.contract import (
     BillingPeriodRule,
     Contract,
     ContractTerms,
-    DuplicateRule,
-    DuplicateScope,
-    Guarantee,
-    GuaranteeRemedy,
     PeriodKind,
     Term,
 )
+from ppa_core.domain.duplicates import DuplicateRule, DuplicateScope
+from ppa_core.domain.guarantee import Guarantee, GuaranteeRemedy
 from ppa_core.domain.money import Money, RoundingMode
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import PerAppointment

@@ -174,7 +174,7 @@ class CurrencyMismatch(PpaError, ValueError):
 
 
 class TransitionNotAllowed(PpaError, ValueError):
-    """Raised when an appointment is asked for an action its state does not allow.
+    """Raised when an appointment or a document is asked for an action its state does not allow.
 
     Attributes:
         state: the appointment's current state.
@@ -184,16 +184,22 @@ class TransitionNotAllowed(PpaError, ValueError):
     """
 
     def __init__(
-        self, state: Any, action: Any, allowed: Iterable[Any], detail: str | None = None
+        self,
+        state: Any,
+        action: Any,
+        allowed: Iterable[Any],
+        detail: str | None = None,
+        *,
+        what: str = "an appointment",
     ) -> None:
         self.state = state
         self.action = action
         self.allowed = tuple(allowed)
         self.detail = detail
         names = ", ".join(str(a) for a in self.allowed) or "none (final state)"
-        message = f"cannot {action} an appointment that is {state}; allowed from {state}: {names}"
+        message = f"cannot {action} {what} that is {state}; allowed from {state}: {names}"
         if detail:
-            message = f"cannot {action} an appointment that is {state}: {detail}"
+            message = f"cannot {action} {what} that is {state}: {detail}"
         super().__init__(message)
 
 

@@ -16,7 +16,8 @@ import pendulum
 from ppa_core.billing.lines import GuaranteeResult, Invoice, InvoiceLine, LineKind
 from ppa_core.billing.periods import _judged_on, _terms_of
 from ppa_core.domain.appointment import Appointment
-from ppa_core.domain.contract import BillingPeriod, Contract, ContractTerms, GuaranteeRemedy
+from ppa_core.domain.contract import BillingPeriod, Contract, ContractTerms
+from ppa_core.domain.guarantee import GuaranteeRemedy
 from ppa_core.domain.money import Money
 from ppa_core.rules.verdict import NOT_HELD_CODES, Decision, ReasonCode
 

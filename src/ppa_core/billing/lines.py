@@ -16,7 +16,8 @@ import pendulum
 
 from ppa_core import _rendering
 from ppa_core import _validation as v
-from ppa_core.domain.contract import BillingPeriod, GuaranteeRemedy
+from ppa_core.domain.contract import BillingPeriod
+from ppa_core.domain.guarantee import GuaranteeRemedy
 from ppa_core.domain.money import Currency, Money, _to_currency
 from ppa_core.exceptions import ValidationError
 from ppa_core.rules.verdict import DecisionStatus, ReasonCode

@@ -14,6 +14,8 @@
 - :mod:`~ppa_core.domain.contract`: the :class:`Contract`, its terms and amendments.
 - :mod:`~ppa_core.domain.pricing`: the pricing models.
 - :mod:`~ppa_core.domain.billing_period`: billing periods on the contract's clock.
+- :mod:`~ppa_core.domain.tax`, :mod:`~ppa_core.domain.payment_terms`,
+  :mod:`~ppa_core.domain.party`: the terms and parties of billing documents.
 
 Nothing here imports a higher layer, does I/O or reads the clock.
 """
@@ -29,16 +31,14 @@ from ppa_core.domain.contract import (
     BillingPeriodRule,
     Contract,
     ContractTerms,
-    DuplicateRule,
-    DuplicateScope,
-    Guarantee,
-    GuaranteeRemedy,
     PeriodKind,
     Term,
 )
 from ppa_core.domain.criteria_set import CriteriaSet, CriterionResult, Outcome, QualificationResult
 from ppa_core.domain.dispute import Dispute, DisputeResolution
+from ppa_core.domain.duplicates import DuplicateRule, DuplicateScope
 from ppa_core.domain.exit_clause import ExitClause
+from ppa_core.domain.guarantee import Guarantee, GuaranteeRemedy
 from ppa_core.domain.history import Attendance, HistoryEntry
 from ppa_core.domain.lifecycle import CORRECTIONS, TRANSITIONS, Action, Actor, AppointmentState
 from ppa_core.domain.money import (
@@ -48,6 +48,8 @@ from ppa_core.domain.money import (
     RoundingMode,
     currency,
 )
+from ppa_core.domain.party import Parties, Party
+from ppa_core.domain.payment_terms import PaymentBasis, PaymentTerms
 from ppa_core.domain.policy import (
     NoShowPolicy,
 )
@@ -83,10 +85,12 @@ from ppa_core.domain.service_level import (
     Target,
     Window,
 )
+from ppa_core.domain.tax import REVERSE_CHARGE_NOTE, TaxKind, TaxTreatment
 
 __all__ = [
     "CORRECTIONS",
     "CURRENCIES",
+    "REVERSE_CHARGE_NOTE",
     "TRANSITIONS",
     "Action",
     "Actor",
@@ -128,7 +132,11 @@ __all__ = [
     "NoShowPolicy",
     "Outcome",
     "Package",
+    "Parties",
+    "Party",
     "PayPerLead",
+    "PaymentBasis",
+    "PaymentTerms",
     "PerAppointment",
     "PeriodKind",
     "Pricing",
@@ -141,6 +149,8 @@ __all__ = [
     "Seniority",
     "ServiceLevel",
     "Target",
+    "TaxKind",
+    "TaxTreatment",
     "Term",
     "Tier",
     "TierMode",

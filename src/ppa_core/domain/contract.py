@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import enum
 from typing import Any
 
 import attrs
@@ -46,13 +45,18 @@ from ppa_core.domain.billing_period import (
 )
 from ppa_core.domain.commitment import Commitment
 from ppa_core.domain.criteria_set import CriteriaSet
+from ppa_core.domain.duplicates import DuplicateRule
 from ppa_core.domain.exit_clause import ExitClause, _to_exit_clauses
+from ppa_core.domain.guarantee import Guarantee
 from ppa_core.domain.history import windows_open_at
 from ppa_core.domain.money import Currency, Money, RoundingMode, currency
+from ppa_core.domain.party import Parties
+from ppa_core.domain.payment_terms import PaymentTerms
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import PRICING_TYPES, Pricing
 from ppa_core.domain.qualification import QualificationCriteria
 from ppa_core.domain.service_level import ServiceLevel, _to_service_levels
+from ppa_core.domain.tax import TaxTreatment
 from ppa_core.domain.tiers import _optional_money
 from ppa_core.exceptions import ValidationError
 
@@ -62,10 +66,6 @@ __all__ = [
     "BillingPeriodRule",
     "Contract",
     "ContractTerms",
-    "DuplicateRule",
-    "DuplicateScope",
-    "Guarantee",
-    "GuaranteeRemedy",
     "PeriodKind",
     "Term",
 ]
@@ -104,85 +104,6 @@ class Term:
     def contains(self, day: pendulum.Date) -> bool:
         """True when ``day`` is within the term."""
         return self.start <= day and (self.end is None or day <= self.end)
-
-
-class DuplicateScope(enum.StrEnum):
-    """What makes two appointments the same prospect for billing."""
-
-    PERSON = "person"
-    COMPANY = "company"
-
-
-def _to_duplicates_scope(value: Any) -> DuplicateScope:
-    return v.enum_converter(DuplicateScope, "duplicates.scope")(value)
-
-
-@attrs.frozen
-class DuplicateRule:
-    """A prospect is billed once.
-
-    Attributes:
-        scope: same person (default) or same company.
-        window_days: a later appointment within this many days of the billed one is a
-            duplicate (calendar days on the contract's clock: a meeting at the same
-            local time N days later is not); None (default) means ever, over the
-            whole contract. At most 36,600 (100 years).
-    """
-
-    scope: DuplicateScope = attrs.field(
-        default=DuplicateScope.PERSON,
-        converter=_to_duplicates_scope,
-    )
-    window_days: int | None = attrs.field(
-        default=None,
-        validator=v.optional_int_field(
-            "duplicates.window_days", minimum=1, maximum=v.MAX_WINDOW_DAYS
-        ),
-    )
-
-
-class GuaranteeRemedy(enum.StrEnum):
-    """What a guarantee shortfall produces."""
-
-    SERVICE_CREDIT = "service_credit"
-    ROLL_OVER = "roll_over"
-
-
-def _to_guarantee_remedy(value: Any) -> GuaranteeRemedy:
-    return v.enum_converter(GuaranteeRemedy, "guarantee.remedy")(value)
-
-
-@attrs.frozen
-class Guarantee:
-    """A minimum of held appointments per period (an SLA).
-
-    Attributes:
-        minimum_held: appointments the agency guarantees per period (>= 1).
-        remedy: service credit (default) or roll-over of the shortfall to the next period.
-        credit_per_missing: the credit per missing appointment for a service credit.
-    """
-
-    minimum_held: int = attrs.field(validator=v.int_field("guarantee.minimum_held", minimum=1))
-    remedy: GuaranteeRemedy = attrs.field(
-        default=GuaranteeRemedy.SERVICE_CREDIT,
-        converter=_to_guarantee_remedy,
-    )
-    credit_per_missing: Money | None = attrs.field(
-        default=None,
-        validator=v.optional_instance_of("guarantee.credit_per_missing", Money, "a Money"),
-    )
-
-    def __attrs_post_init__(self) -> None:
-        credit = self.credit_per_missing
-        if credit is not None and credit.amount < 0:
-            # A negative credit would bill the client for the agency's shortfall.
-            raise ValidationError(
-                "guarantee.credit_per_missing", credit, "zero or more (credited per meeting)"
-            )
-        if self.remedy is GuaranteeRemedy.SERVICE_CREDIT and self.credit_per_missing is None:
-            raise ValidationError(
-                "guarantee.credit_per_missing", None, "a Money when the remedy is a service credit"
-            )
 
 
 def _criteria(_instance: Any, _attribute: Any, value: Any) -> None:
@@ -228,6 +149,9 @@ class ContractTerms:
         setup_fee: a one-off charge on the first invoice of the term (the one that
             bills the contract's first period); None for none.
         commitment: a minimum-spend true-up and/or a spend ceiling per period; None for none.
+        tax: the tax treatment of the documents (:mod:`ppa_core.domain.tax`); None
+            (default) until the contract names one, which billing documents require.
+        payment_terms: when documents fall due (default net 30).
     """
 
     pricing: Pricing = attrs.field(validator=_pricing)
@@ -253,6 +177,13 @@ class ContractTerms:
     setup_fee: Money | None = attrs.field(default=None, validator=_optional_money("setup_fee"))
     commitment: Commitment | None = attrs.field(
         default=None, validator=v.optional_instance_of("commitment", Commitment, "a Commitment")
+    )
+    tax: TaxTreatment | None = attrs.field(
+        default=None, validator=v.optional_instance_of("tax", TaxTreatment, "a TaxTreatment")
+    )
+    payment_terms: PaymentTerms = attrs.field(
+        factory=PaymentTerms,
+        validator=v.instance_of("payment_terms", PaymentTerms, "a PaymentTerms"),
     )
 
     def check_currency(self, expected: Currency, where: str) -> None:
@@ -354,6 +285,9 @@ class Contract:
         billing_period: how periods recur (calendar month by default).
         amendments: later terms, each from its effective moment (kept sorted).
         review_every_months: performance-review cadence in months (1 to 1200), or None.
+        review_every_months: performance-review cadence in months, or None.
+        parties: the legal names, addresses and VAT ids on the documents (None: the
+            documents name ``agency`` and ``client`` only).
     """
 
     id: str = attrs.field(validator=v.text("contract.id"))
@@ -371,6 +305,9 @@ class Contract:
     )
     amendments: tuple[Amendment, ...] = attrs.field(default=(), converter=_to_amendments)
     review_every_months: int | None = attrs.field(default=None, validator=_review)
+    parties: Parties | None = attrs.field(
+        default=None, validator=v.optional_instance_of("parties", Parties, "a Parties")
+    )
     _starts: tuple[pendulum.DateTime, ...] = attrs.field(init=False, eq=False, repr=False)
     _tz: pendulum.Timezone = attrs.field(init=False, eq=False, repr=False)
 

@@ -5,11 +5,13 @@
 - :mod:`~ppa_core.presentation.domain_views`: the same for appointments, prospects,
   money and figures.
 - :mod:`~ppa_core.presentation.review_views`: the same for reviews and what-ifs.
+- :mod:`~ppa_core.presentation.documents`: billing documents in full, as text and
+  HTML a client reads (their ``repr`` and Jupyter HTML registered likewise).
 - :mod:`~ppa_core.presentation.report`: the command line's text reports.
 - :mod:`~ppa_core.presentation.notebook`: pandas DataFrames (``pandas`` extra).
 - :mod:`~ppa_core.presentation.plotting`: matplotlib figures (``plot`` extra).
 """
 
-from ppa_core.presentation import domain_views, review_views, views
+from ppa_core.presentation import documents, domain_views, review_views, views
 
-__all__ = ["domain_views", "review_views", "views"]
+__all__ = ["documents", "domain_views", "review_views", "views"]

@@ -15,7 +15,8 @@ from decimal import Decimal
 
 import pendulum
 
-from ppa_core.domain.contract import BillingPeriod, Contract, ContractTerms, DuplicateScope
+from ppa_core.domain.contract import BillingPeriod, Contract, ContractTerms
+from ppa_core.domain.duplicates import DuplicateScope
 from ppa_core.domain.money import Money, RoundingMode
 from ppa_core.domain.pricing import PerAppointment, TierMode
 from ppa_core.rules._common import _CLOCK_SLACK

@@ -17,7 +17,8 @@ from typing import Any, cast
 import attrs
 import pendulum
 
-from ppa_core.domain.contract import Contract, ContractTerms, DuplicateScope
+from ppa_core.domain.contract import Contract, ContractTerms
+from ppa_core.domain.duplicates import DuplicateScope
 from ppa_core.domain.lifecycle import AppointmentState
 from ppa_core.domain.pricing import Hybrid, PerAppointment
 from ppa_core.exceptions import RuleDefinitionError

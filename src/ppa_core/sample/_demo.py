@@ -18,7 +18,8 @@ from ppa_core.billing.figures import Figures, compare_models, compute_figures
 from ppa_core.billing.invoice import build_invoice
 from ppa_core.billing.lines import Invoice
 from ppa_core.domain.appointment import Appointment
-from ppa_core.domain.contract import Contract, ContractTerms, GuaranteeRemedy, PeriodKind
+from ppa_core.domain.contract import Contract, ContractTerms, PeriodKind
+from ppa_core.domain.guarantee import GuaranteeRemedy
 from ppa_core.domain.lifecycle import Action
 from ppa_core.domain.money import Money, RoundingMode
 from ppa_core.domain.pricing import (

@@ -35,15 +35,9 @@ import pendulum
 
 from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.bant_requirements import BantRequirements
-from ppa_core.domain.contract import (
-    BillingPeriod,
-    Contract,
-    ContractTerms,
-    DuplicateRule,
-    DuplicateScope,
-    Guarantee,
-    Term,
-)
+from ppa_core.domain.contract import BillingPeriod, Contract, ContractTerms, Term
+from ppa_core.domain.duplicates import DuplicateRule, DuplicateScope
+from ppa_core.domain.guarantee import Guarantee
 from ppa_core.domain.lifecycle import Actor
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import PerAppointment

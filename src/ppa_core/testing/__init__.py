@@ -38,6 +38,7 @@ from ppa_core.testing._prospects import bant_evidence, companies, prospects
 from ppa_core.testing._qualification import qualification_criteria, qualified_prospects
 from ppa_core.testing._registration import register_strategies
 from ppa_core.testing._service_levels import exit_clauses, service_levels
+from ppa_core.testing._tax import tax_treatments
 from ppa_core.testing._values import TIMEZONES, aware_datetimes, currencies, money, timezones
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "qualified_prospects",
     "register_strategies",
     "service_levels",
+    "tax_treatments",
     "timezones",
 ]
 

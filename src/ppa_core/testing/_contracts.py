@@ -16,13 +16,11 @@ from ppa_core.domain.contract import (
     BillingPeriodRule,
     Contract,
     ContractTerms,
-    DuplicateRule,
-    DuplicateScope,
-    Guarantee,
-    GuaranteeRemedy,
     PeriodKind,
     Term,
 )
+from ppa_core.domain.duplicates import DuplicateRule, DuplicateScope
+from ppa_core.domain.guarantee import Guarantee, GuaranteeRemedy
 from ppa_core.domain.money import Currency, Money, RoundingMode
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import (

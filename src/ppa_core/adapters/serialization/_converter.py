@@ -28,7 +28,7 @@ from ppa_core.adapters.serialization._values import (
     shown,
     spend_problem,
 )
-from ppa_core.domain.contract import ContractTerms
+from ppa_core.domain.contract import Contract, ContractTerms
 from ppa_core.domain.criteria_set import CriteriaSet
 from ppa_core.domain.pricing import (
     Commission,
@@ -223,7 +223,15 @@ _ADDED: dict[type, tuple[str, ...]] = {
     PerAppointment: ("package", "free_units", "flat_fee_at_zero", "beyond_last_tier"),
     Tier: ("flat_fee",),
     Commission: ("rate", "tiers", "minimum_per_deal", "maximum_per_deal"),
-    ContractTerms: ("setup_fee", "commitment", "service_levels", "exit_clauses"),
+    ContractTerms: (
+        "setup_fee",
+        "commitment",
+        "service_levels",
+        "exit_clauses",
+        "tax",
+        "payment_terms",
+    ),
+    Contract: ("parties",),
     Decision: ("provisional",),
 }
 """Fields added after version 1 of the documents, by the class that holds them."""

@@ -25,16 +25,11 @@ from ppa_core.adapters.serialization._values import (
 )
 from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.bant_requirements import BantRequirements
-from ppa_core.domain.contract import (
-    Amendment,
-    BillingPeriodRule,
-    Contract,
-    DuplicateRule,
-    Guarantee,
-    Term,
-)
+from ppa_core.domain.contract import Amendment, BillingPeriodRule, Contract, Term
 from ppa_core.domain.dispute import Dispute
+from ppa_core.domain.duplicates import DuplicateRule
 from ppa_core.domain.exit_clause import ExitClause
+from ppa_core.domain.guarantee import Guarantee
 from ppa_core.domain.history import Attendance, HistoryEntry
 from ppa_core.domain.pricing import Tier
 from ppa_core.domain.prospect import BantEvidence, Company, Prospect
