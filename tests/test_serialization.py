@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import ppa_core
+from _documents import credit_notes, invoice_documents, number_series, statements
 from ppa_core import (
     Appointment,
     AppointmentState,
@@ -272,6 +273,10 @@ OBJECTS: dict[str, st.SearchStrategy[Any]] = {
     "invoice": invoices(),
     "scheduling_event": scheduling_events(),
     "ledger": ledgers(),
+    "invoice_document": invoice_documents(),
+    "credit_note": credit_notes(),
+    "statement": statements(),
+    "number_series": number_series,
 }
 any_object = st.sampled_from(sorted(OBJECTS)).flatmap(lambda kind: OBJECTS[kind])
 

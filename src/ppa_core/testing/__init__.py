@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - the 'testing' extra installs it
 
 from ppa_core.testing._appointments import appointments
 from ppa_core.testing._contracts import contract_terms, contracts, no_show_policies
+from ppa_core.testing._document_terms import parties, payment_terms, tax_treatments
 from ppa_core.testing._factories import (
     DEFAULT_START,
     make_appointment,
@@ -38,7 +39,6 @@ from ppa_core.testing._prospects import bant_evidence, companies, prospects
 from ppa_core.testing._qualification import qualification_criteria, qualified_prospects
 from ppa_core.testing._registration import register_strategies
 from ppa_core.testing._service_levels import exit_clauses, service_levels
-from ppa_core.testing._tax import tax_treatments
 from ppa_core.testing._values import TIMEZONES, aware_datetimes, currencies, money, timezones
 
 __all__ = [
@@ -58,6 +58,8 @@ __all__ = [
     "make_prospect",
     "money",
     "no_show_policies",
+    "parties",
+    "payment_terms",
     "prospects",
     "qualification_criteria",
     "qualified_prospects",

@@ -22,6 +22,7 @@ from ppa_core.domain.contract import (
 from ppa_core.domain.duplicates import DuplicateRule, DuplicateScope
 from ppa_core.domain.guarantee import Guarantee, GuaranteeRemedy
 from ppa_core.domain.money import Currency, Money, RoundingMode
+from ppa_core.domain.payment_terms import PaymentTerms
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import (
     Commission,
@@ -38,6 +39,7 @@ from ppa_core.domain.pricing import (
 )
 from ppa_core.domain.prospect import Seniority
 from ppa_core.exceptions import ValidationError
+from ppa_core.testing._document_terms import parties, payment_terms, tax_treatments
 from ppa_core.testing._prospects import _COMPANY_NAMES
 from ppa_core.testing._qualification import _criteria
 from ppa_core.testing._values import (
@@ -165,6 +167,9 @@ def _guarantees(cur: Currency) -> st.SearchStrategy[Guarantee]:
 _DISPUTE_WINDOWS = _around(7, 0, 14)
 _CAPS = _maybe(st.integers(0, 50))
 _ROUNDINGS = st.sampled_from(RoundingMode)
+_TAXES = _maybe(tax_treatments())
+_PAYMENT_TERMS = st.one_of(st.just(PaymentTerms()), payment_terms())
+_PARTIES = _maybe(parties())
 
 
 @functools.cache
@@ -196,6 +201,8 @@ def _terms(draw: st.DrawFn, cur: Currency, models: tuple[PricingModel, ...]) -> 
         rounding=draw(_ROUNDINGS),
         setup_fee=draw(_setup_fees(cur)),
         commitment=draw(_maybe_commitment(cur)),
+        tax=draw(_TAXES),
+        payment_terms=draw(_PAYMENT_TERMS),
     )
 
 
@@ -217,7 +224,7 @@ def contract_terms(
     """Commercial terms in one currency: pricing, satisfiable criteria, policy, cap, guarantee.
 
     Shrinks towards a flat price per appointment, no criteria, the market defaults,
-    no cap and no guarantee, rounded half-up.
+    no cap and no guarantee, rounded half-up, no tax treatment, net 30.
 
     Args:
         currency: the currency of every amount (default: drawn from :func:`currencies`).
@@ -282,6 +289,7 @@ def _contracts(
         billing_period=draw(_PERIOD_RULES),
         amendments=amendments,
         review_every_months=draw(_REVIEWS),
+        parties=draw(_PARTIES),
     )
 
 

@@ -2,7 +2,8 @@
 
 :func:`dump` turns money, a prospect, criteria, an appointment (with its
 history), a no-show policy, contract terms, a contract (with amendments), a
-decision (with its trace), an invoice, a scheduling tool's event or the
+decision (with its trace), an invoice, an invoice document, a credit note, a
+statement of account, a document number series, a scheduling tool's event or the
 events' ledger (:mod:`ppa_core.events`) into plain data (dicts, lists,
 strings, whole numbers, booleans and None) in a versioned envelope;
 :func:`load` turns it back into an equal object: ``load(type(x), dump(x)) == x``.
@@ -73,7 +74,11 @@ from ppa_core.adapters.serialization._values import (
     problem_budget,
     shown,
 )
+from ppa_core.billing.credit_note import CreditNote
+from ppa_core.billing.document import InvoiceDocument
 from ppa_core.billing.lines import Invoice
+from ppa_core.billing.numbering import NumberSeries
+from ppa_core.billing.statement import Statement
 from ppa_core.domain.appointment import Appointment
 from ppa_core.domain.contract import Contract, ContractTerms
 from ppa_core.domain.money import Money
@@ -120,6 +125,10 @@ KINDS: Mapping[str, type[Any]] = MappingProxyType(
         "invoice": Invoice,
         "scheduling_event": SchedulingEvent,
         "ledger": Ledger,
+        "invoice_document": InvoiceDocument,
+        "credit_note": CreditNote,
+        "statement": Statement,
+        "number_series": NumberSeries,
     }
 )
 """What has a document form, by kind; a document's schema is ``"ppa_core/<kind>"``."""
