@@ -447,3 +447,26 @@ class TestCreditNotes:
             attrs.evolve(drafts.credit_notes[0], status="paid", number="CN-1")
         assert isinstance(drafts.credit_notes[0], CreditNote)
         assert isinstance(drafts.invoice, InvoiceDocument)
+
+
+class TestContinuityFromTheFirstDocumentedPeriod:
+    def test_documents_may_start_after_the_term_when_the_first_was_stated(self) -> None:
+        c = vat_contract()
+        april = issue(
+            draft_documents(c, [], at(15, month=4), as_of=LATER, issued=FIRST_PERIOD),
+            pendulum.Date(2026, 5, 1),
+            (INVOICES, CREDIT_NOTES),
+        )
+        may = draft_documents(c, [], at(15, month=5), as_of=LATER, issued=april.documents)
+        assert may.invoice.period.label == "2026-05"
+
+    def test_a_gap_after_the_first_documented_period_is_named(self) -> None:
+        c = vat_contract()
+        april = issue(
+            draft_documents(c, [], at(15, month=4), as_of=LATER, issued=FIRST_PERIOD),
+            pendulum.Date(2026, 5, 1),
+            (INVOICES, CREDIT_NOTES),
+        )
+        with pytest.raises(ValidationError) as caught:
+            draft_documents(c, [], at(15, month=7), as_of=LATER, issued=april.documents)
+        assert "2026-05, 2026-06" in str(caught.value.value)

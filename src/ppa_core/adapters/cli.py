@@ -12,7 +12,8 @@ Subcommands:
 ``decide CONTRACT APPOINTMENTS --as-of WHEN``
     Decide every appointment of a contract file and a JSON Lines file.
 ``invoice CONTRACT APPOINTMENTS --period MONTH --as-of WHEN``
-    Invoice one billing period.
+    Invoice one billing period; with ``--document json|text|html``, issue and print
+    its billing documents (:mod:`ppa_core.adapters.document_command`).
 ``review CONTRACT APPOINTMENTS --from MONTH --to MONTH --as-of WHEN``
     Judge the service levels and exit clauses over those periods; with ``--terms``
     and ``--effective-from``, or ``--proposal``, price them under proposed terms too.
@@ -52,6 +53,8 @@ from ppa_core.adapters._reading import (
     BadInput,
     read_text,
 )
+from ppa_core.adapters.document_command import InputProblem, document_output
+from ppa_core.adapters.document_command import add_options as add_document_options
 from ppa_core.adapters.replay import ReplayInputError, replay
 from ppa_core.adapters.serialization import dump, dump_data
 from ppa_core.billing.invoice import build_invoice
@@ -144,6 +147,19 @@ def _invoice(args: argparse.Namespace) -> int:
     if read.period is None:  # pragma: no cover - a problem says why
         raise BadInput(read.problems)
     appointments = read.appointments
+    if args.document:
+        try:
+            text = document_output(
+                args,
+                read_text,
+                contract=contract,
+                appointments=appointments,
+                period=read.period,
+                as_of=as_of,
+            )
+        except InputProblem as exc:
+            raise BadInput(exc.lines) from None
+        return _report(read, text, table=args.document == "text")
     invoice = build_invoice(
         contract, appointments, read.period, as_of=as_of, previous=read.previous
     )
@@ -313,6 +329,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="INVOICE",
         help="an issued invoice (JSON from --format json): later changes become adjustments",
     )
+    add_document_options(invoice)
     invoice.set_defaults(run=_invoice)
 
     judged = commands.add_parser(

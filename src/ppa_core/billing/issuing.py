@@ -11,9 +11,10 @@ documents already issued for the contract:
   any correction after issue) becomes a **credit note** referencing the
   invoice document of the period it corrects, one note per such document;
 - **continuity**: the documents already issued are required (or the explicit
-  statement :data:`FIRST_PERIOD`), and every earlier period of the contract's
-  term must have a standing invoice document among them, so a credit is never
-  lost by forgetting an argument.
+  statement :data:`FIRST_PERIOD`); without documents, the period must be the
+  term's first; with them, every period from the first documented one must have
+  a standing invoice document among them, so a credit is never lost by
+  forgetting an argument.
 
 :meth:`PeriodDocuments.issue` then numbers and dates them from the series the
 back end keeps (:class:`~ppa_core.billing.numbering.NumberSeries`).
@@ -220,8 +221,10 @@ def _check_continuity(
             )
     if first:
         return standing
+    # From the first period documented (the caller stated it was the first then), or from
+    # the term's start when nothing was issued yet.
     missing = []
-    moment = contract.term_start
+    moment = min((d.period.start for d in standing), default=contract.term_start)
     while moment < period.start:
         earlier = contract.period_containing(moment)
         if not any(d.period.start <= earlier.start < d.period.end for d in standing):

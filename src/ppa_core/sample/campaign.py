@@ -39,10 +39,13 @@ from ppa_core.domain.contract import BillingPeriod, Contract, ContractTerms, Ter
 from ppa_core.domain.duplicates import DuplicateRule, DuplicateScope
 from ppa_core.domain.guarantee import Guarantee
 from ppa_core.domain.lifecycle import Actor
+from ppa_core.domain.party import Parties, Party
+from ppa_core.domain.payment_terms import PaymentTerms
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import PerAppointment
 from ppa_core.domain.prospect import Prospect, Seniority
 from ppa_core.domain.qualification import QualificationCriteria
+from ppa_core.domain.tax import TaxTreatment
 from ppa_core.exceptions import ValidationError
 from ppa_core.sample._builder import TIMEZONE, Builder, berlin, eur
 
@@ -105,6 +108,14 @@ _CRITERIA = QualificationCriteria(
 _PRICES = {Seniority.C_LEVEL: eur(600), Seniority.VP: eur(450), Seniority.DIRECTOR: eur(350)}
 
 
+_PARTIES = Parties(
+    issuer=Party("Northwind Outbound GmbH", ("Torstraße 140", "10119 Berlin"), "DE", "DE300000001"),
+    customer=Party(
+        "Acme Analytics GmbH", ("Sendlinger Straße 7", "80331 München"), "DE", "DE300000002"
+    ),
+)
+
+
 def sample_contract() -> Contract:
     """The sample contract between Northwind Outbound and Acme Analytics GmbH.
 
@@ -115,7 +126,8 @@ def sample_contract() -> Contract:
     meetings a month; 40 held meetings a month guaranteed (EUR 100 credited per
     missing one); 7 days to dispute; the same company is billed once in 90 days.
     Amended from 15 February 2026 (director 375, cap 70) and from 10 March 2026
-    (companies of at least 250 employees).
+    (companies of at least 250 employees). Documents: VAT 19 %, net 14, both
+    parties in Germany (fictional addresses and VAT ids).
     """
     contract = Contract(
         id="nwo-acme-2026",
@@ -132,8 +144,11 @@ def sample_contract() -> Contract:
             cap=60,
             guarantee=Guarantee(minimum_held=40, credit_per_missing=eur(100)),
             duplicates=DuplicateRule(scope=DuplicateScope.COMPANY, window_days=90),
+            tax=TaxTreatment.rate("19"),
+            payment_terms=PaymentTerms(14),
         ),
         review_every_months=3,
+        parties=_PARTIES,
     )
     contract = contract.amend(
         pendulum.Date(2026, 2, 15),
