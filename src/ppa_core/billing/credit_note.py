@@ -93,11 +93,22 @@ class CreditNote:
     voided_on: pendulum.Date | None = attrs.field(default=None, converter=_voided_on)
     void_reason: str | None = attrs.field(default=None, validator=v.optional_text("void_reason"))
     metadata: Mapping[str, str] = attrs.field(factory=_empty, converter=_metadata, hash=False)
+    _net: Money = attrs.field(init=False, eq=False, repr=False)
+    _tax: Money = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        # The totals are summed once here (exact Decimal sums), not on every read.
+        net = tax = Money.zero(self.currency).amount
         for i, line in enumerate(self.lines):
             if line.net.currency != self.currency or line.net.amount < 0:
                 raise ValidationError(f"lines[{i}].net", line.net, f"zero or more {self.currency}")
+            net += line.net.amount
+        for i, tax_line in enumerate(self.tax_lines):
+            if tax_line.tax.currency != self.currency:
+                raise ValidationError(f"tax_lines[{i}].tax", tax_line.tax, f"in {self.currency}")
+            tax += tax_line.tax.amount
+        object.__setattr__(self, "_net", Money(net, self.currency))
+        object.__setattr__(self, "_tax", Money(tax, self.currency))
         if not Money.zero(self.currency) <= self.refund <= self.gross:
             raise ValidationError("refund", self.refund, f"from zero to the gross {self.gross}")
         if (self.status is DocumentStatus.DRAFT) != (self.number is None):
@@ -108,12 +119,12 @@ class CreditNote:
     @property
     def net(self) -> Money:
         """The sum of the lines' nets."""
-        return Money.total((line.net for line in self.lines), self.currency)
+        return self._net
 
     @property
     def tax_total(self) -> Money:
         """The sum of the tax lines."""
-        return Money.total((line.tax for line in self.tax_lines), self.currency)
+        return self._tax
 
     @property
     def gross(self) -> Money:

@@ -352,8 +352,11 @@ def draft_documents(
             )
         )
     invoice_tax = tax_lines(((terms.tax, line.net) for line in charges), currency, rounding)
-    gross = Money.total((line.net for line in charges), currency) + Money.total(
-        (line.tax for line in invoice_tax), currency
+    zero = Money.zero(currency).amount
+    gross = Money(
+        sum((line.net.amount for line in charges), zero)
+        + sum((line.tax.amount for line in invoice_tax), zero),
+        currency,
     )
     available = credit_balance(documents, currency) + Money.total(
         (note.gross for note in notes), currency

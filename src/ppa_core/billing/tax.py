@@ -23,6 +23,7 @@ instead would give 63.33 + 63.33 + 63.33 = EUR 189.99, a cent short.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 import attrs
 
@@ -84,15 +85,17 @@ def tax_lines(
     Raises:
         InvalidMoney: a net not in ``currency``.
     """
-    found = Money.zero(currency).currency
-    taxable: dict[TaxTreatment, Money] = {}
+    zero = Money.zero(currency)
+    found = zero.currency
+    # Exact Decimal sums per treatment (the nets are checked one by one, summed once).
+    taxable: dict[TaxTreatment, Decimal] = {}
     for i, (treatment, net) in enumerate(lines):
-        money_in(f"lines[{i}].net", net, found)
-        before = taxable.get(treatment)
-        taxable[treatment] = net if before is None else before + net
+        if type(net) is not Money or net.currency != found:
+            money_in(f"lines[{i}].net", net, found)
+        taxable[treatment] = taxable.get(treatment, zero.amount) + net.amount
     result = []
     for treatment in sorted(taxable, key=_order):
-        base = taxable[treatment]
+        base = Money(taxable[treatment], found)
         if treatment.kind is TaxKind.RATE:
             tax = (base * treatment.fraction).rounded(rounding)
         else:
