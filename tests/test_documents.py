@@ -26,6 +26,7 @@ from ppa_core.billing.issuing import (
     draft_documents,
 )
 from ppa_core.billing.numbering import NumberSeries, check_gapless
+from ppa_core.billing.statement import EntryKind, statement
 from ppa_core.billing.tax import tax_lines
 from ppa_core.domain.guarantee import Guarantee
 from ppa_core.domain.money import Money, RoundingMode
@@ -33,6 +34,7 @@ from ppa_core.domain.party import Parties, Party
 from ppa_core.domain.payment_terms import PaymentBasis, PaymentTerms
 from ppa_core.domain.tax import REVERSE_CHARGE_NOTE, TaxKind, TaxTreatment
 from ppa_core.exceptions import TransitionNotAllowed, ValidationError
+from ppa_core.presentation.documents import document_html, document_text
 from ppa_core.testing import money, tax_treatments
 
 VAT19 = TaxTreatment.rate("19")
@@ -470,3 +472,103 @@ class TestContinuityFromTheFirstDocumentedPeriod:
         with pytest.raises(ValidationError) as caught:
             draft_documents(c, [], at(15, month=7), as_of=LATER, issued=april.documents)
         assert "2026-05, 2026-06" in str(caught.value.value)
+
+
+def guarantee_month() -> tuple[object, IssuedDocuments]:
+    """March of a contract guaranteeing 1 meeting (EUR 50 per missing one), with none held."""
+    c = vat_contract(guarantee=Guarantee(minimum_held=1, credit_per_missing=eur(50)))
+    drafts = draft_documents(c, [], at(15), as_of=LATER, issued=FIRST_PERIOD)
+    return c, issue(drafts, pendulum.Date(2026, 4, 1), (INVOICES, CREDIT_NOTES))
+
+
+class TestReplacingWithCreditNotes:
+    def test_a_voided_invoice_is_replaced_only_once_its_credit_notes_are_voided(self) -> None:
+        c, march = guarantee_month()
+        voided = march.invoice.void(pendulum.Date(2026, 4, 2), "wrong address")
+        note = march.credit_notes[0]
+
+        with pytest.raises(ValidationError) as caught:
+            draft_documents(c, [], at(15), as_of=LATER, issued=[voided, note])
+        assert caught.value.value == ["CN-0001"]
+
+        again = draft_documents(
+            c,
+            [],
+            at(15),
+            as_of=LATER,
+            issued=[voided, note.void(pendulum.Date(2026, 4, 2), "reissued")],
+        )
+        assert again.invoice.references == ("INV-0001",)
+        assert [n.gross for n in again.credit_notes] == [eur("59.50")]
+
+
+class TestStatement:
+    def test_the_statement_lists_documents_payments_and_the_running_balance(self) -> None:
+        c = vat_contract()
+        meetings = disputed_in_april()
+        march = issue(
+            draft_documents(c, meetings, at(15), as_of=at(1, month=4), issued=FIRST_PERIOD),
+            pendulum.Date(2026, 4, 1),
+            (INVOICES, CREDIT_NOTES),
+        )
+        paid = march.invoice.mark_paid(pendulum.Date(2026, 4, 10))
+        april = draft_documents(
+            c, meetings, at(15, month=4), as_of=LATER, issued=[paid], refund_excess=True
+        ).issue(march.invoice_series, march.credit_note_series, pendulum.Date(2026, 5, 1))
+
+        found = statement(c, [paid, *april.documents], pendulum.Date(2026, 5, 31))
+
+        assert [(e.kind, e.amount) for e in found.entries] == [
+            (EntryKind.INVOICE, eur("416.50")),
+            (EntryKind.PAYMENT, eur("-416.50")),
+            (EntryKind.INVOICE, eur(0)),
+            (EntryKind.CREDIT_NOTE, eur("-416.50")),
+            (EntryKind.REFUND, eur("416.50")),
+        ]
+        assert found.balance == eur(0)  # paid, credited and refunded: nothing owed either way
+        assert statement(c, [paid], pendulum.Date(2026, 4, 5)).balance == eur("416.50")
+
+    def test_a_void_document_is_listed_and_not_counted(self) -> None:
+        c, march = guarantee_month()
+        voided = march.invoice.void(pendulum.Date(2026, 4, 2), "wrong address")
+        note = march.credit_notes[0].void(pendulum.Date(2026, 4, 2), "reissued")
+
+        found = statement(c, [voided, note], pendulum.Date(2026, 4, 30))
+
+        assert [e.void for e in found.entries] == [True, True]
+        assert found.balance == eur(0)
+
+    def test_a_draft_cannot_be_on_a_statement(self) -> None:
+        c = vat_contract()
+        drafts = draft_documents(c, [], at(15), as_of=LATER, issued=FIRST_PERIOD)
+        with pytest.raises(ValidationError) as caught:
+            statement(c, [drafts.invoice], pendulum.Date(2026, 4, 30))
+        assert caught.value.field == "documents[0].status"
+
+
+class TestRenderings:
+    def test_text_and_html_carry_every_line_the_parties_and_the_reverse_charge_note(self) -> None:
+        parties = Parties(
+            Party("Outbound Co GmbH", ("Torstr. 1",), "DE", "DE123456789"),
+            Party("Acme <B.V.>", ("Keizersgracht 1",), "NL", "NL123456789B01"),
+        )
+        c = attrs.evolve(vat_contract(tax=TaxTreatment.reverse_charge()), parties=parties)
+        meetings = [
+            held(f"a-{i}", at(2 + i % 25, 8 + i // 25), who=prospect(f"p-{i}")) for i in range(70)
+        ]
+        invoice = issue(
+            draft_documents(c, meetings, at(15), as_of=LATER, issued=FIRST_PERIOD),
+            pendulum.Date(2026, 4, 1),
+            (INVOICES, CREDIT_NOTES),
+        ).invoice
+
+        text, page = document_text(invoice), document_html(invoice)
+
+        assert text.startswith("Invoice INV-0001")
+        assert text.count("meeting with") == 70  # every line, never cut
+        assert REVERSE_CHARGE_NOTE in text
+        assert "NL123456789B01" in text
+        assert "Acme &lt;B.V.&gt;" in page
+        assert "<B.V.>" not in page
+        assert page.count("meeting with") == 70
+        assert repr(invoice).startswith("InvoiceDocument(INV-0001")
