@@ -20,7 +20,6 @@ import enum
 from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any
 
 import attrs
 import pendulum
@@ -84,7 +83,7 @@ def next_status(status: DocumentStatus, action: DocumentAction, what: str) -> Do
     return after
 
 
-def _metadata(value: Any) -> Mapping[str, str]:
+def _metadata(value: object) -> Mapping[str, str]:
     items = v.iterable(value, "metadata", "key-value pairs")
     pairs = dict(items) if isinstance(items, Mapping) else None
     if pairs is None:
@@ -95,31 +94,31 @@ def _metadata(value: Any) -> Mapping[str, str]:
     return MappingProxyType(pairs)
 
 
-def _to_kind(value: Any) -> LineKind:
+def _to_kind(value: object) -> LineKind:
     return v.to_enum(LineKind, "line.kind", value)
 
 
-def _to_rounding(value: Any) -> RoundingMode:
+def _to_rounding(value: object) -> RoundingMode:
     return v.to_enum(RoundingMode, "rounding", value)
 
 
-def _to_status(value: Any) -> DocumentStatus:
+def _to_status(value: object) -> DocumentStatus:
     return v.to_enum(DocumentStatus, "status", value)
 
 
-def _issued_on(value: Any) -> pendulum.Date | None:
+def _issued_on(value: object) -> pendulum.Date | None:
     return None if value is None else v.to_date(value, "issued_on")
 
 
-def _due_on(value: Any) -> pendulum.Date | None:
+def _due_on(value: object) -> pendulum.Date | None:
     return None if value is None else v.to_date(value, "due_on")
 
 
-def _paid_on(value: Any) -> pendulum.Date | None:
+def _paid_on(value: object) -> pendulum.Date | None:
     return None if value is None else v.to_date(value, "paid_on")
 
 
-def _voided_on(value: Any) -> pendulum.Date | None:
+def _voided_on(value: object) -> pendulum.Date | None:
     return None if value is None else v.to_date(value, "voided_on")
 
 

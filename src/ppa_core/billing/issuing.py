@@ -394,5 +394,5 @@ def draft_documents(
         references=replaced,
         **extra,
     )
-    corrected = tuple(None if key is None else key for key in credits)
+    corrected = tuple(credits)
     return PeriodDocuments(invoice, tuple(notes), corrected)
