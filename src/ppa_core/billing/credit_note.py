@@ -3,11 +3,16 @@
 A credit (an upheld dispute of a billed meeting, a guarantee shortfall, a
 correction after issue) never rewrites an issued invoice document and never
 makes an invoice negative: it is a :class:`CreditNote` with its own number
-from its own series, referencing the invoice document it corrects (as a
-Stripe credit note references its ``invoice`` and a Lago credit note its
-``invoice_id``). Its gross is credited to the customer's credit balance,
-which later invoice documents use first (Stripe's customer credit balance,
-Lago's ``credit_amount``), or marked for refund (Lago's ``refund_amount``).
+from its own series, referencing the invoice document it corrects, as a
+Stripe credit note names its ``invoice`` and a Lago credit note its
+``invoice_number``. Its gross is credited to the customer's credit balance,
+which later invoice documents use first, or marked for refund: Stripe's
+``credit_amount`` ("automatically applied to their next invoice") and
+``refund_amount``, Lago's credit "for future use" or refund.
+
+Sources: https://docs.stripe.com/api/credit_notes/create (as summarised in
+stripe-java's ``CreditNote.create``), https://getlago.com/docs/guide/invoicing/credit-notes/overview,
+https://getlago.com/docs/api-reference/credit-notes/credit-note-object.
 """
 
 from __future__ import annotations

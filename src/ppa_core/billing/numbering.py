@@ -6,7 +6,8 @@ which uniquely identifies the invoice" (Directive 2006/112/EC, Article
 value: :meth:`NumberSeries.allocate` returns the number and the next state of
 the series, and the back end stores that state in the same transaction as the
 document, so a number is never used twice nor skipped. Numbers are given at
-issue, never to a draft (as Stripe finalises a draft invoice into its number),
+issue, never to a draft (a Stripe draft invoice has no number until it is
+finalised, https://docs.stripe.com/invoicing/integration/workflow-transitions),
 so discarding a draft leaves no gap.
 
 >>> series = NumberSeries(issuer="Outbound Co", prefix="INV-2026-")

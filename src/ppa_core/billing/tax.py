@@ -1,12 +1,13 @@
 """Tax on a document: per rate, on the net of the lines it applies to, rounded once.
 
-This is how Stripe and Lago compute tax on an invoice (Stripe Tax's
-"tax_behavior" sums line amounts per rate before rounding; Lago's
-``fees_taxes`` are aggregated per tax into ``applied_taxes`` and rounded on
-the aggregate): the lines' nets are summed exactly for each treatment, the
-tax of each treatment is that sum times its rate, rounded once to the minor
-unit with the contract's rounding mode. So the tax never depends on the
-order of the lines, and ``net + tax == gross`` holds exactly.
+This is the "sum then round" model (domain.md section 11 names it as the
+one Stripe and Lago use; GOBL calls it the default of its ``rounding`` model,
+https://docs.gobl.org/draft-0/bill/tax): the lines' nets are summed exactly
+for each treatment, and the tax of each treatment is that sum times its rate,
+rounded once to the minor unit with the contract's rounding mode. So the tax
+never depends on the order of the lines, and ``net + tax == gross`` exactly.
+(Rounding each line's tax first, as Zuora does by default, can differ by a
+cent per line.)
 
 Worked example (VAT 19 %, half-up): lines of EUR 333.33, 333.33 and 333.34
 make a net of EUR 1,000.00 and a tax of EUR 190.00; rounding each line's tax
