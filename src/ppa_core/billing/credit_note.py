@@ -11,7 +11,8 @@ which later invoice documents use first, or marked for refund: Stripe's
 ``refund_amount``, Lago's credit "for future use" or refund.
 
 Sources: https://docs.stripe.com/api/credit_notes/create (as summarised in
-stripe-java's ``CreditNote.create``), https://getlago.com/docs/guide/invoicing/credit-notes/overview,
+stripe-java's ``CreditNote.create``),
+https://getlago.com/docs/guide/invoicing/credit-notes/overview and
 https://getlago.com/docs/api-reference/credit-notes/credit-note-object.
 """
 
