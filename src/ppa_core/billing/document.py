@@ -11,8 +11,9 @@ paid | void`` (Stripe's ``draft -> open -> paid | void`` without the
 uncollectible state,
 https://docs.stripe.com/invoicing/integration/workflow-transitions). A draft
 has no number; issuing gives it the next number of its series and dates it;
-an issued document never changes again except to be marked paid or voided (then replaced by a new one, or corrected by a credit
-note, :mod:`ppa_core.billing.credit_note`). Documents are built by
+an issued document never changes again except to be marked paid or voided
+(then replaced by a new one), and is corrected by credit notes
+(:mod:`ppa_core.billing.credit_note`). Documents are built by
 :func:`ppa_core.billing.issuing.draft_documents`.
 """
 
