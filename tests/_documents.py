@@ -97,6 +97,7 @@ def invoice_documents(draw: st.DrawFn) -> InvoiceDocument:
         due_on=fields["issued_on"],
         paid_on=draw(_DATES) if paid else None,
         references=tuple(draw(st.lists(_TEXT, max_size=2))),
+        first_period=draw(st.booleans()),
     )
 
 

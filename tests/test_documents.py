@@ -572,3 +572,38 @@ class TestRenderings:
         assert "<B.V.>" not in page
         assert page.count("meeting with") == 70
         assert repr(invoice).startswith("InvoiceDocument(INV-0001")
+
+
+class TestTheFirstDocumentsAreRequired:
+    def test_passing_only_later_documents_is_refused(self) -> None:
+        c = vat_contract()
+        series = (INVOICES, CREDIT_NOTES)
+        march = issue(
+            draft_documents(c, [], at(15), as_of=LATER, issued=FIRST_PERIOD),
+            pendulum.Date(2026, 4, 1),
+            series,
+        )
+        april = issue(
+            draft_documents(c, [], at(15, month=4), as_of=LATER, issued=march.documents),
+            pendulum.Date(2026, 5, 1),
+            (march.invoice_series, march.credit_note_series),
+        )
+        assert march.invoice.first_period
+        assert not april.invoice.first_period
+
+        with pytest.raises(ValidationError) as caught:
+            draft_documents(c, [], at(15, month=5), as_of=LATER, issued=april.documents)
+        assert "first_period" in str(caught.value.value)
+
+    def test_the_replacement_of_the_first_document_is_the_first_again(self) -> None:
+        c = vat_contract()
+        march = issue(
+            draft_documents(c, [], at(15), as_of=LATER, issued=FIRST_PERIOD),
+            pendulum.Date(2026, 4, 1),
+            (INVOICES, CREDIT_NOTES),
+        )
+        voided = march.invoice.void(pendulum.Date(2026, 4, 2), "wrong address")
+
+        again = draft_documents(c, [], at(15), as_of=LATER, issued=[voided])
+
+        assert again.invoice.first_period

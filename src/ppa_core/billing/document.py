@@ -125,6 +125,11 @@ def _voided_on(value: object) -> pendulum.Date | None:
     return None if value is None else v.to_date(value, "voided_on")
 
 
+def _boolean(_instance: object, _attribute: object, value: object) -> None:
+    if not isinstance(value, bool):
+        raise ValidationError("first_period", value, "True or False")
+
+
 def _empty() -> Mapping[str, str]:
     return MappingProxyType({})
 
@@ -194,6 +199,9 @@ class InvoiceDocument:
         voided_on: when it was voided.
         void_reason: why it was voided.
         references: other documents this one refers to (the number it replaces).
+        first_period: True for the document of the contract's first documented period
+            (built with ``FIRST_PERIOD``, or replacing such a document): continuity is
+            checked from it.
         metadata: free text for the back end (string to string).
     """
 
@@ -227,6 +235,7 @@ class InvoiceDocument:
     voided_on: pendulum.Date | None = attrs.field(default=None, converter=_voided_on)
     void_reason: str | None = attrs.field(default=None, validator=v.optional_text("void_reason"))
     references: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    first_period: bool = attrs.field(default=False, validator=_boolean)
     metadata: Mapping[str, str] = attrs.field(factory=_empty, converter=_metadata, hash=False)
     _net: Money = attrs.field(init=False, eq=False, repr=False)
     _tax: Money = attrs.field(init=False, eq=False, repr=False)

@@ -11,10 +11,11 @@ documents already issued for the contract:
   any correction after issue) becomes a **credit note** referencing the
   invoice document of the period it corrects, one note per such document;
 - **continuity**: the documents already issued are required (or the explicit
-  statement :data:`FIRST_PERIOD`); without documents, the period must be the
-  term's first; with them, every period from the first documented one must have
-  a standing invoice document among them, so a credit is never lost by
-  forgetting an argument.
+  statement :data:`FIRST_PERIOD`, which the invoice document records as
+  ``first_period``); without documents, the period must be the term's first;
+  with them, the first period's document and every period after it up to this
+  one must have a standing invoice document among them, so a credit is never
+  lost by forgetting an argument.
 
 :meth:`PeriodDocuments.issue` then numbers and dates them from the series the
 back end keeps (:class:`~ppa_core.billing.numbering.NumberSeries`).
@@ -193,8 +194,14 @@ def _issued(contract: Contract, issued: object) -> tuple[Document, ...]:
 
 def _check_continuity(
     contract: Contract, period: BillingPeriod, documents: Sequence[Document], first: bool
-) -> tuple[InvoiceDocument, ...]:
-    """The standing invoice documents before ``period``; an error for any period missing."""
+) -> tuple[tuple[InvoiceDocument, ...], bool]:
+    """The standing invoice documents before ``period`` and whether it is the first period.
+
+    Raises:
+        ValidationError: a period already covered, a voided document's credit notes
+            still standing, the first documents missing, or an earlier period without a
+            standing invoice document.
+    """
     invoices = [d for d in documents if isinstance(d, InvoiceDocument)]
     standing = tuple(d for d in invoices if d.counts)
     for document in standing:
@@ -219,12 +226,20 @@ def _check_continuity(
                 "void: the credit notes issued with a voided invoice document are issued "
                 "again with its replacement",
             )
-    if first:
-        return standing
+    # A replacement of the first period's document is the first period's document again.
+    if first or any(d.first_period for d in replaced):
+        return standing, True
     # From the first period documented (the caller stated it was the first then), or from
     # the term's start when nothing was issued yet.
+    openers = [d.period.start for d in standing if d.first_period]
+    if standing and not openers:
+        raise ValidationError(
+            "issued",
+            "no standing invoice document marked first_period",
+            f"every document issued for contract {contract.id!r}, from its first period on",
+        )
     missing = []
-    moment = min((d.period.start for d in standing), default=contract.term_start)
+    moment = min(openers, default=contract.term_start)
     while moment < period.start:
         earlier = contract.period_containing(moment)
         if not any(d.period.start <= earlier.start < d.period.end for d in standing):
@@ -238,7 +253,7 @@ def _check_continuity(
             f"every earlier period's documents of contract {contract.id!r} (or FIRST_PERIOD "
             "when the contract had no documents before this period)",
         )
-    return standing
+    return standing, False
 
 
 def _document_line(line: InvoiceLine, net: Money) -> DocumentLine:
@@ -311,7 +326,7 @@ def draft_documents(
             "contract.terms.tax", None, "a TaxTreatment: documents state the tax treatment"
         )
     documents = _issued(contract, issued)
-    standing = _check_continuity(contract, period, documents, issued is FIRST_PERIOD)
+    standing, first = _check_continuity(contract, period, documents, issued is FIRST_PERIOD)
     basis = build_invoice(
         contract,
         appointments,
@@ -392,6 +407,7 @@ def draft_documents(
         refunded,
         rounding,
         references=replaced,
+        first_period=first,
         **extra,
     )
     corrected = tuple(credits)
