@@ -30,6 +30,7 @@ from typing import Any
 import attrs
 import pendulum
 
+from ppa_core import _gc
 from ppa_core import _validation as v
 from ppa_core.billing.credit_note import CreditNote
 from ppa_core.billing.document import DocumentLine, DocumentStatus, InvoiceDocument
@@ -281,6 +282,7 @@ def _corrected(
     return None
 
 
+@_gc.paused()  # as build_invoice: allocation bursts without cycles (ppa_core._gc)
 def draft_documents(
     contract: Contract,
     appointments: Iterable[Appointment],
