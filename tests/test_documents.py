@@ -607,3 +607,33 @@ class TestTheFirstDocumentsAreRequired:
         again = draft_documents(c, [], at(15), as_of=LATER, issued=[voided])
 
         assert again.invoice.first_period
+
+
+class TestAVoidedCreditAfterUse:
+    def test_a_credit_note_voided_after_its_credit_was_used_applies_nothing_more(self) -> None:
+        c, march = guarantee_month()
+        april = issue(
+            draft_documents(
+                c,
+                [held("a-1", at(10, month=4))],
+                at(15, month=4),
+                as_of=LATER,
+                issued=march.documents,
+            ),
+            pendulum.Date(2026, 5, 1),
+            (march.invoice_series, march.credit_note_series),
+        )
+        assert april.invoice.credit_applied == eur("59.50")
+        voided = march.credit_notes[0].void(pendulum.Date(2026, 5, 2), "entered in error")
+
+        may = draft_documents(
+            c,
+            [held("a-1", at(10, month=4)), held("a-2", at(5, month=5), who=prospect("p-2"))],
+            at(15, month=5),
+            as_of=LATER,
+            issued=[march.invoice, voided, april.invoice],
+        )
+
+        assert may.invoice.credit_brought_forward == eur("-59.50")
+        assert may.invoice.credit_applied == eur(0)
+        assert may.invoice.amount_due == may.invoice.gross == eur("416.50")

@@ -186,7 +186,8 @@ class InvoiceDocument:
         basis: the invoice computed for the period (lines, not billed, guarantees):
             the next period's invoice needs it to carry adjustments.
         credit_brought_forward: the customer's credit balance before this document
-            (credit notes not yet used), zero or more.
+            (credit notes not yet used); below zero only when a credit note was voided
+            after its credit was used.
         credit_applied: the part of that balance used to pay this document
             (at most ``gross``).
         credit_refunded: the part of the balance marked for refund instead of carried.

@@ -378,7 +378,9 @@ def draft_documents(
     available = credit_balance(documents, currency) + Money.total(
         (note.gross for note in notes), currency
     )
-    applied = min(available, gross)
+    # A credit note voided after its credit was used can leave the balance below zero:
+    # nothing is applied then (what the client owes back is the back end's to bill).
+    applied = max(min(available, gross), Money.zero(currency))
     refunded = Money.zero(currency)
     if refund_excess:
         left = available - applied
