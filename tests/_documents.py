@@ -7,6 +7,7 @@ optional ones included, so a round trip or a schema check sees each.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pendulum
@@ -24,7 +25,10 @@ from ppa_core.testing import aware_datetimes, currencies, money, parties, paymen
 from ppa_core.testing import tax_treatments as treatments
 
 _TEXT = st.text(min_size=1, max_size=20).filter(str.strip)
-_DATES = st.dates().map(lambda d: pendulum.Date(d.year, d.month, d.day))
+# Within the supported years (docs/limits.md), with room for due dates after them.
+_DATES = st.dates(dt.date(1900, 1, 1), dt.date(8999, 12, 31)).map(
+    lambda d: pendulum.Date(d.year, d.month, d.day)
+)
 _METADATA = st.dictionaries(st.text(max_size=8), st.text(max_size=8), max_size=3)
 
 
