@@ -25,6 +25,7 @@ from ppa_core.domain.money import (
     Money,
     RoundingMode,
     currency,
+    money_in,
 )
 from ppa_core.exceptions import (
     CurrencyMismatch,
@@ -1296,3 +1297,22 @@ class TestAllocationBounds:
     @given(rounded_money(allow_negative=True), st.integers(1, 50))
     def test_split_is_allocation_in_equal_ratios(self, money: Money, count: int) -> None:
         assert money.split(count) == money.allocate([1] * count)
+
+
+class TestMoneyIn:
+    """The guard prices and fees pass through: Money, and in the contract's currency."""
+
+    def test_money_in_the_currency_is_returned_as_it_is(self) -> None:
+        price = Money("350.00", "EUR")
+
+        assert money_in("price", price, EUR) is price
+
+    @pytest.mark.parametrize(
+        "value", [Money("350.00", "USD"), Decimal("350.00"), 350, "350.00 EUR", None]
+    )
+    def test_anything_else_is_refused_naming_the_field(self, value: object) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            money_in("closed_value", value, EUR)
+        assert info.value.field == "closed_value"
+        assert info.value.value is value
+        assert info.value.allowed == "a Money in EUR"

@@ -1,0 +1,348 @@
+"""The built-in rules' arithmetic and words, at the edges a mutation run found unchecked.
+
+Each test pins a boundary (a second past the window, a fraction of a day), a
+fallback (a criteria set without the optional shortcuts) or the text of a trace
+(hours before the start, days moved), so that a wrong operator or constant in
+``ppa_core.rules`` fails a test (``scripts/mutate.py`` measures this).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+import pendulum
+import pytest
+
+from _scenario import LATER, TZ, at, booked, cancelled, contract, held, prospect, terms, verdict
+from ppa_core import (
+    Actor,
+    Appointment,
+    Attendance,
+    BillingEngine,
+    Contract,
+    Decision,
+    DecisionStatus,
+    NoShowPolicy,
+    Prospect,
+    ReasonCode,
+    RuleOutcome,
+)
+from ppa_core.domain.criteria_set import CriterionResult, Outcome, QualificationResult
+from ppa_core.rules._common import _charge_or_fail, _verdict
+from ppa_core.rules.cancellation import _calendar_seconds, _days, _seconds_between
+from ppa_core.rules.qualification import QualificationRule
+
+R = ReasonCode
+BILLABLE, NOT_BILLABLE = DecisionStatus.BILLABLE, DecisionStatus.NOT_BILLABLE
+
+
+def decided(c: Contract, a: Appointment, *, as_of: pendulum.DateTime = LATER) -> Decision:
+    """The traced decision of ``a`` alone."""
+    return BillingEngine(c).decide(a, as_of=as_of, trace=True)
+
+
+class TestCalendarSeconds:
+    def test_whole_days_hours_minutes_seconds_and_microseconds_all_count(self) -> None:
+        earlier = pendulum.datetime(2026, 4, 2, 10, 0, 0, 0, tz=TZ)
+        later = pendulum.datetime(2026, 4, 5, 13, 27, 45, 250_000, tz=TZ)
+
+        seconds = _calendar_seconds(earlier, later, earlier.tzinfo)
+
+        assert seconds == 3 * 86400 + 3 * 3600 + 27 * 60 + 45 + 0.25
+
+    def test_a_later_clock_time_on_an_earlier_day_is_subtracted_not_added(self) -> None:
+        earlier = pendulum.datetime(2026, 4, 2, 18, 40, 50, 750_000, tz=TZ)
+        later = pendulum.datetime(2026, 4, 4, 9, 15, 20, 500_000, tz=TZ)
+
+        seconds = _calendar_seconds(earlier, later, earlier.tzinfo)
+
+        expected = 2 * 86400 + (9 - 18) * 3600 + (15 - 40) * 60 + (20 - 50) + (0.5 - 0.75)
+        assert seconds == pytest.approx(expected, abs=1e-6)
+
+    def test_moving_earlier_is_negative(self) -> None:
+        earlier = pendulum.datetime(2026, 4, 10, 10, tz=TZ)
+        later = pendulum.datetime(2026, 4, 7, 16, 30, tz=TZ)
+
+        assert _calendar_seconds(earlier, later, earlier.tzinfo) == -(2 * 86400 + 17.5 * 3600)
+
+    def test_days_are_counted_on_the_clock_of_the_zone_given(self) -> None:
+        """23:00 UTC is already the next day in Berlin: one calendar day there, none in UTC."""
+        earlier = pendulum.datetime(2026, 4, 2, 21, tz="UTC")  # 23:00 in Berlin
+        later = pendulum.datetime(2026, 4, 2, 23, tz="UTC")  # 01:00 next day in Berlin
+
+        assert _calendar_seconds(earlier, later, pendulum.timezone(TZ)) == 2 * 3600
+        assert _calendar_seconds(earlier, later, pendulum.timezone("UTC")) == 2 * 3600
+
+    def test_seconds_between_instants(self) -> None:
+        start = pendulum.datetime(2026, 4, 2, 10, tz=TZ)
+
+        assert _seconds_between(start.subtract(hours=2, seconds=30), start) == 7230
+        assert _seconds_between(start, start.subtract(minutes=1)) == -60
+
+    @pytest.mark.parametrize(
+        ("seconds", "shown"),
+        [
+            (0, "0.0"),
+            (86400, "1.0"),
+            (3.5 * 86400, "3.5"),
+            (-2 * 86400, "-2.0"),
+            (30 * 86400 + 3600, "30.0"),
+            (30 * 86400 + 12 * 3600, "30.5"),
+        ],
+    )
+    def test_days_are_written_with_one_decimal(self, seconds: float, shown: str) -> None:
+        assert _days(seconds) == shown
+
+
+def _moved(original: pendulum.DateTime, to: pendulum.DateTime) -> Appointment:
+    booked_at = min(original, to).subtract(days=3)
+    return (
+        Appointment.book("a-1", prospect(), start=original, at=booked_at)
+        .reschedule(to=to, at=booked_at.add(hours=1))
+        .hold(at=to.add(hours=1), attendance=Attendance(attended_minutes=30))
+    )
+
+
+class TestRescheduleWindowAtNonWholeDays:
+    original = pendulum.datetime(2026, 4, 2, 10, tz=TZ)  # April-May: no clock change
+
+    @pytest.mark.parametrize(
+        ("delta", "billable"),
+        [
+            (pendulum.duration(days=30), True),
+            (pendulum.duration(days=30, seconds=1), False),
+            (pendulum.duration(days=30, microseconds=1), False),
+            (pendulum.duration(days=29, hours=23, minutes=59, seconds=59), True),
+            (pendulum.duration(days=30, minutes=1), False),
+            (pendulum.duration(days=30, hours=12), False),
+        ],
+    )
+    def test_a_move_past_30_days_by_any_amount_is_a_cancellation(
+        self, delta: pendulum.Duration, billable: bool
+    ) -> None:
+        decision = decided(contract(), _moved(self.original, self.original + delta))
+
+        assert decision.billable is billable
+        line = verdict(decision, "reschedule")
+        assert line.outcome is (RuleOutcome.PASS if billable else RuleOutcome.FAIL)
+
+    def test_moving_earlier_by_more_than_the_window_counts_too(self) -> None:
+        original = pendulum.datetime(2026, 6, 10, 10, tz=TZ)
+
+        decision = decided(contract(), _moved(original, original.subtract(days=30, minutes=1)))
+
+        assert decision.reason_codes == (R.RESCHEDULE_LIMIT,)
+
+    def test_the_trace_says_how_far_and_the_window(self) -> None:
+        to = self.original.add(days=31, hours=12)
+
+        line = verdict(decided(contract(), _moved(self.original, to)), "reschedule")
+
+        assert line.reason == (
+            "moved 31.5 days from the original start, more than the 30 days allowed; "
+            "counts as a cancellation"
+        )
+        assert line.facts["moved_days"] == "31.5"
+        assert line.facts["reschedules"] == "1"
+
+    def test_a_move_within_the_window_is_explained_with_the_free_reschedules(self) -> None:
+        to = self.original.add(days=2, hours=6)
+
+        line = verdict(decided(contract(), _moved(self.original, to)), "reschedule")
+
+        assert line.outcome is RuleOutcome.PASS
+        assert line.reason == (
+            "rescheduled 1 times (free: 2), moved 2.2 days from the original start (window 30 days)"
+        )
+
+    def test_one_reschedule_over_the_free_ones_is_a_cancellation(self) -> None:
+        c = contract(terms(policy=NoShowPolicy(free_reschedules=1)))
+        a = (
+            booked("a-1", at(2, month=4))
+            .reschedule(to=at(4, month=4), at=at(1, month=4))
+            .reschedule(to=at(6, month=4), at=at(3, month=4))
+        )
+
+        line = verdict(decided(c, a), "reschedule")
+
+        assert line.outcome is RuleOutcome.FAIL
+        assert line.reason == ("rescheduled 2 times; 1 are free, more counts as a cancellation")
+
+    def test_as_many_reschedules_as_are_free_pass(self) -> None:
+        c = contract(terms(policy=NoShowPolicy(free_reschedules=1)))
+        a = (
+            booked("a-1", at(2, month=4))
+            .reschedule(to=at(4, month=4), at=at(1, month=4))
+            .hold(at=at(4, 11, month=4), attendance=Attendance(attended_minutes=30))
+        )
+
+        assert decided(c, a).status is BILLABLE
+
+    def test_not_rescheduled_says_so(self) -> None:
+        line = verdict(decided(contract(), held("a-1", at(2))), "reschedule")
+
+        assert line.reason == "not rescheduled"
+        assert line.facts["reschedules"] == "0"
+
+
+class TestCancellationTrace:
+    def test_the_hours_before_the_start_and_the_late_window_are_in_the_trace(self) -> None:
+        a = cancelled("a-1", at(5), by=Actor.CLIENT, hours_before=2.5)
+
+        line = verdict(decided(contract(), a), "cancellation")
+
+        assert line.reason == (
+            "late cancellation by the client is billable: cancelled 2.5 h before the start "
+            "(late window 24 h)"
+        )
+        assert line.facts["hours_before_start"] == "2.5"
+        assert line.facts["late_window_hours"] == "24"
+        assert line.facts["cancelled_by"] == "client"
+        assert "assumed_canceller" not in line.facts
+
+    def test_hours_are_shown_to_a_tenth_rounded_from_whole_seconds(self) -> None:
+        a = cancelled("a-1", at(5), by=Actor.PROSPECT, hours_before=30.25)
+
+        line = verdict(decided(contract(), a), "cancellation")
+
+        assert line.facts["hours_before_start"] == "30.2"
+        assert line.reason == (
+            "cancelled by the prospect in good time: cancelled 30.2 h before the start "
+            "(late window 24 h)"
+        )
+
+    def test_an_unknown_canceller_is_assumed_and_the_trace_says_so(self) -> None:
+        c = contract(terms(policy=NoShowPolicy(unknown_canceller=Actor.CLIENT)))
+        a = cancelled("a-1", at(5), by=Actor.UNKNOWN, hours_before=3)
+
+        decision = decided(c, a)
+        line = verdict(decision, "cancellation")
+
+        assert decision.status is BILLABLE
+        assert line.reason.startswith(
+            "late cancellation by the client is billable (assumed: the tool did not say who "
+            "cancelled; treated as the client's)"
+        )
+        assert line.facts["assumed_canceller"] == "client"
+        assert line.facts["cancelled_by"] == "unknown"
+
+    def test_a_cancellation_just_inside_the_late_window_is_late(self) -> None:
+        start = at(5)
+        a = booked("a-1", start).cancel(at=start.subtract(hours=24, seconds=-1), actor=Actor.CLIENT)
+
+        assert decided(contract(), a).reason_codes == (R.LATE_CANCELLATION,)
+
+    def test_a_cancellation_exactly_at_the_late_window_is_in_good_time(self) -> None:
+        start = at(5)
+        a = booked("a-1", start).cancel(at=start.subtract(hours=24), actor=Actor.CLIENT)
+
+        decision = decided(contract(), a)
+
+        assert decision.reason_codes == (R.CANCELLED,)
+        assert verdict(decision, "cancellation").facts["hours_before_start"] == "24.0"
+
+    def test_late_by_the_agency_is_not_billed_and_says_who(self) -> None:
+        a = cancelled("a-1", at(5), by=Actor.AGENCY, hours_before=1)
+
+        decision = decided(contract(), a)
+
+        assert decision.status is NOT_BILLABLE
+        assert verdict(decision, "cancellation").reason.startswith(
+            "late cancellation by the agency:"
+        )
+
+    def test_late_by_the_prospect_is_a_no_show_at_the_fee(self) -> None:
+        c = contract(terms(policy=NoShowPolicy(prospect_no_show_fee=Decimal("0.25"))))
+        a = cancelled("a-1", at(5), by=Actor.PROSPECT, hours_before=1)
+
+        line = verdict(decided(c, a), "cancellation")
+
+        assert line.outcome is RuleOutcome.CHARGE
+        assert line.reason.startswith(
+            "late cancellation by the prospect counts as a no-show; billed at 25% of the price"
+        )
+
+    def test_late_by_the_prospect_is_not_a_no_show_when_the_contract_says_so(self) -> None:
+        c = contract(terms(policy=NoShowPolicy(late_prospect_cancellation_is_no_show=False)))
+        a = cancelled("a-1", at(5), by=Actor.PROSPECT, hours_before=1)
+
+        line = verdict(decided(c, a), "cancellation")
+
+        assert line.code == R.LATE_CANCELLATION
+        assert line.reason.startswith("late cancellation by the prospect:")
+
+
+class TestChargeOrFail:
+    def test_a_positive_fee_charges_that_fraction(self) -> None:
+        finding = _charge_or_fail(R.PROSPECT_NO_SHOW, Decimal("0.5"), "did not show")
+
+        assert finding.outcome is RuleOutcome.CHARGE
+        assert finding.reason == "did not show; billed at 50% of the price"
+
+    def test_a_zero_fee_fails(self) -> None:
+        finding = _charge_or_fail(R.PROSPECT_NO_SHOW, Decimal(0), "did not show")
+
+        assert finding.outcome is RuleOutcome.FAIL
+        assert finding.reason == "did not show"
+
+    def test_a_verdict_without_finding_passes_with_its_facts_as_text(self) -> None:
+        line = _verdict("x", None, "fine", count=3)
+
+        assert line.outcome is RuleOutcome.PASS
+        assert line.code is None
+        assert dict(line.facts) == {"count": "3"}
+
+
+@attrs.frozen
+class _EvaluateOnly:
+    """A criteria set with only what the protocol requires: no ``qualifies``, no ``assess``."""
+
+    qualified: bool
+    name: str = "house"
+
+    def evaluate(self, prospect: Prospect, as_of: pendulum.Date) -> QualificationResult:
+        outcome = Outcome.PASS if self.qualified else Outcome.FAIL
+        result = CriterionResult("budget", outcome, "budget of 10k confirmed")
+        return QualificationResult(self.qualified, self.name, (result,))
+
+
+class TestQualificationFallback:
+    """Criteria sets without the optional ``qualifies``/``assess`` use ``evaluate``."""
+
+    def test_the_rule_finds_no_shortcuts(self) -> None:
+        rule = QualificationRule(_EvaluateOnly(qualified=False))
+
+        assert rule._qualifies is None
+        assert rule._assess is None
+
+    @pytest.mark.parametrize("trace", [True, False])
+    def test_a_prospect_who_does_not_qualify_is_not_billed(self, trace: bool) -> None:
+        c = contract(terms(criteria=_EvaluateOnly(qualified=False)))
+
+        decision = BillingEngine(c).decide(held("a-1", at(2)), as_of=LATER, trace=trace)
+
+        assert decision.status is NOT_BILLABLE
+        assert decision.reason_codes == (R.NOT_QUALIFIED,)
+        if trace:
+            line = verdict(decision, "qualification")
+            assert line.outcome is RuleOutcome.FAIL
+            assert line.code == R.NOT_QUALIFIED
+            assert "budget of 10k confirmed" in line.reason
+            assert dict(line.facts) == {"budget": "fail: budget of 10k confirmed"}
+
+    @pytest.mark.parametrize("trace", [True, False])
+    def test_a_prospect_who_qualifies_is_billed(self, trace: bool) -> None:
+        c = contract(terms(criteria=_EvaluateOnly(qualified=True)))
+
+        decision = BillingEngine(c).decide(held("a-1", at(2)), as_of=LATER, trace=trace)
+
+        assert decision.status is BILLABLE
+        if trace:
+            line = verdict(decision, "qualification")
+            assert line.outcome is RuleOutcome.PASS
+            assert line.reason == "qualified: meets the house criteria"
+            assert list(line.facts) == ["budget"]
+            assert len(line.facts) == 1
+            with pytest.raises(KeyError):
+                line.facts["authority"]
