@@ -35,7 +35,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +44,7 @@ PACKAGE = ROOT / "src" / "ppa_core"
 
 _MONEY_TESTS = ("tests/test_money.py",)
 _RULES_TESTS = (
+    "tests/test_across_appointment_pass.py",
     "tests/test_engine.py",
     "tests/test_lifecycle_additions.py",
     "tests/test_builtin_rules.py",
@@ -464,12 +465,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the mutants; run nothing")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every verdict")
     args = parser.parse_args(argv)
-    modules: Iterator[str] | list[str] = args.modules or list(TARGETS)
+    modules: list[str] = args.modules or list(TARGETS)
+    wanted = _lines(args.lines)
     if args.list:
         for module in modules:
             source = (PACKAGE / module).read_text(encoding="utf-8")
             for m in mutants_of(source):
-                if _lines(args.lines) is None or m.line in _lines(args.lines):  # type: ignore[operator]
+                if wanted is None or m.line in wanted:
                     print(f"src/ppa_core/{module}:{m.line}: {m.what}")
         return 0
     # Bytecode of one mutant must never be read for the next (same size, same second).
@@ -490,7 +492,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             tests = args.tests or TARGETS.get(module)
             if not tests:
                 parser.error(f"{module}: no default tests; name them with --tests")
-            reports.append(mutate_module(module, tests, src, _lines(args.lines), args.verbose))
+            reports.append(mutate_module(module, tests, src, wanted, args.verbose))
     _print(reports)
     return 1 if any(r.survivors for r in reports) else 0
 

@@ -346,3 +346,66 @@ class TestQualificationFallback:
             assert len(line.facts) == 1
             with pytest.raises(KeyError):
                 line.facts["authority"]
+
+
+class TestSharedTraceLinesKeepEachMeetingsFacts:
+    """Traces share a rule's line between meetings with the same facts, and only then."""
+
+    def test_cancellations_at_different_hours_each_show_their_own(self) -> None:
+        start = at(5)
+        meetings = [
+            cancelled("a-1", start, by=Actor.CLIENT, hours_before=2.5),
+            cancelled("a-2", start.add(hours=1), by=Actor.CLIENT, hours_before=5),
+            cancelled("a-3", start.add(hours=2), by=Actor.CLIENT, hours_before=2.5),
+        ]
+
+        traced = BillingEngine(contract()).decide_all(meetings, as_of=LATER, trace=True)
+
+        hours = [verdict(d, "cancellation").facts["hours_before_start"] for d in traced]
+        assert hours == ["2.5", "5.0", "2.5"]
+
+    def test_an_accepted_and_an_unaccepted_cancellation_are_told_apart(self) -> None:
+        start = at(5)
+        unaccepted = Appointment.propose("a-1", prospect("p-1"), start=start, at=at(1)).cancel(
+            at=start.subtract(hours=2), actor=Actor.CLIENT
+        )
+        accepted = booked("a-2", start, who=prospect("p-2")).cancel(
+            at=start.subtract(hours=2), actor=Actor.CLIENT
+        )
+
+        traced = BillingEngine(contract()).decide_all(
+            [unaccepted, accepted], as_of=LATER, trace=True
+        )
+
+        reasons = [verdict(d, "cancellation").reason for d in traced]
+        assert "before the invitation was accepted" in reasons[0]
+        assert reasons[1].startswith("late cancellation by the client is billable")
+
+    def test_reschedules_of_different_lengths_each_show_their_own(self) -> None:
+        original = pendulum.datetime(2026, 4, 2, 10, tz=TZ)
+        meetings = [
+            attrs.evolve(_moved(original, original.add(days=2)), id="a-1"),
+            attrs.evolve(_moved(original, original.add(days=3)), id="a-2"),
+            held("a-3", original.add(days=1), who=prospect("p-3")),
+        ]
+
+        traced = BillingEngine(contract()).decide_all(meetings, as_of=LATER, trace=True)
+
+        moved = [verdict(d, "reschedule").facts.get("moved_days") for d in traced]
+        assert sorted(moved, key=str) == ["2.0", "3.0", None]
+
+    def test_meetings_with_different_attendance_each_show_their_own(self) -> None:
+        meetings = [
+            held("a-1", at(2), minutes=30, who=prospect("p-1")),
+            held("a-2", at(3), minutes=45, who=prospect("p-2")),
+            held("a-3", at(4), minutes=30, delay=5, who=prospect("p-3")),
+        ]
+
+        traced = BillingEngine(contract()).decide_all(meetings, as_of=LATER, trace=True)
+
+        facts = [dict(verdict(d, "attendance").facts) for d in traced]
+        assert [(f["attended_minutes"], f["join_delay_minutes"]) for f in facts] == [
+            ("30", "0"),
+            ("45", "0"),
+            ("30", "5"),
+        ]
