@@ -14,7 +14,19 @@ import attrs
 import pendulum
 import pytest
 
-from _scenario import LATER, TZ, at, booked, cancelled, contract, held, prospect, terms, verdict
+from _scenario import (
+    LATER,
+    TZ,
+    at,
+    booked,
+    cancelled,
+    contract,
+    held,
+    no_show,
+    prospect,
+    terms,
+    verdict,
+)
 from ppa_core import (
     Actor,
     Appointment,
@@ -409,3 +421,184 @@ class TestSharedTraceLinesKeepEachMeetingsFacts:
             ("45", "0"),
             ("30", "5"),
         ]
+
+
+def _traced(c: Contract, a: Appointment) -> dict[str, tuple[RuleOutcome, str, dict[str, str]]]:
+    """Each rule's outcome, reason and facts for ``a``."""
+    d = decided(c, a)
+    assert d.trace is not None
+    return {v.rule_id: (v.outcome, v.reason, dict(v.facts)) for v in d.trace}
+
+
+class TestTermVoidAndOutcomeLines:
+    term = contract(end=pendulum.Date(2026, 6, 1))  # 1 January to 1 June 2026, inclusive
+
+    @pytest.mark.parametrize(
+        ("start", "inside"),
+        [
+            (pendulum.datetime(2026, 1, 1, 0, 0, 0, tz=TZ), True),
+            (pendulum.datetime(2025, 12, 31, 23, 59, 59, tz=TZ), False),
+            (pendulum.datetime(2026, 6, 1, 23, 59, 59, tz=TZ), True),
+            (pendulum.datetime(2026, 6, 2, 0, 0, 0, tz=TZ), False),
+        ],
+    )
+    def test_the_term_includes_its_first_and_last_day(
+        self, start: pendulum.DateTime, inside: bool
+    ) -> None:
+        c = attrs.evolve(
+            self.term, term=attrs.evolve(self.term.term, start=pendulum.Date(2026, 1, 1))
+        )
+        a = booked("a-1", start, booked_at=pendulum.datetime(2025, 12, 1, tz=TZ)).hold(
+            at=start.add(minutes=30), attendance=Attendance(attended_minutes=30)
+        )
+
+        outcome, reason, facts = _traced(c, a)["term"]
+
+        side = "within" if inside else "outside"
+        assert outcome is (RuleOutcome.PASS if inside else RuleOutcome.FAIL)
+        assert reason == f"meeting on {start.date()} is {side} the term 2026-01-01 to 2026-06-01"
+        assert facts == {"meeting_date": str(start.date()), "term": "2026-01-01 to 2026-06-01"}
+
+    def test_an_open_ended_term_says_so(self) -> None:
+        _, reason, _ = _traced(contract(), held("a-1", at(2)))["term"]
+
+        assert reason == "meeting on 2026-03-02 is within the term 2026-01-01 to open-ended"
+
+    def test_void_and_outcome_lines_of_a_held_meeting(self) -> None:
+        lines = _traced(contract(), held("a-1", at(2)))
+
+        assert lines["void"] == (RuleOutcome.PASS, "not void", {"state": "held"})
+        assert lines["outcome"] == (RuleOutcome.PASS, "outcome recorded: held", {"state": "held"})
+
+    def test_a_voided_appointment_is_explained(self) -> None:
+        lines = _traced(contract(), booked("a-1", at(2)).void(at=at(1)))
+
+        assert lines["void"] == (RuleOutcome.FAIL, "entered in error (void)", {"state": "void"})
+
+    def test_a_meeting_without_outcome_is_pending_as_of_the_decision(self) -> None:
+        lines = _traced(contract(), booked("a-1", at(2)))
+
+        as_of = "2027-01-01 00:00:00+00:00"
+        assert lines["outcome"] == (
+            RuleOutcome.PENDING,
+            f"no outcome recorded as of {as_of} (state scheduled)",
+            {"state": "scheduled", "as_of": as_of},
+        )
+
+
+class TestAttendanceLines:
+    @pytest.mark.parametrize(("delay", "late"), [(10, False), (11, True)])
+    def test_the_grace_period_includes_its_last_minute(self, delay: int, late: bool) -> None:
+        outcome, reason, _ = _traced(contract(), held("a-1", at(2), delay=delay))["attendance"]
+
+        if late:
+            assert outcome is RuleOutcome.FAIL
+            assert reason == ("the prospect joined 11 min late (grace 10 min); counts as a no-show")
+        else:
+            assert outcome is RuleOutcome.PASS
+            assert reason == ("held: joined 10 min late (grace 10), attended 30 min (minimum 15)")
+
+    @pytest.mark.parametrize(("minutes", "short"), [(15, False), (14, True)])
+    def test_the_minimum_duration_is_enough(self, minutes: int, short: bool) -> None:
+        outcome, reason, facts = _traced(contract(), held("a-1", at(2), minutes=minutes))[
+            "attendance"
+        ]
+
+        assert (outcome is RuleOutcome.FAIL) is short
+        if short:
+            assert reason == "attended 14 min, below the minimum 15 min"
+        assert facts == {
+            "state": "held",
+            "join_delay_minutes": "0",
+            "attended_minutes": str(minutes),
+            "attendees": "client,prospect",
+        }
+
+    def test_a_prospect_no_show_owes_a_replacement_and_is_billed_at_the_fee(self) -> None:
+        policy = NoShowPolicy(replacement_days=14, prospect_no_show_fee=Decimal("0.3"))
+
+        outcome, reason, facts = _traced(contract(terms(policy=policy)), no_show("a-1", at(2)))[
+            "attendance"
+        ]
+
+        assert outcome is RuleOutcome.CHARGE
+        assert reason == (
+            "the prospect did not show; the agency owes a replacement within 14 days; "
+            "billed at 30% of the price"
+        )
+        assert facts == {"state": "no_show", "absent": "prospect"}
+
+    def test_a_host_no_show_is_billable_by_default_and_says_so(self) -> None:
+        a = no_show("a-1", at(2), absent=Actor.CLIENT)
+
+        outcome, reason, facts = _traced(contract(), a)["attendance"]
+
+        assert outcome is RuleOutcome.CHARGE
+        assert reason == "the client's rep missed the meeting; the agency delivered"
+        assert facts == {"state": "no_show", "absent": "client"}
+
+    def test_a_cancelled_meeting_has_no_attendance_to_judge(self) -> None:
+        a = cancelled("a-1", at(5), by=Actor.CLIENT, hours_before=48)
+
+        outcome, reason, _ = _traced(contract(), a)["attendance"]
+
+        assert outcome is RuleOutcome.SKIP
+        assert reason == "no meeting outcome to judge (state cancelled)"
+
+
+def _disputed(raised: pendulum.DateTime, *, upheld: bool | None = True) -> Appointment:
+    a = held("a-1", at(2)).dispute(at=raised, reason="a student")
+    return a if upheld is None else a.resolve_dispute(at=raised.add(days=1), upheld=upheld)
+
+
+class TestDisputeWindowEdges:
+    deadline = pendulum.datetime(2026, 3, 9, 10, 30, tz=TZ)  # 7 days after the meeting ended
+
+    @pytest.mark.parametrize(("seconds", "counts"), [(-1, True), (0, True), (1, False)])
+    def test_the_window_includes_its_last_instant(self, seconds: int, counts: bool) -> None:
+        decision = decided(contract(), _disputed(self.deadline.add(seconds=seconds)))
+
+        line = verdict(decision, "dispute")
+        if counts:
+            assert decision.reason_codes == (R.DISPUTE_UPHELD,)
+            assert (line.reason, dict(line.facts)) == (
+                "dispute upheld: a student",
+                {"disputes": "1"},
+            )
+        else:
+            assert decision.status is BILLABLE
+            assert line.reason == (
+                "dispute raised 2026-03-09 10:30:01+01:00 after the window closed "
+                "2026-03-09 10:30:00+01:00"
+            )
+            assert dict(line.facts) == {"deadline": "2026-03-09 10:30:00+01:00"}
+
+    @pytest.mark.parametrize(("days", "counts"), [(2, True), (5, True), (9, False), (30, False)])
+    def test_far_from_the_deadline_the_side_is_plain(self, days: int, counts: bool) -> None:
+        decision = decided(contract(), _disputed(at(2).add(days=days)))
+
+        assert (decision.reason_codes == (R.DISPUTE_UPHELD,)) is counts
+
+    def test_the_window_opens_when_a_late_outcome_is_recorded(self) -> None:
+        a = booked("a-1", at(2)).hold(at=at(6), attendance=Attendance(attended_minutes=30))
+        a = a.dispute(at=at(13, 9), reason="a student").resolve_dispute(at=at(14), upheld=True)
+
+        assert decided(contract(), a).reason_codes == (R.DISPUTE_UPHELD,)
+
+    @pytest.mark.parametrize(
+        ("upheld", "reason"),
+        [(False, "dispute rejected: a student"), (None, "dispute open: a student")],
+    )
+    def test_a_dispute_not_upheld_is_noted(self, upheld: bool | None, reason: str) -> None:
+        decision = decided(contract(), _disputed(at(3), upheld=upheld))
+
+        assert decision.status is BILLABLE
+        assert verdict(decision, "dispute").reason == reason
+
+    def test_without_a_dispute_or_an_outcome_the_line_says_so(self) -> None:
+        assert verdict(decided(contract(), held("a-1", at(2))), "dispute").reason == (
+            "no dispute raised"
+        )
+        assert verdict(decided(contract(), booked("a-1", at(2))), "dispute").reason == (
+            "no meeting outcome to dispute (state scheduled)"
+        )
