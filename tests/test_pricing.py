@@ -4,6 +4,7 @@ commission and hybrid.
 
 from __future__ import annotations
 
+import pickle
 from decimal import Decimal
 from typing import Any
 
@@ -411,3 +412,64 @@ class TestPricingModel:
             pricing.price = eur(1)  # type: ignore[misc]
         assert pricing == PerAppointment(price=eur(350))
         assert hash(pricing) == hash(PerAppointment(price=eur(350)))
+
+
+class TestPricingValues:
+    """Pricings are values: equal when their terms are, picklable, with precise errors."""
+
+    def test_a_pricing_survives_pickling_unchanged(self) -> None:
+        seniority = PerAppointment(price=eur(300), seniority_prices={"vp": eur(450)})
+        tiered = PerAppointment(tiers=FIRST_TEN, tier_mode="volume")
+
+        for pricing in (seniority, tiered):
+            copy = pickle.loads(pickle.dumps(pricing))
+            assert copy == pricing
+            assert hash(copy) == hash(pricing)
+            assert copy.seniority_prices == pricing.seniority_prices
+            assert copy.tier_mode is pricing.tier_mode
+
+    def test_pricings_differing_in_one_seniority_price_are_not_equal(self) -> None:
+        a = PerAppointment(seniority_prices={"vp": eur(450), "c_level": eur(600)})
+        b = PerAppointment(seniority_prices={"vp": eur(450), "c_level": eur(601)})
+
+        assert a != b
+
+    def test_the_currency_of_a_pricing_without_a_flat_price(self) -> None:
+        assert PerAppointment(seniority_prices={"vp": usd(450)}).currency.code == "USD"
+        assert PerAppointment(tiers=[Tier(None, usd(150))]).currency.code == "USD"
+
+    def test_a_tier_bound_equal_to_the_previous_one_is_refused(self) -> None:
+        tiers = [Tier(10, eur(350)), Tier(10, eur(200)), Tier(None, eur(150))]
+
+        with pytest.raises(ValidationError) as info:
+            PerAppointment(tiers=tiers)
+
+        assert info.value.field == "tiers[1].up_to"
+        assert info.value.value == 10
+        assert info.value.allowed == "greater than the previous tier's 10"
+
+    def test_a_later_tier_in_another_currency_names_the_first_tiers_currency(self) -> None:
+        with pytest.raises(ValidationError) as info:
+            PerAppointment(tiers=[Tier(10, eur(350)), Tier(None, usd(150))])
+
+        assert info.value.allowed == "in EUR like tiers[0]"
+
+    def test_a_negative_tier_price_is_refused_as_negative(self) -> None:
+        with pytest.raises(ValidationError) as info:
+            Tier(None, eur(-1))
+
+        assert info.value.allowed == "a non-negative amount"
+
+    def test_a_free_tier_is_allowed(self) -> None:
+        assert Tier(None, eur(0)).price == eur(0)
+
+    def test_a_hybrid_in_two_currencies_names_both(self) -> None:
+        with pytest.raises(ValidationError) as info:
+            Hybrid(Retainer(eur(1000)), PerAppointment(price=usd(100)))
+
+        assert info.value.field == "per_appointment"
+        assert info.value.value == "USD"
+        assert info.value.allowed == "in the retainer's currency EUR"
+
+    def test_a_hybrids_currency_is_its_retainers(self) -> None:
+        assert Hybrid(Retainer(usd(1000)), PerAppointment(price=usd(100))).currency.code == "USD"
