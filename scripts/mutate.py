@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import argparse
 import ast
+import compileall
 import copy
 import os
+import py_compile
 import shutil
 import signal
 import sys
@@ -451,8 +453,16 @@ def _print(reports: Sequence[Report]) -> None:
 
 
 def _copy_src(into: Path) -> Path:
+    """A copy of ``src/``, compiled once to bytecode that is checked against the source.
+
+    Hash-checked ``.pyc`` files are never taken for a mutant's source (a timestamp
+    check could be, within the same second), and spare each child compiling the
+    whole package again.
+    """
     src = into / "src"
     shutil.copytree(ROOT / "src", src, ignore=shutil.ignore_patterns("__pycache__"))
+    mode = py_compile.PycInvalidationMode.CHECKED_HASH
+    compileall.compile_dir(src, quiet=1, invalidation_mode=mode)
     return src
 
 
@@ -474,8 +484,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if wanted is None or m.line in wanted:
                     print(f"src/ppa_core/{module}:{m.line}: {m.what}")
         return 0
-    # Bytecode of one mutant must never be read for the next (same size, same second).
-    sys.dont_write_bytecode = True
     os.environ.pop("HYPOTHESIS_PROFILE", None)
     # Imported once here, so every forked child starts with them loaded.
     # (Not Hypothesis: pytest must import its plugin itself, to rewrite its asserts.)
