@@ -42,7 +42,13 @@ from ppa_core import (
 )
 from ppa_core.domain.criteria_set import CriterionResult, Outcome, QualificationResult
 from ppa_core.rules._common import _charge_or_fail, _verdict
-from ppa_core.rules.cancellation import _calendar_seconds, _days, _seconds_between
+from ppa_core.rules.cancellation import (
+    CancellationRule,
+    _calendar_seconds,
+    _days,
+    _seconds_between,
+)
+from ppa_core.rules.context import RuleContext
 from ppa_core.rules.qualification import QualificationRule
 
 R = ReasonCode
@@ -223,6 +229,24 @@ class TestCancellationTrace:
             "cancelled by the prospect in good time: cancelled 30.2 h before the start "
             "(late window 24 h)"
         )
+
+    @pytest.mark.parametrize(("hours_before", "shown"), [(2.75, "2.8"), (23.95, "24.0")])
+    def test_hours_are_seconds_over_3600(self, hours_before: float, shown: str) -> None:
+        a = cancelled("a-1", at(5), by=Actor.CLIENT, hours_before=hours_before)
+
+        line = verdict(decided(contract(), a), "cancellation")
+
+        assert line.facts["hours_before_start"] == shown
+        assert f"cancelled {shown} h before the start" in line.reason
+
+    def test_a_meeting_not_cancelled_is_explained_as_such(self) -> None:
+        c, a = contract(), held("a-1", at(2))
+        ctx = RuleContext(a, c, c.terms_at(a.booked_at), LATER)
+
+        line = CancellationRule(NoShowPolicy()).explain(ctx, None)
+
+        assert (line.outcome, line.reason) == (RuleOutcome.PASS, "not cancelled")
+        assert dict(line.facts) == {"state": "held"}
 
     def test_an_unknown_canceller_is_assumed_and_the_trace_says_so(self) -> None:
         c = contract(terms(policy=NoShowPolicy(unknown_canceller=Actor.CLIENT)))
