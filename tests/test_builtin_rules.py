@@ -626,3 +626,58 @@ class TestDisputeWindowEdges:
         assert verdict(decided(contract(), booked("a-1", at(2))), "dispute").reason == (
             "no meeting outcome to dispute (state scheduled)"
         )
+
+
+@attrs.frozen
+class _WithShortcuts:
+    """A criteria set with ``qualifies`` and ``assess`` but no ``unknown_passes``."""
+
+    qualified: bool
+    name: str = "house"
+
+    def _results(self) -> tuple[CriterionResult, ...]:
+        budget = Outcome.PASS if self.qualified else Outcome.FAIL
+        return (
+            CriterionResult("budget", budget, "budget of 10k confirmed"),
+            CriterionResult("authority", Outcome.UNKNOWN, "authority unknown"),
+        )
+
+    def evaluate(self, prospect: Prospect, as_of: pendulum.Date) -> QualificationResult:
+        return QualificationResult(self.qualified, self.name, self._results())
+
+    def qualifies(self, prospect: Prospect, as_of: pendulum.Date) -> bool:
+        return self.qualified
+
+    def assess(
+        self, prospect: Prospect, as_of: pendulum.Date
+    ) -> tuple[bool, tuple[CriterionResult, ...]]:
+        return self.qualified, self._results()
+
+
+class TestQualificationShortcuts:
+    @pytest.mark.parametrize("trace", [True, False])
+    def test_a_set_without_unknown_passes_lists_its_unknown_criteria(self, trace: bool) -> None:
+        c = contract(terms(criteria=_WithShortcuts(qualified=False)))
+
+        decision = BillingEngine(c).decide(held("a-1", at(2)), as_of=LATER, trace=trace)
+
+        assert decision.reason_codes == (R.NOT_QUALIFIED,)
+        if trace:
+            line = verdict(decision, "qualification")
+            assert line.reason == "budget of 10k confirmed; authority unknown"
+            assert dict(line.facts) == {
+                "budget": "fail: budget of 10k confirmed",
+                "authority": "unknown: authority unknown",
+            }
+
+    def test_a_qualified_prospect_is_explained_with_the_sets_name(self) -> None:
+        c = contract(terms(criteria=_WithShortcuts(qualified=True)))
+
+        decision = decided(c, held("a-1", at(2)))
+
+        line = verdict(decision, "qualification")
+        assert decision.status is BILLABLE
+        assert (line.outcome, line.reason) == (
+            RuleOutcome.PASS,
+            "qualified: meets the house criteria",
+        )
