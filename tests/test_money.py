@@ -1316,3 +1316,37 @@ class TestMoneyIn:
         assert info.value.field == "closed_value"
         assert info.value.value is value
         assert info.value.allowed == "a Money in EUR"
+
+
+class TestRoundingModesByName:
+    @pytest.mark.parametrize(
+        ("name", "positive", "negative", "constant"),
+        [
+            ("half_up", "0.13", "-0.13", decimal.ROUND_HALF_UP),
+            ("half_even", "0.12", "-0.12", decimal.ROUND_HALF_EVEN),
+            ("half_down", "0.12", "-0.12", decimal.ROUND_HALF_DOWN),
+            ("up", "0.13", "-0.13", decimal.ROUND_UP),
+            ("down", "0.12", "-0.12", decimal.ROUND_DOWN),
+        ],
+    )
+    def test_each_mode_is_named_and_rounds_a_half_cent_its_way(
+        self, name: str, positive: str, negative: str, constant: str
+    ) -> None:
+        mode = RoundingMode(name)
+
+        assert mode.decimal_mode == constant
+        assert Money("0.125", "EUR").rounded(name) == Money(positive, "EUR")
+        assert Money("-0.125", "EUR").rounded(mode) == Money(negative, "EUR")
+        assert Money("0.121", "EUR").rounded(name).amount == (
+            Decimal("0.13") if name == "up" else Decimal("0.12")
+        )
+
+    @pytest.mark.parametrize("mode", ["HALF_UP", "nearest", "", 1, None])
+    def test_an_unknown_mode_is_refused_listing_the_modes(self, mode: Any) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("1.005", "EUR").rounded(mode)
+
+        assert info.value.field == "mode"
+        assert info.value.value == mode
+        allowed = "('half_up', 'half_even', 'half_down', 'up', 'down')"
+        assert info.value.allowed == f"a RoundingMode, one of {allowed}"
