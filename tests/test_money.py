@@ -1350,3 +1350,26 @@ class TestRoundingModesByName:
         assert info.value.value == mode
         allowed = "('half_up', 'half_even', 'half_down', 'up', 'down')"
         assert info.value.allowed == f"a RoundingMode, one of {allowed}"
+
+
+class TestLongOperationsInErrors:
+    def test_an_operation_over_120_characters_is_cut_short_with_its_length(self) -> None:
+        factor = Decimal("1." + "3" * 150)
+        written = f"1.01 * {factor}"
+
+        with pytest.raises(InvalidMoney) as info:
+            Money("1.01", "EUR") * factor
+
+        assert len(written) == 159
+        assert info.value.field == "result of multiply"
+        assert info.value.value == f"{written[:100]}... (159 characters)"
+
+    def test_an_operation_of_120_characters_is_shown_whole(self) -> None:
+        factor = Decimal("1." + "3" * 111)
+        written = f"1.01 * {factor}"
+
+        with pytest.raises(InvalidMoney) as info:
+            Money("1.01", "EUR") * factor
+
+        assert len(written) == 120
+        assert info.value.value == written
