@@ -107,6 +107,7 @@ class TestCalendarSeconds:
             (-2 * 86400, "-2.0"),
             (30 * 86400 + 3600, "30.0"),
             (30 * 86400 + 12 * 3600, "30.5"),
+            (203_040, "2.4"),  # exactly 2.35 days: a day is 86,400 seconds, not one more
         ],
     )
     def test_days_are_written_with_one_decimal(self, seconds: float, shown: str) -> None:
