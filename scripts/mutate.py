@@ -1,17 +1,22 @@
 """Mutation testing for ppa_core: do the tests fail when the code is wrong?
 
-Each mutant is one small change to one source file (a comparison's boundary, an
-operator, a constant, a returned value, a deleted ``if ...: raise`` guard). The
-script runs a narrow set of test files against every mutant and reports, per
-module, how many mutants the tests *killed* (failed on), how many *survived*
-(passed anyway: a change no test notices) and how many timed out, with each
-survivor's ``file:line`` and mutation.
+Each mutant is one small change to one source file: a comparison's boundary or
+sense (``<`` to ``<=``, ``==`` to ``!=``, ``is``/``in`` negated), arithmetic (``+``
+to ``-``, ``*`` to ``/``), ``and``/``or`` swapped, a ``not`` dropped, a constant
+changed (``True``/``False``, an int off by one, 0 and 1 swapped, a string
+emptied), a returned value replaced by None, an ``if ...: raise`` guard deleted.
+Docstrings, annotations and ``__all__`` are left alone, and so is a line marked
+``# pragma: no mutate``. The script reports, per module, how many mutants the
+tests *killed* (failed on), how many timed out (counted as killed), and every
+survivor (the tests passed anyway) as ``file:line: mutation``.
 
-Mutants are written to a private copy of ``src/`` (the worktree is never touched)
-and tested in a forked child of a process that has already imported pytest,
-Hypothesis, attrs and pendulum, so a mutant costs its tests plus the import of
-ppa_core, about a second. Hypothesis uses the default (quick) profile with a
-fixed seed and no example database, so two runs report the same figures.
+A first run of the module's test files under coverage records which tests run
+each line; each mutant is then tested with only those tests (all of them for a
+line run at import), with ``-x``, one process, no coverage, Hypothesis's default
+profile and a fixed seed, and a timeout of twice that first run. Mutants are
+written to a private copy of ``src/`` (the checkout is never touched) and tested
+in a forked child of a process that has already imported pytest, attrs and
+pendulum; a mutant costs a second or two of CPU.
 
 Usage, from the repository root (``--list`` prints the mutants without running)::
 
