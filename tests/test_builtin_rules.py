@@ -682,3 +682,28 @@ class TestQualificationShortcuts:
             RuleOutcome.PASS,
             "qualified: meets the house criteria",
         )
+
+
+class TestRuleValues:
+    def test_a_qualification_rule_reads_as_its_criteria(self) -> None:
+        criteria = _EvaluateOnly(qualified=True)
+
+        rule = QualificationRule(criteria)
+
+        assert repr(rule) == f"QualificationRule(criteria={criteria!r}, rule_id='qualification')"
+        assert rule == QualificationRule(_EvaluateOnly(qualified=True))
+
+
+class TestRescheduleExplainsTheLastMove:
+    def test_the_line_gives_how_far_the_last_reschedule_moved_the_start(self) -> None:
+        original = pendulum.datetime(2026, 4, 2, 10, tz=TZ)
+        a = (
+            Appointment.book("a-1", prospect(), start=original, at=original.subtract(days=5))
+            .reschedule(to=original.add(days=2), at=original.subtract(days=4))
+            .reschedule(to=original.add(days=5), at=original.subtract(days=3))
+        )
+
+        line = verdict(decided(contract(), a), "reschedule")
+
+        assert line.facts["moved_days"] == "5.0"
+        assert "moved 5.0 days from the original start" in line.reason
