@@ -37,6 +37,7 @@ from ppa_core import (
     DecisionStatus,
     NoShowPolicy,
     Prospect,
+    QualificationCriteria,
     ReasonCode,
     RuleOutcome,
 )
@@ -692,6 +693,15 @@ class TestRuleValues:
 
         assert repr(rule) == f"QualificationRule(criteria={criteria!r}, rule_id='qualification')"
         assert rule == QualificationRule(_EvaluateOnly(qualified=True))
+
+    def test_rules_over_equal_criteria_are_equal(self) -> None:
+        """The shortcuts found on the criteria (bound methods) take no part in equality."""
+        a = QualificationRule(QualificationCriteria(min_employees=200))
+        b = QualificationRule(QualificationCriteria(min_employees=200))
+
+        assert a == b
+        assert hash(a) == hash(b)
+        assert a != QualificationRule(QualificationCriteria(min_employees=201))
 
 
 class TestRescheduleExplainsTheLastMove:
