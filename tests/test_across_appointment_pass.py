@@ -234,6 +234,20 @@ class TestPriceLines:
             "flat price: EUR 300.00 = EUR 300.00 (rounded half_up)"
         )
 
+    def test_one_price_object_as_flat_and_seniority_price_reads_each_way(self) -> None:
+        """Lines are shared by price identity too: the seniority must still tell them apart."""
+        price = eur(400)
+        pricing = PerAppointment(price=price, seniority_prices={"vp": price})
+        meetings = [
+            held("a-1", at(2), who=prospect("p-1")),
+            held("a-2", at(3), who=prospect("p-2", seniority=None)),
+        ]
+
+        d = traced(contract(terms(pricing=pricing)), meetings)
+
+        assert verdict(d["a-1"], "price").reason.startswith("price for seniority vp: ")
+        assert verdict(d["a-2"], "price").reason.startswith("flat price: ")
+
     def test_no_price_for_the_seniority_is_not_billed_and_says_why(self) -> None:
         pricing = PerAppointment(seniority_prices={"c_level": eur(600)})
 
