@@ -717,3 +717,31 @@ class TestRescheduleExplainsTheLastMove:
 
         assert line.facts["moved_days"] == "5.0"
         assert "moved 5.0 days from the original start" in line.reason
+
+
+@attrs.define
+class _Counting(_WithShortcuts):
+    """Counts the calls of ``evaluate``, which the shortcuts make unnecessary."""
+
+    evaluated: int = 0
+
+    def evaluate(self, prospect: Prospect, as_of: pendulum.Date) -> QualificationResult:
+        self.evaluated += 1
+        return super().evaluate(prospect, as_of)
+
+
+class TestQualificationShortcutsAreUsed:
+    """The documented fast paths: ``qualifies`` untraced, ``assess`` traced; never both."""
+
+    @pytest.mark.parametrize("qualified", [True, False])
+    @pytest.mark.parametrize("trace", [True, False])
+    def test_evaluate_is_not_called_when_the_shortcuts_exist(
+        self, trace: bool, qualified: bool
+    ) -> None:
+        criteria = _Counting(qualified=qualified)
+        c = contract(terms(criteria=criteria))
+
+        decision = BillingEngine(c).decide(held("a-1", at(2)), as_of=LATER, trace=trace)
+
+        assert decision.billable is qualified
+        assert criteria.evaluated == 0
