@@ -36,11 +36,12 @@ from ppa_core.billing.document import (
     _tax_lines,
     _to_rounding,
     _to_status,
+    _Totals,
     _voided_on,
     next_status,
 )
 from ppa_core.billing.numbering import NumberSeries
-from ppa_core.billing.tax import TAX_METHOD, TaxLine
+from ppa_core.billing.tax import TaxLine
 from ppa_core.domain.billing_period import BillingPeriod
 from ppa_core.domain.money import Currency, Money, RoundingMode, _to_currency
 from ppa_core.domain.party import Party
@@ -51,7 +52,7 @@ __all__ = ["CreditNote"]
 
 
 @attrs.frozen
-class CreditNote:
+class CreditNote(_Totals):
     """A credit given to the customer against an invoice document.
 
     Attributes:
@@ -103,18 +104,7 @@ class CreditNote:
     _tax: Money = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        # The totals are summed once here (exact Decimal sums), not on every read.
-        net = tax = Money.zero(self.currency).amount
-        for i, line in enumerate(self.lines):
-            if line.net.currency != self.currency or line.net.amount < 0:
-                raise ValidationError(f"lines[{i}].net", line.net, f"zero or more {self.currency}")
-            net += line.net.amount
-        for i, tax_line in enumerate(self.tax_lines):
-            if tax_line.tax.currency != self.currency:
-                raise ValidationError(f"tax_lines[{i}].tax", tax_line.tax, f"in {self.currency}")
-            tax += tax_line.tax.amount
-        object.__setattr__(self, "_net", Money(net, self.currency))
-        object.__setattr__(self, "_tax", Money(tax, self.currency))
+        self._sum_totals(self.lines)
         if not Money.zero(self.currency) <= self.refund <= self.gross:
             raise ValidationError("refund", self.refund, f"from zero to the gross {self.gross}")
         if (self.status is DocumentStatus.DRAFT) != (self.number is None):
@@ -123,34 +113,9 @@ class CreditNote:
             raise ValidationError("status", self.status.value, "draft, issued or void")
 
     @property
-    def net(self) -> Money:
-        """The sum of the lines' nets."""
-        return self._net
-
-    @property
-    def tax_total(self) -> Money:
-        """The sum of the tax lines."""
-        return self._tax
-
-    @property
-    def gross(self) -> Money:
-        """``net + tax_total``: what the customer is credited in all."""
-        return self.net + self.tax_total
-
-    @property
     def credited(self) -> Money:
         """The part of the gross credited to the customer's balance (``gross - refund``)."""
         return self.gross - self.refund
-
-    @property
-    def tax_method(self) -> str:
-        """How the tax was computed, as the document states it."""
-        return f"{TAX_METHOD} ({self.rounding.value.replace('_', '-')})"
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """The notes the document must carry (a reverse-charge mention ...)."""
-        return tuple(line.note for line in self.tax_lines if line.note is not None)
 
     @property
     def counts(self) -> bool:

@@ -169,8 +169,61 @@ def _strings(value: object) -> tuple[str, ...]:
     return v.tuple_of("references", str, "a str")(value)
 
 
+class _Totals:
+    """Totals and tax statements shared by the invoice document and the credit note.
+
+    Each summed once, at construction, by :func:`_summed` (exact Decimal sums).
+    """
+
+    __slots__ = ()
+    _net: Money
+    _tax: Money
+    currency: Currency
+    rounding: RoundingMode
+    tax_lines: tuple[TaxLine, ...]
+
+    @property
+    def net(self) -> Money:
+        """The sum of the lines' nets."""
+        return self._net
+
+    @property
+    def tax_total(self) -> Money:
+        """The sum of the tax lines."""
+        return self._tax
+
+    @property
+    def gross(self) -> Money:
+        """``net + tax_total``, exactly."""
+        return self.net + self.tax_total
+
+    @property
+    def tax_method(self) -> str:
+        """How the tax was computed, as the document states it."""
+        return f"{TAX_METHOD} ({self.rounding.value.replace('_', '-')})"
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The notes the document must carry (a reverse-charge mention ...)."""
+        return tuple(line.note for line in self.tax_lines if line.note is not None)
+
+    def _sum_totals(self, lines: tuple[DocumentLine, ...]) -> None:
+        """Sum and check the lines and tax lines once, into ``_net`` and ``_tax``."""
+        net = tax = Money.zero(self.currency).amount
+        for i, line in enumerate(lines):
+            if line.net.currency != self.currency or line.net.amount < 0:
+                raise ValidationError(f"lines[{i}].net", line.net, f"zero or more {self.currency}")
+            net += line.net.amount
+        for i, tax_line in enumerate(self.tax_lines):
+            if tax_line.tax.currency != self.currency:
+                raise ValidationError(f"tax_lines[{i}].tax", tax_line.tax, f"in {self.currency}")
+            tax += tax_line.tax.amount
+        object.__setattr__(self, "_net", Money(net, self.currency))
+        object.__setattr__(self, "_tax", Money(tax, self.currency))
+
+
 @attrs.frozen
-class InvoiceDocument:
+class InvoiceDocument(_Totals):
     """A period's invoice as a document to send, file and reconcile.
 
     Attributes:
@@ -242,39 +295,13 @@ class InvoiceDocument:
     _tax: Money = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        # The totals are summed once here (exact Decimal sums), not on every read.
-        net = tax = Money.zero(self.currency).amount
-        for i, line in enumerate(self.lines):
-            if line.net.currency != self.currency or line.net.amount < 0:
-                raise ValidationError(f"lines[{i}].net", line.net, f"zero or more {self.currency}")
-            net += line.net.amount
-        for i, tax_line in enumerate(self.tax_lines):
-            if tax_line.tax.currency != self.currency:
-                raise ValidationError(f"tax_lines[{i}].tax", tax_line.tax, f"in {self.currency}")
-            tax += tax_line.tax.amount
-        object.__setattr__(self, "_net", Money(net, self.currency))
-        object.__setattr__(self, "_tax", Money(tax, self.currency))
+        self._sum_totals(self.lines)
         if not Money.zero(self.currency) <= self.credit_applied <= self.gross:
             raise ValidationError(
                 "credit_applied", self.credit_applied, f"from zero to the gross {self.gross}"
             )
         if (self.status is DocumentStatus.DRAFT) != (self.number is None):
             raise ValidationError("number", self.number, "given exactly when issued")
-
-    @property
-    def net(self) -> Money:
-        """The sum of the lines' nets."""
-        return self._net
-
-    @property
-    def tax_total(self) -> Money:
-        """The sum of the tax lines."""
-        return self._tax
-
-    @property
-    def gross(self) -> Money:
-        """``net + tax_total``, exactly."""
-        return self.net + self.tax_total
 
     @property
     def amount_due(self) -> Money:
@@ -285,16 +312,6 @@ class InvoiceDocument:
     def credit_carried_forward(self) -> Money:
         """The credit balance left after this document, carried to the next ones."""
         return self.credit_brought_forward - self.credit_applied - self.credit_refunded
-
-    @property
-    def tax_method(self) -> str:
-        """How the tax was computed, as the document states it."""
-        return f"{TAX_METHOD} ({self.rounding.value.replace('_', '-')})"
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """The notes the document must carry (a reverse-charge mention ...)."""
-        return tuple(line.note for line in self.tax_lines if line.note is not None)
 
     def issue(
         self, series: NumberSeries, on: pendulum.Date
