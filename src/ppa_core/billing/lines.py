@@ -16,6 +16,7 @@ import pendulum
 
 from ppa_core import _rendering
 from ppa_core import _validation as v
+from ppa_core.domain._compact import compact_pickle
 from ppa_core.domain.contract import BillingPeriod
 from ppa_core.domain.guarantee import GuaranteeRemedy
 from ppa_core.domain.money import Currency, Money, _to_currency
@@ -46,6 +47,7 @@ class LineKind(enum.StrEnum):
     COMMITMENT = "commitment"
 
 
+@compact_pickle
 @attrs.frozen
 class InvoiceLine:
     """One line: an appointment (billed or not), a period fee, or a credit/debit.
@@ -81,6 +83,7 @@ class InvoiceLine:
     period: BillingPeriod | None = None
 
 
+@compact_pickle
 @attrs.frozen
 class GuaranteeResult:
     """How the period did against the guaranteed minimum of held appointments.
@@ -123,6 +126,7 @@ def _guarantee_results(value: object) -> tuple[GuaranteeResult, ...]:
     return v.tuple_of("invoice.guarantees", GuaranteeResult, "a GuaranteeResult")(value)
 
 
+@compact_pickle
 @attrs.frozen
 class Invoice:
     """The invoice of one contract for one billing period.

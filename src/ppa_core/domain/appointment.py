@@ -33,6 +33,7 @@ import pendulum
 
 from ppa_core import _rendering
 from ppa_core import _validation as v
+from ppa_core.domain._compact import compact_pickle
 from ppa_core.domain._instants import utc as _utc
 from ppa_core.domain.dispute import Dispute, DisputeResolution
 from ppa_core.domain.history import (
@@ -73,6 +74,7 @@ def _disputes(value: Any) -> tuple[Dispute, ...]:
     return v.tuple_of("disputes", Dispute, "a Dispute")(value)
 
 
+@compact_pickle
 @attrs.frozen
 class Appointment:
     """A meeting between a prospect and the client's sales rep, with its whole history.

@@ -14,6 +14,7 @@ import attrs
 import pendulum
 
 from ppa_core import _validation as v
+from ppa_core.domain._compact import compact_pickle
 from ppa_core.domain._instants import utc as _utc
 from ppa_core.exceptions import ValidationError
 
@@ -39,6 +40,7 @@ def _to_dispute_resolved_at(value: Any) -> pendulum.DateTime | None:
     return v.optional_aware("dispute.resolved_at")(value)
 
 
+@compact_pickle
 @attrs.frozen
 class Dispute:
     """The client's challenge of an appointment's billing.

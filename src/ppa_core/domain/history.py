@@ -16,6 +16,7 @@ import attrs
 import pendulum
 
 from ppa_core import _validation as v
+from ppa_core.domain._compact import compact_pickle
 from ppa_core.domain._instants import utc as _utc
 from ppa_core.domain.lifecycle import (
     _MEETING_OUTCOMES,
@@ -49,6 +50,7 @@ def _attendees(value: Any) -> frozenset[Actor]:
     return parties
 
 
+@compact_pickle
 @attrs.frozen
 class Attendance:
     """What happened in a held meeting.
@@ -110,6 +112,7 @@ def _to_history_start(value: Any) -> pendulum.DateTime | None:
     return v.optional_aware("history.start")(value)
 
 
+@compact_pickle
 @attrs.frozen
 class HistoryEntry:
     """One transition: what happened, when, who did it and the facts it brought.
@@ -139,6 +142,7 @@ class HistoryEntry:
     absent: frozenset[Actor] | None = attrs.field(default=None, converter=_absent)
 
 
+@compact_pickle
 @attrs.frozen
 class _Replayed:
     state: AppointmentState

@@ -44,6 +44,7 @@ from ppa_core.domain._amount import (
     to_amount,
     to_weight,
 )
+from ppa_core.domain._compact import compact_pickle
 from ppa_core.domain.currency import CURRENCIES, MAX_MINOR_UNITS, Currency, currency
 from ppa_core.exceptions import CurrencyMismatch, InvalidMoney, MoneyOperationError
 
@@ -132,6 +133,7 @@ def _comparison(
     return compare
 
 
+@compact_pickle
 @attrs.frozen(order=False, repr=False)
 class Money:
     """An exact amount of one currency.

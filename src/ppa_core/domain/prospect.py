@@ -28,6 +28,7 @@ import pendulum
 
 from ppa_core import _rendering
 from ppa_core import _validation as v
+from ppa_core.domain._compact import compact_pickle
 from ppa_core.domain._iso3166 import country_code
 from ppa_core.domain.money import Money
 
@@ -111,6 +112,7 @@ def _optional_money(field: str) -> Any:
     return v.optional_instance_of(field, Money, "a Money")
 
 
+@compact_pickle
 @attrs.frozen
 class Company:
     """The prospect's company.
@@ -151,6 +153,7 @@ def _to_bant_decision_date(value: Any) -> pendulum.Date | None:
     return v.optional_date("bant.decision_date")(value)
 
 
+@compact_pickle
 @attrs.frozen
 class BantEvidence:
     """What qualification found out about Budget, Authority, Need and Timeline.
@@ -199,6 +202,7 @@ def _to_prospect_source_channel(value: Any) -> Channel | None:
     return v.optional_enum(Channel, "prospect.source_channel")(value)
 
 
+@compact_pickle
 @attrs.frozen
 class Prospect:
     """A person at a company, with qualification evidence.
