@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 import pendulum
@@ -36,6 +38,11 @@ def _work(n: int) -> list[tuple[Contract, list[Appointment]]]:
         ]
         work.append((contract, meetings))
     return work
+
+
+def _meetings(k: int) -> list[Appointment]:
+    """Contract ``c-{k}``'s meetings, as ``_work`` builds them: a loader for a worker."""
+    return _work(k + 1)[k][1]
 
 
 def _one_by_one(work: list[tuple[Contract, list[Appointment]]]) -> list[Any]:
@@ -107,3 +114,43 @@ def test_an_item_that_is_not_a_pair_is_named_when_reached() -> None:
     assert next(stream).contract_id == "c-0"
     with pytest.raises(ValidationError, match=r"work\[1\]"):
         next(stream)
+
+
+class TestLoaders:
+    """Appointments loaded where the invoice is built, so the parent sends only the loader."""
+
+    def test_a_process_pool_loads_them_in_the_worker(self) -> None:
+        work = _work(3)
+        loaders = [(c, functools.partial(_meetings, k)) for k, (c, _) in enumerate(work)]
+        with ProcessPoolExecutor(1) as pool:
+            there = list(billing_run(loaders, MARCH, as_of=ISSUED, executor=pool, batch=2))
+        assert there == _one_by_one(work)
+
+    def test_the_loader_runs_on_the_executor_not_in_the_parent(self) -> None:
+        work = _work(3)
+        callers: list[str] = []
+
+        def load(meetings: list[Appointment]) -> list[Appointment]:
+            callers.append(threading.current_thread().name)
+            return meetings
+
+        loaders = [(c, functools.partial(load, a)) for c, a in work]
+        with ThreadPoolExecutor(2, thread_name_prefix="worker") as pool:
+            there = list(billing_run(loaders, MARCH, as_of=ISSUED, executor=pool))
+        assert there == _one_by_one(work)
+        assert len(callers) == 3
+        assert all(name.startswith("worker") for name in callers)
+
+    def test_loaders_and_appointments_mix_in_one_run(self) -> None:
+        work = _work(4)
+        mixed: list[Any] = [
+            (c, functools.partial(_meetings, k) if k % 2 else a) for k, (c, a) in enumerate(work)
+        ]
+        assert list(billing_run(mixed, MARCH, as_of=ISSUED, batch=3)) == _one_by_one(work)
+
+    def test_a_loader_that_returns_no_collection_is_named_by_its_place(self) -> None:
+        work: list[Any] = [*_work(2), (make_contract(id="c-2"), lambda: 42)]
+        stream = billing_run(work, MARCH, as_of=ISSUED, batch=2)
+        assert [next(stream).contract_id for _ in range(2)] == ["c-0", "c-1"]
+        with pytest.raises(ValidationError, match=r"work\[2\]\[1\]\(\)"):
+            next(stream)

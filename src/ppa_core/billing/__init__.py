@@ -59,6 +59,7 @@ from ppa_core.billing.review import (
     review,
 )
 from ppa_core.billing.run import (
+    AppointmentLoader,
     RunBatch,
     billing_run,
     run_batch,
@@ -80,6 +81,7 @@ __all__ = [
     "FIRST_PERIOD",
     "SERVICE_LEVEL_BREACH",
     "TAX_METHOD",
+    "AppointmentLoader",
     "Comparison",
     "CreditNote",
     "DecisionChange",

@@ -12,6 +12,14 @@ contracts came:
 - a Dask cluster's ``Client.get_executor()`` (install ``ppa_core[dask]``) or Ray's
   executor spreads them over a cluster, unchanged.
 
+Each contract's appointments come either as the appointments themselves, or as an
+:data:`AppointmentLoader`: a picklable callable that returns them (say
+``functools.partial(load_appointments, contract.id)``), called where the invoice is
+built. On a process pool or a cluster the loader is what to prefer: the parent
+process then pickles a few bytes per contract instead of every appointment, which
+was what limited a run on two workers (issue 21: the parent's pickling cost more
+CPU than a worker's invoicing).
+
 At most ``in_flight`` batches of ``batch`` contracts are submitted and not yet
 yielded: memory stays bounded however many contracts come, and a slow contract
 holds back only the results after it. Each batch is one :class:`RunBatch` handed to
@@ -22,7 +30,7 @@ the ones ``build_invoice`` gives for each contract alone, whatever the executor.
 from __future__ import annotations
 
 import collections
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 
 import attrs
@@ -36,7 +44,15 @@ from ppa_core.domain.billing_period import BillingPeriod
 from ppa_core.domain.contract import Contract
 from ppa_core.exceptions import ValidationError
 
-__all__ = ["RunBatch", "billing_run", "run_batch"]
+__all__ = ["AppointmentLoader", "RunBatch", "billing_run", "run_batch"]
+
+AppointmentLoader = Callable[[], Iterable[Appointment]]
+"""A callable without arguments that returns one contract's appointments, called where
+the invoice is built; it must pickle to cross to another process (a top-level function,
+a ``functools.partial`` of one, or an instance of a top-level class)."""
+
+# What a batch carries for a contract: its appointments, or the loader that reads them.
+_Appointments = tuple[Appointment, ...] | AppointmentLoader
 
 
 @attrs.frozen
@@ -44,14 +60,17 @@ class RunBatch:
     """A unit of work: some contracts with their appointments, invoiced for one period.
 
     Attributes:
-        work: (contract, its appointments) pairs, in the run's order.
+        work: (contract, its appointments or their loader) pairs, in the run's order.
         period: the period (or a moment inside each contract's period).
         as_of: the issue moment; facts recorded later are not known.
+        first: the run's index of the batch's first contract (default 0), to name
+            a loader's bad result as ``work[i]``.
     """
 
-    work: tuple[tuple[Contract, tuple[Appointment, ...]], ...]
+    work: tuple[tuple[Contract, _Appointments], ...]
     period: BillingPeriod | pendulum.DateTime
     as_of: pendulum.DateTime
+    first: int = 0
 
 
 def run_batch(batch: RunBatch) -> tuple[Invoice, ...]:
@@ -62,36 +81,52 @@ def run_batch(batch: RunBatch) -> tuple[Invoice, ...]:
 
     Returns:
         One invoice per contract, in the batch's order.
+
+    Raises:
+        ValidationError: a loader that returned something other than a collection
+            of appointments, or what ``build_invoice`` refuses.
     """
     return tuple(
-        build_invoice(contract, appointments, batch.period, as_of=batch.as_of)
-        for contract, appointments in batch.work
+        build_invoice(
+            contract, _appointments(appointments, batch.first + i), batch.period, as_of=batch.as_of
+        )
+        for i, (contract, appointments) in enumerate(batch.work)
     )
 
 
+def _appointments(given: _Appointments, index: int) -> Iterable[Appointment]:
+    if isinstance(given, tuple):
+        return given
+    return v.iterable(given(), f"work[{index}][1]()", "Appointment")
+
+
 def _batches(
-    work: Iterable[tuple[Contract, Iterable[Appointment]]],
+    work: Iterable[tuple[Contract, Iterable[Appointment] | AppointmentLoader]],
     period: BillingPeriod | pendulum.DateTime,
     as_of: pendulum.DateTime,
     size: int,
 ) -> Iterator[RunBatch]:
-    pending: list[tuple[Contract, tuple[Appointment, ...]]] = []
+    pending: list[tuple[Contract, _Appointments]] = []
+    first = 0
     for i, item in enumerate(work):
         pair: object = item  # callers are not always typed
         if not isinstance(pair, tuple) or len(pair) != 2 or not isinstance(pair[0], Contract):
             raise ValidationError(f"work[{i}]", pair, "a (Contract, appointments) pair")
         contract, appointments = pair
-        listed = tuple(v.iterable(appointments, f"work[{i}][1]", "Appointment"))
-        pending.append((contract, listed))
+        if callable(appointments) and not isinstance(appointments, Iterable):
+            pending.append((contract, appointments))  # loaded where the invoice is built
+        else:
+            listed = tuple(v.iterable(appointments, f"work[{i}][1]", "Appointment"))
+            pending.append((contract, listed))
         if len(pending) == size:
-            yield RunBatch(tuple(pending), period, as_of)
-            pending = []
+            yield RunBatch(tuple(pending), period, as_of, first)
+            pending, first = [], i + 1
     if pending:
-        yield RunBatch(tuple(pending), period, as_of)
+        yield RunBatch(tuple(pending), period, as_of, first)
 
 
 def billing_run(
-    work: Iterable[tuple[Contract, Iterable[Appointment]]],
+    work: Iterable[tuple[Contract, Iterable[Appointment] | AppointmentLoader]],
     period: BillingPeriod | pendulum.DateTime,
     *,
     as_of: pendulum.DateTime,
@@ -103,7 +138,10 @@ def billing_run(
 
     Args:
         work: (contract, its appointments) pairs, read lazily; each contract's
-            appointments as ``build_invoice`` takes them (earlier periods too).
+            appointments as ``build_invoice`` takes them (earlier periods too), or
+            an :data:`AppointmentLoader` that returns them where the invoice is built
+            (a callable that is not itself a collection: on a pool, the parent then
+            sends the loader, not the appointments).
         period: a BillingPeriod, or a moment inside each contract's own period
             (contracts may start their months on different days).
         as_of: the issue moment; facts recorded later are not known.
@@ -120,9 +158,10 @@ def billing_run(
     Raises:
         ValidationError: bad ``work`` (not a collection), ``batch`` or ``in_flight``,
             or a naive ``as_of`` (at the call); an item of ``work`` that is not a
-            (Contract, appointments) pair (when it is reached), or what
-            ``build_invoice`` refuses for a contract (when its turn comes: the
-            invoices before it were yielded, the batches after it are cancelled).
+            (Contract, appointments) pair (when it is reached), a loader that
+            returns no collection, or what ``build_invoice`` refuses for a contract
+            (when its turn comes: the invoices before it were yielded, the batches
+            after it are cancelled).
     """
     size = v.check_int("batch", batch, minimum=1)
     limit = v.check_int("in_flight", in_flight, minimum=1)
