@@ -99,6 +99,11 @@ class TestCompactPickle:
         assert copy == _One(7)
         assert _One(7).__reduce__() == (_rebuild, (_One, (7,)))
 
+    def test_a_subclass_keeps_its_own_class_and_fields(self) -> None:
+        copy = _round_trip(_Two(7, "seven"))
+        assert type(copy) is _Two
+        assert copy == _Two(7, "seven")
+
     def test_only_registered_classes_are_rebuilt(self) -> None:
         with pytest.raises(KeyError):
             _rebuild(_Unregistered, (1,))
@@ -113,3 +118,8 @@ class _One:
 @attrs.frozen
 class _Unregistered:
     value: int
+
+
+@attrs.frozen
+class _Two(_One):
+    name: str

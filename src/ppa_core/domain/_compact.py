@@ -52,6 +52,9 @@ def compact_pickle(cls: T) -> T:
     _FIELDS[cls] = names
 
     def reduce(self: Any) -> tuple[Any, ...]:
+        kind = type(self)
+        if kind is not cls:  # a subclass may add fields: pickle it the way attrs does
+            return (object.__new__, (kind,), self.__getstate__())
         return (_rebuild, (cls, read(self)))
 
     cls.__reduce__ = reduce  # type: ignore[method-assign,assignment]
