@@ -16,10 +16,15 @@ Quirks this parser knows:
   organizer's: the client's rep; an attendee's: the prospect); without it the
   actor is unknown (None).
 - The no-show events carry ``bookingUid``, not ``uid``.
+- BOOKING_NO_SHOW_UPDATED lists only the attendees the update changed, each
+  with its new ``noShow`` flag (several at once, some marked and some not);
+  their emails go to ``marked``/``unmarked`` and the caller's identity says
+  which one is the prospect. Marking the host absent sends no webhook.
 
 Sources: https://cal.com/docs/developing/guides/automation/webhooks and the
 payload types of calcom/cal.com (``BookingNoShowDTO``; ``sendWebhookPayload`` of
-the Cal Video no-show task).
+the Cal Video no-show task; ``packages/features/handleMarkNoShow.ts``, which
+sends BOOKING_NO_SHOW_UPDATED).
 """
 
 from __future__ import annotations
@@ -76,12 +81,18 @@ def parse(body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> 
         "occurred_at": b.time("createdAt"),
     }
     if kind == "BOOKING_NO_SHOW_UPDATED":
+        # Only the attendees this update changed are listed, each with its new flag.
         attendees = b.items("payload.attendees")
-        marked = [b.flag(f"payload.attendees.{i}.noShow") for i in range(len(attendees))]
+        flags = {
+            b.text(f"payload.attendees.{i}.email"): b.flag(f"payload.attendees.{i}.noShow")
+            for i in range(len(attendees))
+        }
+        marked = frozenset(email for email, no_show in flags.items() if no_show)
         return SchedulingEvent(
-            kind=EventKind.NO_SHOW_MARKED if any(marked) else EventKind.NO_SHOW_UNMARKED,
+            kind=EventKind.NO_SHOW_MARKED if marked else EventKind.NO_SHOW_UNMARKED,
             booking=_ref(b.text("payload.bookingUid")),
-            absent=frozenset({Actor.PROSPECT}),
+            marked=marked,
+            unmarked=frozenset(flags) - marked,
             reason=b.optional_text("payload.message"),
             **common,
         )

@@ -25,6 +25,7 @@ import pendulum
 from ppa_core import _validation as v
 from ppa_core.domain._instants import utc as _utc
 from ppa_core.domain.lifecycle import Actor
+from ppa_core.exceptions import ValidationError
 
 __all__ = ["EventKind", "Participant", "Provider", "SchedulingEvent", "event_order"]
 
@@ -89,6 +90,15 @@ def _absent(value: Any) -> frozenset[Actor]:
     return v.enum_set(Actor, "absent")(value)
 
 
+def _emails(value: Any) -> frozenset[str]:
+    if isinstance(value, str) or not isinstance(value, set | frozenset | list | tuple):
+        raise ValidationError("emails", value, "a set of emails")
+    for item in value:
+        if not isinstance(item, str) or not item:
+            raise ValidationError("emails", value, "a set of non-empty strings")
+    return frozenset(value)
+
+
 def _provider(value: Any) -> Provider:
     return v.to_enum(Provider, "provider", value)
 
@@ -131,7 +141,10 @@ class SchedulingEvent:
         invitee_email: the invitee's (prospect's) email, when given.
         invitee_name: the invitee's name, when given.
         actor: who made it happen (None: the tool did not say).
-        absent: for a no-show, who was absent.
+        absent: for a no-show, who was absent (or, unmarked, who is no longer).
+        marked: for Cal.com's no-show update, the attendees' emails it marked absent.
+        unmarked: for Cal.com's no-show update, the attendees' emails it unmarked (the
+            caller's identity says which of these, if any, is the prospect).
         participant: for a join or leave, who.
         reason: the tool's free-text reason, if any.
         on_schedule: True when the tool fires the event on the clock, not on attendance
@@ -156,6 +169,8 @@ class SchedulingEvent:
     invitee_name: str | None = attrs.field(default=None, validator=v.optional_text("invitee_name"))
     actor: Actor | None = attrs.field(default=None, converter=_actor)
     absent: frozenset[Actor] = attrs.field(default=frozenset(), converter=_absent)
+    marked: frozenset[str] = attrs.field(default=frozenset(), converter=_emails)
+    unmarked: frozenset[str] = attrs.field(default=frozenset(), converter=_emails)
     participant: Participant | None = attrs.field(
         default=None,
         validator=v.optional_instance_of("participant", Participant, "a Participant"),
