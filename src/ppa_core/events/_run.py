@@ -79,6 +79,10 @@ class _Run:
                 return EventResult(event, EventStatus.CONFLICT, reason, target)
             log = self.log.get(target)
             if log and self.order(event) < self.order(log[-1]):
+                if self.order(event) < self.order(log[0]):
+                    self.seen.add(event.key)
+                    reason = f"it occurred before its booking was made ({log[0].occurred_at})"
+                    return EventResult(event, EventStatus.CONFLICT, reason, target)
                 return self.rebuild(target, event)
         return self.handle(event, aid)
 
@@ -107,7 +111,7 @@ class _Run:
         replayed = [self.handle(e, self.find(e.booking)) for e in events]
         for r in replayed:
             if r.event is not event and r.status is EventStatus.DEFERRED:
-                # Only an event older than the booking itself: wait like any other.
+                # Cannot happen while the log starts with the booking: wait, to be safe.
                 self.seen.discard(r.event.key)
                 self.unplaced.append(r.event)
         result, later = replayed[at], len(events) - 1 - at
@@ -222,6 +226,10 @@ def _reschedule(run: _Run, e: SchedulingEvent, aid: str | None) -> tuple[str | N
 
 
 def _reschedule_cancelled(run: _Run, e: SchedulingEvent, aid: str | None) -> tuple[str | None, str]:
+    if aid is None:  # waits for the booking, so that it is logged with it
+        raise _Outcome(
+            EventStatus.DEFERRED, f"the booking it cancels ({e.booking!r}) is not known yet"
+        )
     if run.find(e.new_booking) is not None or e.booking in run.moved:
         raise _Outcome(EventStatus.NOTED, "the cancel half of a reschedule: the create moves it")
     raise _Outcome(
@@ -297,13 +305,14 @@ def _take_back(
 
 
 def _started(run: _Run, e: SchedulingEvent, aid: str | None) -> tuple[str | None, str]:
+    run.known(e, aid)  # noted with its appointment (in its log), so it waits for it
     raise _Outcome(EventStatus.NOTED, "a start says nothing about attendance")
 
 
 def _ended(run: _Run, e: SchedulingEvent, aid: str | None) -> tuple[str | None, str]:
+    a = run.known(e, aid)
     if e.on_schedule:
         raise _Outcome(EventStatus.NOTED, "fires on the schedule: says nothing about attendance")
-    a = run.known(e, aid)
     attendance = run.attendance(aid, a, e.occurred_at)  # type: ignore[arg-type]
     if a.state in (S.SCHEDULED, S.CONFIRMED):
         run.apps[aid] = a.hold(at=e.occurred_at, attendance=attendance)  # type: ignore[index]
