@@ -155,6 +155,19 @@ class TestPartialNoShows:
             frozenset({GUEST}),
         )
 
+    def test_the_several_attendee_update_takes_back_the_prospect_and_notes_the_guest(
+        self,
+    ) -> None:
+        several = event("calcom/booking_no_show_updated_several")
+        assert (several.marked, several.unmarked) == (
+            frozenset({GUEST}),
+            frozenset({ADA_EMAIL}),
+        )
+        marked = event("calcom/booking_no_show_updated_marked")
+        done = apply_events(Ledger(), [event("calcom/booking_created"), marked, several], DIRECTORY)
+        assert done.results[-1].status is ST.APPLIED
+        assert done.appointments[CALCOM_ID].state is S.SCHEDULED
+
     def test_a_guests_no_show_is_noted_and_changes_nothing(self) -> None:
         created = event("calcom/booking_created")
         guest = _no_show_update("2026-03-02T10:40:00Z", **{GUEST: True})

@@ -54,6 +54,7 @@ class TestCalcom:
             ("booking_rejected", K.REJECTED),
             ("booking_no_show_updated_marked", K.NO_SHOW_MARKED),
             ("booking_no_show_updated_unmarked", K.NO_SHOW_UNMARKED),
+            ("booking_no_show_updated_several", K.NO_SHOW_MARKED),
             ("after_hosts_cal_video_no_show", K.NO_SHOW_MARKED),
             ("after_guests_cal_video_no_show", K.NO_SHOW_MARKED),
             ("meeting_started", K.MEETING_STARTED),
