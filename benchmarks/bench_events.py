@@ -1,8 +1,10 @@
 """Applying scheduling events: events/s, against building the same appointments by hand.
 
 Generates a deterministic (seeded) feed of Cal.com bookings and Zoom attendance at
-``--per-day`` bookings a day, day after day, until it holds ``--events`` events
-(default 100,000 events at 1,000 bookings a day, about 22 days). The mix per
+``--per-day`` bookings a day for ``--days`` days: by default the issue's scenario,
+1,000 bookings a day for a quarter (91 days: 91,000 bookings, about 475,000 events;
+the issue's "100,000 events" is the floor, see benchmarks/README.md). ``--events N``
+stops the feed at N events instead (a quick run covers fewer days). The mix per
 booking: 15 % rescheduled, 10 % cancelled (by the prospect, the client's rep or an
 unnamed actor), 15 % prospect no-shows (a fifth of them unmarked later), the rest
 held on Zoom (host and prospect join and leave, then the meeting ends); 5 % of the
@@ -18,8 +20,8 @@ Both give equal appointments (checked). Target: events >= 0.3x direct (the ratio
 of appointments built per second). The machine is shared and noisy: compare the
 ratio, measured within one run, not the absolute figures.
 
-    python benchmarks/bench_events.py                  # 100,000 events, best of 3
-    python benchmarks/bench_events.py --events 20000 --repeat 1
+    python benchmarks/bench_events.py                  # a quarter at 1,000 bookings a day
+    python benchmarks/bench_events.py --events 100000  # the first 100,000 events (22 days)
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ HOST = Participant("host-uuid", email="rita@client.example", name="Rita Rep")
 
 
 def generate(
-    events: int, per_day: int, seed: int
+    events: int | None, per_day: int, days: int, seed: int
 ) -> tuple[list[SchedulingEvent], list[dict[str, Any]], dict[str, Prospect], dict[str, str]]:
     """The feed, the plan of each booking (for the direct build), prospects and Zoom ids."""
     rng = random.Random(seed)
@@ -61,7 +63,7 @@ def generate(
             )
         )  # fmt: skip
 
-    while len(feed) < events:
+    while n < per_day * days and (events is None or len(feed) < events):
         booked = day0.add(days=n // per_day, seconds=(n % per_day) * 30)
         email = f"p{n}@acme.example"
         ref, aid = f"calcom:b{n}", f"calcom:b{n}"
@@ -138,20 +140,21 @@ def direct(plans: list[dict[str, Any]], prospects: dict[str, Prospect]) -> dict[
 def best(repeat: int, run: Any) -> tuple[float, Any]:
     times, result = [], None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0 = time.process_time()  # CPU time: the machine is shared, wall clock is noisy
         result = run()
-        times.append(time.perf_counter() - t0)
+        times.append(time.process_time() - t0)
     return min(times), result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=100_000, help="events (default 100k)")
+    parser.add_argument("--events", type=int, default=None, help="stop at N events (default: all)")
     parser.add_argument("--per-day", type=int, default=1000, help="bookings a day (1000)")
-    parser.add_argument("--repeat", type=int, default=3, help="best of k runs (default 3)")
+    parser.add_argument("--days", type=int, default=91, help="days of bookings (91: a quarter)")
+    parser.add_argument("--repeat", type=int, default=1, help="best of k runs (default 1)")
     parser.add_argument("--seed", type=int, default=17)
     args = parser.parse_args()
-    feed, plans, prospects, zoom_ids = generate(args.events, args.per_day, args.seed)
+    feed, plans, prospects, zoom_ids = generate(args.events, args.per_day, args.days, args.seed)
     identity = Directory(prospects=prospects, hosts={HOST.email or ""}, bookings=zoom_ids)
     days = len(plans) / args.per_day
     print(f"{len(feed):,} events ({len(plans):,} bookings over {days:.1f} days)")
@@ -162,9 +165,9 @@ def main() -> None:
     for r in done.results:
         statuses[r.status] = statuses.get(r.status, 0) + 1
     print(f"statuses: {statuses}")
-    print(f"direct: {t_direct:7.2f} s  {len(plans) / t_direct:10,.0f} appointments/s")
+    print(f"direct: {t_direct:7.2f} s CPU {len(plans) / t_direct:10,.0f} appointments/s")
     print(
-        f"events: {t_events:7.2f} s  {len(plans) / t_events:10,.0f} appointments/s"
+        f"events: {t_events:7.2f} s CPU {len(plans) / t_events:10,.0f} appointments/s"
         f"  {len(feed) / t_events:10,.0f} events/s"
     )
     ratio = t_direct / t_events

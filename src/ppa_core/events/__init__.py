@@ -12,17 +12,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ppa_core.events import calcom, calendly, zoom
-from ppa_core.events.applying import (
-    Applied,
-    Directory,
-    EventResult,
-    EventStatus,
-    Identity,
-    Ledger,
-    apply_events,
-)
+from ppa_core.events.applying import Applied, apply_events
 from ppa_core.events.attendance import attendance_from_presence, merge_intervals
 from ppa_core.events.event import EventKind, Participant, Provider, SchedulingEvent, event_order
+from ppa_core.events.identity import Directory, Identity
+from ppa_core.events.ledger import EventResult, EventStatus, Ledger
 from ppa_core.exceptions import EventPayloadError
 
 __all__ = [

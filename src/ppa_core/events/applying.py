@@ -29,18 +29,10 @@ import attrs
 from ppa_core.domain.appointment import Appointment
 from ppa_core.events._run import _Run
 from ppa_core.events.event import SchedulingEvent
-from ppa_core.events.identity import Directory, Identity
+from ppa_core.events.identity import Identity
 from ppa_core.events.ledger import EventResult, EventStatus, Ledger
 
-__all__ = [
-    "Applied",
-    "Directory",
-    "EventResult",
-    "EventStatus",
-    "Identity",
-    "Ledger",
-    "apply_events",
-]
+__all__ = ["Applied", "apply_events"]
 
 _DEFERRED = EventStatus.DEFERRED
 

@@ -85,8 +85,8 @@ from ppa_core.domain.money import Money
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.prospect import Prospect
 from ppa_core.domain.qualification import QualificationCriteria
-from ppa_core.events.applying import Ledger
 from ppa_core.events.event import SchedulingEvent
+from ppa_core.events.ledger import Ledger
 from ppa_core.exceptions import DocumentError, Problem, ValidationError
 from ppa_core.rules.verdict import Decision
 
