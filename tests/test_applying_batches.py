@@ -6,6 +6,7 @@ import copy
 
 import attrs
 import pendulum
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ from ppa_core.events import (
     apply_events,
     calcom,
 )
+from ppa_core.exceptions import ValidationError
 from test_applying import CALCOM_ID, DIRECTORY, STORY, event, load
 
 S = AppointmentState
@@ -238,3 +240,21 @@ class TestLaterPresence:
         assert a.history[-1].action is Action.CORRECT
         assert "attendance corrected" in later.results[-1].reason
         assert later.results[0].reason == "presence recorded"
+
+
+class TestEventFields:
+    def test_the_attendees_of_a_no_show_update_must_be_a_set_of_emails(self) -> None:
+        marked = event("calcom/booking_no_show_updated_marked")
+        for bad in ("ada@acme.example", [""], [3]):
+            with pytest.raises(ValidationError) as raised:
+                attrs.evolve(marked, marked=bad)
+            assert raised.value.field == "emails"
+
+    def test_passing_a_pending_event_again_reports_it_once(self) -> None:
+        cancelled = event("calcom/booking_cancelled")
+        first = apply_events(Ledger(), [cancelled], DIRECTORY)
+        second = apply_events(
+            first.ledger, [*first.deferred, event("calcom/booking_created")], DIRECTORY
+        )
+        assert [r.event.key for r in second.results].count(cancelled.key) == 1
+        assert second.ledger.pending == ()
