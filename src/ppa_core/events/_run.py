@@ -46,7 +46,8 @@ class _Run:
         self.apps = dict(ledger.appointments)
         self.bookings = dict(ledger.bookings)
         self.seen = set(ledger.seen)
-        self.log = {k: list(v) for k, v in ledger.log.items()}
+        # Tuples, extended by copy: a log is a few events, and the ledger's need no copy.
+        self.log = dict(ledger.log)
         self.settled = ledger.settled
         self.identity = identity
         self.window = window
@@ -55,8 +56,9 @@ class _Run:
         self.unplaced: list[SchedulingEvent] = []  # logged events a rebuild could not place
 
     def ledger(self, pending: list[SchedulingEvent]) -> Ledger:
-        log = {k: tuple(v) for k, v in self.log.items() if v}
-        return Ledger(self.apps, self.bookings, frozenset(self.seen), log, pending, self.settled)
+        return Ledger(
+            self.apps, self.bookings, frozenset(self.seen), self.log, pending, self.settled
+        )
 
     def order(self, event: SchedulingEvent) -> _Order:
         found = self.orders.get(event.key)
@@ -97,7 +99,7 @@ class _Run:
         if status is not EventStatus.DEFERRED:
             self.seen.add(event.key)
             if aid is not None:
-                self.log.setdefault(aid, []).append(event)
+                self.log[aid] = (*self.log.get(aid, ()), event)
         return EventResult(event, status, reason, aid)
 
     def rebuild(self, target: str, event: SchedulingEvent) -> EventResult:
