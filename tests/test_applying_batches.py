@@ -91,6 +91,20 @@ class TestBatching:
         assert late.appointments[CALCOM_ID].state is S.CANCELLED
         assert late.ledger == apply_events(Ledger(), [*STORY, CANCELLED], DIRECTORY).ledger
 
+    def test_a_late_cancel_half_of_a_reschedule_is_noted_when_its_create_half_came_after_it(
+        self,
+    ) -> None:
+        created = event("calendly/invitee_created")
+        cancel_half = event("calendly/invitee_canceled_rescheduled")
+        create_half = event("calendly/invitee_created_rescheduled")
+        create_half = attrs.evolve(create_half, occurred_at=create_half.occurred_at.add(seconds=1))
+        marked = event("calendly/invitee_no_show_created")
+        first = apply_events(Ledger(), [created, create_half, marked], DIRECTORY)
+        late = apply_events(first.ledger, [cancel_half], DIRECTORY)
+        assert late.results[0].status is ST.NOTED
+        one = apply_events(Ledger(), [created, cancel_half, create_half, marked], DIRECTORY)
+        assert late.ledger == one.ledger
+
     def test_the_log_keeps_each_appointments_events_in_order_once(self) -> None:
         done = apply_events(Ledger(), [*STORY, *STORY], DIRECTORY)
         log = done.ledger.log[CALCOM_ID]

@@ -110,6 +110,9 @@ class _Run:
         for e in events:  # the booking references the replay maps again
             if self.bookings.get(e.booking) == target:
                 del self.bookings[e.booking]
+        # The cancel half of a reschedule is noted when its create half is in the log,
+        # even if the create half is replayed after it.
+        self.moved.update(e.previous_booking for e in events if e.previous_booking is not None)
         replayed = [self.handle(e, self.find(e.booking)) for e in events]
         for r in replayed:
             if r.event is not event and r.status is EventStatus.DEFERRED:
