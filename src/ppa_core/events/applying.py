@@ -92,17 +92,14 @@ def apply_events(
     ordered = sorted([*batch, *retried], key=run.order)
     run.moved.update(e.previous_booking for e in ordered if e.previous_booking is not None)
     results: list[EventResult] = []
-    first: dict[str, int] = {}  # key -> index of its first delivery's result
+    delivered: set[str] = set()  # keys met in this batch: a second delivery is a duplicate
     for e in ordered:
-        if e.key in first:
-            reason = "delivered before"
-            results.append(EventResult(e, EventStatus.DUPLICATE, reason, run.find(e.booking)))
-        elif e.key in run.seen:
-            first[e.key] = len(results)
-            results.append(EventResult(e, EventStatus.DUPLICATE, "delivered before", None))
+        if e.key in delivered or e.key in run.seen:
+            reason, aid = "delivered before", run.find(e.booking)
+            results.append(EventResult(e, EventStatus.DUPLICATE, reason, aid))
         else:
-            first[e.key] = len(results)
             results.append(run.take(e))
+        delivered.add(e.key)
     _retry_deferred(run, results)
     waiting = sorted(
         [*(r.event for r in results if r.status is _DEFERRED), *run.unplaced], key=run.order
