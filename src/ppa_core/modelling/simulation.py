@@ -8,14 +8,15 @@ contract. Costs are what the invoices of the campaign's billing periods would
 total (a test checks that against :func:`~ppa_core.billing.invoice.build_invoice`;
 contracts with a guarantee are priced by building those invoices).
 
-**Reproducible everywhere.** Run ``r`` of seed ``s`` draws from
-``random.Random((s * 1_000_003 + r) * 64 + k)``, one generator per stream
-``k`` (0 the per-period counts, 1 the meetings, 2 the deal values, 10 and up
-one per rate of :data:`~ppa_core.modelling.plan.RATE_FIELDS`): a run never depends on
-the runs before it, on how runs are split between processes, or on the
-machine. Each meeting draws eight numbers whatever happens to it, so raising
-the show rate turns some no-shows into meetings and changes nothing else
-(common random numbers: comparisons across rates are smooth).
+**Reproducible everywhere.** Each run draws from its own seeded streams
+(:mod:`~ppa_core.modelling.sampling`): a run never depends on the runs before
+it, on how runs are split between processes, or on the machine.
+
+**Fast where it can be.** :meth:`Simulator.outcome` prices the meetings of a
+contract that decides each appointment alone from the engine's verdict on each
+kind of meeting, kept (:mod:`~ppa_core.modelling.verdict_cache`);
+:meth:`Simulator.realize` has the engine decide each month whole. Both give the
+same figures (tested).
 
 **How facts are laid out.** The plan's qualification rate replaces the
 contract's criteria (a qualified prospect has intent score 100, the criteria
@@ -28,12 +29,9 @@ one day after the last period ends.
 
 from __future__ import annotations
 
-import bisect
-import decimal
 import random
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import NamedTuple
 
 import attrs
 import pendulum
@@ -51,8 +49,20 @@ from ppa_core.domain.prospect import Company, Prospect, Seniority
 from ppa_core.domain.qualification import QualificationCriteria
 from ppa_core.exceptions import ValidationError
 from ppa_core.modelling.plan import CampaignPlan
+from ppa_core.modelling.sampling import (
+    DEALS,
+    HOST_NO_SHOW,
+    LATE_JOIN,
+    NO_SHOW,
+    SHORT,
+    Draw,
+    Kind,
+    draw,
+    generator,
+    stream_seed,
+)
+from ppa_core.modelling.verdict_cache import Fate, add, decides_alone, fate_of
 from ppa_core.rules.engine import BillingEngine
-from ppa_core.rules.verdict import Decision
 
 __all__ = [
     "SIMULATED_CRITERIA",
@@ -67,18 +77,6 @@ SIMULATED_CRITERIA = QualificationCriteria(min_intent_score=50)
 """The criteria simulated contracts use: qualified prospects score 100, the others 0."""
 
 _QUALIFIED, _UNQUALIFIED = 100, 0
-_COUNTS, _MEETINGS, _DEALS, _RATES = 0, 1, 2, 10
-_HELD, _NO_SHOW, _HOST_NO_SHOW, _LATE_JOIN, _SHORT = range(5)
-
-
-def stream_seed(seed: int, run: int, stream: int) -> int:
-    """The seed of one random stream of one run (see the module's docstring)."""
-    return (seed * 1_000_003 + run) * 64 + stream
-
-
-def _generator(seed: int, run: int, stream: int) -> random.Random:
-    # Reproducible simulation, not cryptography: a seeded Mersenne Twister is the point.
-    return random.Random(stream_seed(seed, run, stream))  # noqa: S311
 
 
 def for_simulation(contract: Contract) -> Contract:
@@ -140,10 +138,6 @@ class Realization:
     as_of: pendulum.DateTime
 
 
-def _whole(value: Decimal) -> int:
-    return int(value.to_integral_value(rounding=decimal.ROUND_HALF_EVEN))
-
-
 def _spread(index: int) -> tuple[int, int]:
     """The van der Corput fraction of ``index`` (0, 1/2, 1/4, 3/4, 1/8 ...) as (num, den)."""
     numerator, denominator = 0, 1
@@ -176,19 +170,15 @@ def _has_period_charges(contract: Contract) -> bool:
     return False
 
 
-class _Draw(NamedTuple):
-    appointments: list[Appointment]
-    leads: list[int]
-    later: dict[str, tuple[float, float]]  # per appointment id: opportunity and close draws
-    rates: dict[str, float]
-    shows: int
+_ORDERS_LIMIT = 4096
+"""Meeting orders a simulator keeps (one per distinct count of meetings per period)."""
 
 
 class Simulator:
     """Runs a plan against a reference contract and prices it under model contracts.
 
-    Build one per process; it caches the appointments it builds (a run reuses
-    them), so it is not shared between threads.
+    Build one per process; it caches the appointments it builds and the engine's
+    verdicts on them (a run reuses them), so it is not shared between threads.
     """
 
     def __init__(self, plan: CampaignPlan, reference: Contract, models: Sequence[Contract]) -> None:
@@ -207,7 +197,12 @@ class Simulator:
         self.periods = tuple(periods)
         self._start = max(periods[0].start, first_day)
         self.as_of = self.periods[-1].end.add(days=1)
+        self._zero = Money.zero(reference.currency).amount
+        self._undecided = Fate(self._zero, held=False, period=None)
         self._engines: list[tuple[Contract, BillingEngine]] = []
+        # Per engine pass: each kind of meeting's fate, when the contract decides each
+        # appointment alone (None: the pass decides each month's appointments together).
+        self._kept: list[dict[Kind, Fate] | None] = []
         self._reference_pass = self._engine_index(reference)
         # Per model: the engine pass whose amounts it bills (None: it bills period fees
         # only), and the engine that builds its invoices when a guarantee needs them.
@@ -226,7 +221,9 @@ class Simulator:
         weights = [w for _, w in mix] or [1]
         total = sum(weights)
         self._thresholds = [sum(weights[: i + 1]) / total for i in range(len(weights) - 1)]
-        self._appointments: dict[tuple[int, int, int, bool, int], Appointment] = {}
+        self._appointments: dict[Kind, Appointment] = {}
+        self._starts: dict[tuple[int, int], pendulum.DateTime] = {}
+        self._orders: dict[tuple[int, ...], list[int]] = {}
 
     # -- set-up ------------------------------------------------------------------------
 
@@ -235,78 +232,35 @@ class Simulator:
             if known == contract:
                 return i
         self._engines.append((contract, BillingEngine(contract)))
+        self._kept.append({} if decides_alone(contract) else None)
         return len(self._engines) - 1
 
     # -- drawing -----------------------------------------------------------------------
 
-    def _rates(self, seed: int, run: int) -> dict[str, float]:
-        rates: dict[str, float] = {}
-        for k, (name, distribution) in enumerate(self.plan.rates()):
-            if distribution is None:
-                continue
-            rng = _generator(seed, run, _RATES + k)
-            rates[name] = float(distribution.sample(rng))
-        return rates
+    def _draw(self, seed: int, run: int) -> Draw:
+        return draw(self.plan, self._volume, len(self.periods), self._thresholds, seed, run)
 
-    def _draw(self, seed: int, run: int) -> _Draw:
-        """The run's appointments, leads per period, later draws per meeting, rates, shows."""
-        plan = self.plan
-        rates = self._rates(seed, run)
-        show, host = rates["show_rate"], rates["host_no_show_rate"]
-        late, short = rates["late_join_share"], rates["short_meeting_share"]
-        qualify = rates["qualification_rate"]
-        counts = _generator(seed, run, _COUNTS)
-        meetings = _generator(seed, run, _MEETINGS).random
-        converts = rates.get("lead_to_meeting_rate") if plan.leads is not None else None
-        thresholds = self._thresholds
-        cache = self._appointments
-        appointments: list[Appointment] = []
-        leads: list[int] = []
-        later: dict[str, tuple[float, float]] = {}
-        shows = 0
-        for period in range(len(self.periods)):
-            delivered = _whole(self._volume.sample(counts))
-            count = delivered
-            if converts is not None:
-                count = sum(1 for _ in range(delivered) if counts.random() < converts)
-            leads.append(delivered)
-            for slot in range(count):
-                u_show, u_host, u_late, u_short = meetings(), meetings(), meetings(), meetings()
-                u_qualify, u_seniority, u_opportunity, u_close = (
-                    meetings(),
-                    meetings(),
-                    meetings(),
-                    meetings(),
-                )
-                if u_show >= show:
-                    kind = _NO_SHOW
-                elif u_host < host:
-                    kind = _HOST_NO_SHOW
-                elif u_late < late:
-                    kind = _LATE_JOIN
-                elif u_short < short:
-                    kind = _SHORT
-                else:
-                    kind = _HELD
-                shows += kind != _NO_SHOW
-                seniority = bisect.bisect_right(thresholds, u_seniority)
-                key = (period, slot, kind, u_qualify < qualify, seniority)
-                appointment = cache.get(key)
-                if appointment is None:
-                    appointment = cache[key] = self._build(*key)
-                appointments.append(appointment)
-                later[appointment.id] = (u_opportunity, u_close)
-        return _Draw(appointments, leads, later, rates, shows)
+    def _slot_start(self, period: int, slot: int) -> pendulum.DateTime:
+        found = self._starts.get((period, slot))
+        if found is None:
+            window = self.periods[period]
+            low = max(window.start, self._start)
+            span = int((window.end - low).total_seconds()) // 60
+            numerator, denominator = _spread(slot)
+            found = self._starts[period, slot] = low.add(minutes=span * numerator // denominator)
+        return found
+
+    def _appointment(self, kind: Kind) -> Appointment:
+        found = self._appointments.get(kind)
+        if found is None:
+            found = self._appointments[kind] = self._build(*kind)
+        return found
 
     def _build(
         self, period: int, slot: int, kind: int, qualified: bool, seniority: int
     ) -> Appointment:
         plan = self.plan
-        window = self.periods[period]
-        low = max(window.start, self._start)
-        span = int((window.end - low).total_seconds()) // 60
-        numerator, denominator = _spread(slot)
-        start = low.add(minutes=span * numerator // denominator)
+        start = self._slot_start(period, slot)
         name = f"{period + 1}-{slot + 1}"
         prospect = Prospect(
             id=f"sim-p{name}",
@@ -318,109 +272,162 @@ class Simulator:
         )
         minutes = plan.meeting_minutes
         booked = Appointment.book(
-            f"sim-{name}",
+            _appointment_id(period, slot),
             prospect,
             start=start,
             at=start.subtract(days=plan.booking_lead_days),
             duration_minutes=minutes,
         )
         end = start.add(minutes=minutes)
-        if kind == _NO_SHOW:
+        if kind == NO_SHOW:
             return booked.no_show(at=end, absent=Actor.PROSPECT)
-        if kind == _HOST_NO_SHOW:
+        if kind == HOST_NO_SHOW:
             return booked.no_show(at=end, absent=Actor.CLIENT)
-        if kind == _LATE_JOIN:
+        if kind == LATE_JOIN:
             delay = plan.late_join_minutes
             attendance = Attendance(attended_minutes=minutes - delay, join_delay_minutes=delay)
-        elif kind == _SHORT:
+        elif kind == SHORT:
             attendance = Attendance(attended_minutes=plan.short_meeting_minutes)
         else:
             attendance = Attendance(attended_minutes=minutes)
         return booked.hold(at=end, attendance=attendance)
 
+    def _order(self, counts: tuple[int, ...]) -> list[int]:
+        """The meetings' positions in the engine's order: by start instant, then id."""
+        found = self._orders.get(counts)
+        if found is None:
+            slots = [(p, s) for p, count in enumerate(counts) for s in range(count)]
+            keys = [(self._slot_start(p, s).timestamp(), _appointment_id(p, s)) for p, s in slots]
+            found = sorted(range(len(slots)), key=keys.__getitem__)
+            if len(self._orders) >= _ORDERS_LIMIT:
+                self._orders.clear()
+            self._orders[counts] = found
+        return found
+
+    # -- deciding ----------------------------------------------------------------------
+
+    def _fates(self, index: int, kinds: list[Kind], alone: bool) -> list[Fate]:
+        """Each meeting's fate under engine pass ``index``, in the order of ``kinds``.
+
+        ``alone``: take each kind's kept verdict when the pass decides appointments
+        alone; otherwise the engine decides the month's appointments together.
+        """
+        kept = self._kept[index] if alone else None
+        engine = self._engines[index][1]
+        if kept is not None:
+            get = kept.get
+            return [get(kind) or self._decide_alone(engine, kept, kind) for kind in kinds]
+        appointments = [self._appointment(kind) for kind in kinds]
+        decisions = engine.decide_all(appointments, as_of=self.as_of)
+        by_id = {d.appointment_id: fate_of(d, self._period_index) for d in decisions}
+        # An appointment not booked yet at as_of has no decision (none is, as laid out).
+        return [by_id.get(a.id, self._undecided) for a in appointments]
+
+    def _decide_alone(self, engine: BillingEngine, kept: dict[Kind, Fate], kind: Kind) -> Fate:
+        decisions = engine.decide_all([self._appointment(kind)], as_of=self.as_of)
+        fate = fate_of(decisions[0], self._period_index) if decisions else self._undecided
+        kept[kind] = fate
+        return fate
+
     # -- running -----------------------------------------------------------------------
 
     def realize(self, seed: int, run: int) -> tuple[Realization, RunOutcome]:
-        """The facts of run ``run`` and what they cost under each model."""
-        appointments, leads, later, rates, shows = self._draw(seed, run)
-        as_of = self.as_of
-        decisions: dict[int, tuple[Decision, ...]] = {}
+        """The facts of run ``run`` and what they cost, each month decided whole by the engine."""
+        draw = self._draw(seed, run)
+        outcome, closed = self._priced(seed, run, draw, alone=False)
+        return self._facts(run, draw, closed), outcome
 
-        def decided(index: int) -> tuple[Decision, ...]:
-            found = decisions.get(index)
+    def outcome(self, seed: int, run: int) -> RunOutcome:
+        """What run ``run`` cost under each model (equal to :meth:`realize`'s outcome).
+
+        Contracts that decide each appointment alone are priced from the engine's
+        kept verdicts (:mod:`~ppa_core.modelling.verdict_cache`).
+        """
+        return self._priced(seed, run, self._draw(seed, run), alone=True)[0]
+
+    def _facts(self, run: int, draw: Draw, closed: tuple[Money, ...]) -> Realization:
+        appointments = tuple(self._appointment(kind) for kind in draw.kinds)
+        return Realization(run, self.periods, appointments, tuple(draw.leads), closed, self.as_of)
+
+    def _priced(
+        self, seed: int, run: int, draw: Draw, *, alone: bool
+    ) -> tuple[RunOutcome, tuple[Money, ...]]:
+        """The run's outcome and the value of the deals closed in each period."""
+        kinds, currency, zero = draw.kinds, self.reference.currency, self._zero
+        passes: dict[int, list[Fate]] = {}
+
+        def fates(index: int) -> list[Fate]:
+            found = passes.get(index)
             if found is None:
-                found = decisions[index] = self._engines[index][1].decide_all(
-                    appointments, as_of=as_of
-                )
+                found = passes[index] = self._fates(index, kinds, alone)
             return found
 
-        currency = self.reference.currency
-        zero = Money.zero(currency)
         closed = [zero] * len(self.periods)
         meetings = opportunities = deals = 0
         deal_value = self.plan.deal_value
-        values = _generator(seed, run, _DEALS)
-        opportunity_rate, close_rate = rates["opportunity_rate"], rates["close_rate"]
-        for decision in decided(self._reference_pass):
-            if not decision.is_qualified_held:
+        values: random.Random | None = None
+        opportunity_rate, close_rate = draw.rates["opportunity_rate"], draw.rates["close_rate"]
+        reference, later = fates(self._reference_pass), draw.later
+        # In the engine's order (meeting start, then id): deal values are drawn in it.
+        for i in self._order(draw.counts):
+            fate = reference[i]
+            if not fate.held:
                 continue
             meetings += 1
-            u_opportunity, u_close = later[decision.appointment_id]
+            u_opportunity, u_close = later[i]
             if u_opportunity >= opportunity_rate:
                 continue
             opportunities += 1
             if u_close >= close_rate:
                 continue
             deals += 1
-            if deal_value is not None and decision.period_start is not None:
-                k = self._period_index[decision.period_start]
-                closed[k] = closed[k] + deal_value.sample(values)
-        revenue = Money.total(closed, currency)
-        realization = Realization(
-            run, self.periods, tuple(appointments), tuple(leads), tuple(closed), as_of
-        )
+            if deal_value is not None and fate.period is not None:
+                if values is None:
+                    values = generator(seed, run, DEALS)
+                closed[fate.period] = add(closed[fate.period], (deal_value.sample(values).amount,))
+        closed_value = tuple(Money(value, currency) for value in closed)
+        facts: Realization | None = None
         costs = []
         for contract, index, invoicing in zip(
             self.models, self._model_pass, self._invoiced, strict=True
         ):
             if invoicing is not None:
-                costs.append(self._invoiced_cost(contract, invoicing, realization))
+                facts = facts or self._facts(run, draw, closed_value)
+                costs.append(self._invoiced_cost(contract, invoicing, facts))
                 continue
-            billed = Money.zero(currency)
-            if index is not None:
-                billed = Money.total((d.amount for d in decided(index)), currency)
-            costs.append(billed + self._fees(contract, leads, closed))
+            billed = zero if index is None else add(zero, [f.amount for f in fates(index)])
+            fees = self._fees(contract, draw.leads, closed_value)
+            costs.append(Money(add(billed, fees), currency))
         outcome = RunOutcome(
             run,
-            len(appointments),
-            sum(leads),
-            shows,
+            len(kinds),
+            sum(draw.leads),
+            draw.shows,
             meetings,
             opportunities,
             deals,
-            revenue,
+            Money(add(zero, closed), currency),
             tuple(costs),
         )
-        return realization, outcome
+        return outcome, closed_value
 
-    def outcome(self, seed: int, run: int) -> RunOutcome:
-        """What run ``run`` cost under each model."""
-        return self.realize(seed, run)[1]
-
-    def _fees(self, contract: Contract, leads: list[int], closed: list[Money]) -> Money:
+    def _fees(
+        self, contract: Contract, leads: list[int], closed: tuple[Money, ...]
+    ) -> list[Decimal]:
         """The period fees an invoice adds (retainer, leads, commission), as invoices round them."""
-        total = Money.zero(contract.currency)
+        fees: list[Decimal] = []
         for period, delivered, value in zip(self.periods, leads, closed, strict=True):
             terms = contract.terms_at(period.start)
             pricing, rounding = terms.pricing, terms.rounding
             retainer = pricing.retainer if isinstance(pricing, Hybrid) else pricing
             if isinstance(retainer, Retainer):
-                total += retainer.fee.rounded(rounding)
+                fees.append(retainer.fee.rounded(rounding).amount)
             if isinstance(pricing, PayPerLead):
-                total += (pricing.price_per_lead * delivered).rounded(rounding)
+                fees.append((pricing.price_per_lead * delivered).rounded(rounding).amount)
             if isinstance(pricing, Commission):
-                total += Money.total(pricing.commissions([value]), value.currency).rounded(rounding)
-        return total
+                commission = Money.total(pricing.commissions([value]), value.currency)
+                fees.append(commission.rounded(rounding).amount)
+        return fees
 
     def _invoiced_cost(
         self, contract: Contract, engine: BillingEngine, facts: Realization
@@ -440,3 +447,7 @@ class Simulator:
                 )
             )
         return Money.total((i.total for i in invoices), contract.currency)
+
+
+def _appointment_id(period: int, slot: int) -> str:
+    return f"sim-{period + 1}-{slot + 1}"
