@@ -329,23 +329,33 @@ class ModelSummary:
 
 
 def per_run_figures(
-    outcome: RunOutcome, index: int, with_roi: bool
+    outcome: RunOutcome,
+    index: int,
+    with_roi: bool,
+    *,
+    quotients: dict[tuple[Decimal, int], Money] | None = None,
 ) -> tuple[Money, Money | None, Money | None, Decimal | None]:
-    """Model ``index``'s total, cost per held meeting, cost per opportunity and ROI in a run."""
+    """Model ``index``'s total, cost per held meeting, cost per opportunity and ROI in a run.
+
+    ``quotients``: costs already divided by a count, by (amount, count), filled in as
+    found; one per model saves dividing the same cost again (a retainer's, each run).
+    """
     cost = outcome.costs[index]
-    per_meeting = (
-        cost.divided_by(outcome.meetings, RoundingMode.HALF_UP) if outcome.meetings else None
-    )
-    per_opportunity = (
-        cost.divided_by(outcome.opportunities, RoundingMode.HALF_UP)
-        if outcome.opportunities
-        else None
-    )
+    kept = {} if quotients is None else quotients
+
+    def per(count: int) -> Money | None:
+        if not count:
+            return None
+        found = kept.get((cost.amount, count))
+        if found is None:
+            found = kept[cost.amount, count] = cost.divided_by(count, RoundingMode.HALF_UP)
+        return found
+
     roi = None
     if with_roi and cost.amount:
         with decimal.localcontext(_CONTEXT):
             roi = ((outcome.revenue.amount - cost.amount) / cost.amount).quantize(_ROI_PLACES)
-    return cost, per_meeting, per_opportunity, roi
+    return cost, per(outcome.meetings), per(outcome.opportunities), roi
 
 
 def _maybe(values: list[Money]) -> Summary[Money] | None:
@@ -395,7 +405,8 @@ class ScenarioResult:
         with_roi = scenario.plan.deal_value is not None
         summaries = []
         for index, model in enumerate(scenario.models):
-            figures = [per_run_figures(o, index, with_roi) for o in runs]
+            quotients: dict[tuple[Decimal, int], Money] = {}
+            figures = [per_run_figures(o, index, with_roi, quotients=quotients) for o in runs]
             rois = [f[3] for f in figures if f[3] is not None]
             summaries.append(
                 ModelSummary(

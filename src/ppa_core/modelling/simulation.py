@@ -43,7 +43,7 @@ from ppa_core.domain.billing_period import BillingPeriod
 from ppa_core.domain.contract import Contract, ContractTerms
 from ppa_core.domain.history import Attendance
 from ppa_core.domain.lifecycle import Actor
-from ppa_core.domain.money import Money
+from ppa_core.domain.money import Money, RoundingMode
 from ppa_core.domain.pricing import Commission, Hybrid, PayPerLead, PerAppointment, Retainer
 from ppa_core.domain.prospect import Company, Prospect, Seniority
 from ppa_core.domain.qualification import QualificationCriteria
@@ -170,6 +170,10 @@ def _has_period_charges(contract: Contract) -> bool:
     return False
 
 
+_Charges = tuple[Decimal | None, PayPerLead | None, Commission | None, RoundingMode]
+"""One period's charges under one model: the retainer fee, rounded; the per-lead pricing;
+the commission pricing; the rounding mode."""
+
 _ORDERS_LIMIT = 4096
 """Meeting orders a simulator keeps (one per distinct count of meetings per period)."""
 
@@ -224,6 +228,8 @@ class Simulator:
         self._appointments: dict[Kind, Appointment] = {}
         self._starts: dict[tuple[int, int], pendulum.DateTime] = {}
         self._orders: dict[tuple[int, ...], list[int]] = {}
+        self._charges = [self._period_charges(contract) for contract in self.models]
+        self._per_lead: dict[tuple[int, int, int], Decimal] = {}
 
     # -- set-up ------------------------------------------------------------------------
 
@@ -388,15 +394,15 @@ class Simulator:
         closed_value = tuple(Money(value, currency) for value in closed)
         facts: Realization | None = None
         costs = []
-        for contract, index, invoicing in zip(
-            self.models, self._model_pass, self._invoiced, strict=True
+        for model, (contract, index, invoicing) in enumerate(
+            zip(self.models, self._model_pass, self._invoiced, strict=True)
         ):
             if invoicing is not None:
                 facts = facts or self._facts(run, draw, closed_value)
                 costs.append(self._invoiced_cost(contract, invoicing, facts))
                 continue
             billed = zero if index is None else add(zero, [f.amount for f in fates(index)])
-            fees = self._fees(contract, draw.leads, closed_value)
+            fees = self._fees(model, draw.leads, closed_value)
             costs.append(Money(add(billed, fees), currency))
         outcome = RunOutcome(
             run,
@@ -411,23 +417,37 @@ class Simulator:
         )
         return outcome, closed_value
 
-    def _fees(
-        self, contract: Contract, leads: list[int], closed: tuple[Money, ...]
-    ) -> list[Decimal]:
+    def _fees(self, model: int, leads: list[int], closed: tuple[Money, ...]) -> list[Decimal]:
         """The period fees an invoice adds (retainer, leads, commission), as invoices round them."""
         fees: list[Decimal] = []
-        for period, delivered, value in zip(self.periods, leads, closed, strict=True):
+        for k, (fee, per_lead, commission, rounding) in enumerate(self._charges[model]):
+            if fee is not None:
+                fees.append(fee)
+            if per_lead is not None:
+                key = (model, k, leads[k])
+                found = self._per_lead.get(key)
+                if found is None:
+                    found = (per_lead.price_per_lead * leads[k]).rounded(rounding).amount
+                    self._per_lead[key] = found
+                fees.append(found)
+            if commission is not None:
+                value = closed[k]
+                total = Money.total(commission.commissions([value]), value.currency)
+                fees.append(total.rounded(rounding).amount)
+        return fees
+
+    def _period_charges(self, contract: Contract) -> list[_Charges]:
+        """Per period: the retainer fee rounded, the per-lead and commission pricings."""
+        charges: list[_Charges] = []
+        for period in self.periods:
             terms = contract.terms_at(period.start)
             pricing, rounding = terms.pricing, terms.rounding
             retainer = pricing.retainer if isinstance(pricing, Hybrid) else pricing
-            if isinstance(retainer, Retainer):
-                fees.append(retainer.fee.rounded(rounding).amount)
-            if isinstance(pricing, PayPerLead):
-                fees.append((pricing.price_per_lead * delivered).rounded(rounding).amount)
-            if isinstance(pricing, Commission):
-                commission = Money.total(pricing.commissions([value]), value.currency)
-                fees.append(commission.rounded(rounding).amount)
-        return fees
+            fee = retainer.fee.rounded(rounding).amount if isinstance(retainer, Retainer) else None
+            per_lead = pricing if isinstance(pricing, PayPerLead) else None
+            commission = pricing if isinstance(pricing, Commission) else None
+            charges.append((fee, per_lead, commission, rounding))
+        return charges
 
     def _invoiced_cost(
         self, contract: Contract, engine: BillingEngine, facts: Realization
