@@ -29,7 +29,6 @@ True
 
 from __future__ import annotations
 
-import decimal
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -39,7 +38,7 @@ import pendulum
 from ppa_core import _rendering
 from ppa_core import _validation as v
 from ppa_core.domain.contract import Contract, ContractTerms, Term
-from ppa_core.domain.money import Currency, Money, RoundingMode
+from ppa_core.domain.money import Currency, Money
 from ppa_core.domain.pricing import (
     PRICING_TYPES,
     Commission,
@@ -48,10 +47,11 @@ from ppa_core.domain.pricing import (
     model_of,
 )
 from ppa_core.exceptions import ValidationError
+from ppa_core.modelling.figures import RunFigures, column_summaries
 from ppa_core.modelling.plan import CampaignPlan
 from ppa_core.modelling.progress import ProgressOption, reporting, steps
 from ppa_core.modelling.simulation import Realization, RunOutcome, Simulator, for_simulation
-from ppa_core.modelling.summary import Summary, summarize
+from ppa_core.modelling.summary import Summary, summarize, summarize_amounts
 
 __all__ = [
     "ModelSummary",
@@ -62,8 +62,6 @@ __all__ = [
     "simulate",
 ]
 
-_CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
-_ROI_PLACES = Decimal("1E-6")
 _DEFAULT_START = pendulum.Date(2026, 1, 1)
 _MAX_RUNS = 1_000_000
 
@@ -248,11 +246,17 @@ class Scenario:
         """A simulator for this scenario (build one per process and reuse it)."""
         return Simulator(self.plan, self.contract, [m.contract for m in self.models])
 
-    def outcomes(self, seed: int, start: int, stop: int) -> tuple[RunOutcome, ...]:
-        """Runs ``start`` to ``stop - 1`` of ``seed``: the unit of work of a sweep."""
+    def outcomes(
+        self, seed: int, start: int, stop: int, *, simulator: Simulator | None = None
+    ) -> tuple[RunOutcome, ...]:
+        """Runs ``start`` to ``stop - 1`` of ``seed``: the unit of work of a sweep.
+
+        ``simulator``: one of this scenario's, kept from earlier chunks (default: a new one).
+        """
         v.check_int("start", start)
         v.check_int("stop", stop, minimum=start)
-        simulator = self.simulator()
+        if simulator is None:
+            simulator = self.simulator()
         return tuple(simulator.outcome(seed, run) for run in range(start, stop))
 
     def realize(self, *, seed: int, run: int = 0) -> Realization:
@@ -328,40 +332,6 @@ class ModelSummary:
         return f"ModelSummary({self.name!r}, {self.model.value}, total_cost={self.total_cost!r})"
 
 
-def per_run_figures(
-    outcome: RunOutcome,
-    index: int,
-    with_roi: bool,
-    *,
-    quotients: dict[tuple[Decimal, int], Money] | None = None,
-) -> tuple[Money, Money | None, Money | None, Decimal | None]:
-    """Model ``index``'s total, cost per held meeting, cost per opportunity and ROI in a run.
-
-    ``quotients``: costs already divided by a count, by (amount, count), filled in as
-    found; one per model saves dividing the same cost again (a retainer's, each run).
-    """
-    cost = outcome.costs[index]
-    kept = {} if quotients is None else quotients
-
-    def per(count: int) -> Money | None:
-        if not count:
-            return None
-        found = kept.get((cost.amount, count))
-        if found is None:
-            found = kept[cost.amount, count] = cost.divided_by(count, RoundingMode.HALF_UP)
-        return found
-
-    roi = None
-    if with_roi and cost.amount:
-        with decimal.localcontext(_CONTEXT):
-            roi = ((outcome.revenue.amount - cost.amount) / cost.amount).quantize(_ROI_PLACES)
-    return cost, per(outcome.meetings), per(outcome.opportunities), roi
-
-
-def _maybe(values: list[Money]) -> Summary[Money] | None:
-    return summarize(values) if values else None
-
-
 @attrs.frozen(repr=False)
 class ScenarioResult:
     """What :func:`simulate` found: per model summaries, and each run's outcome.
@@ -403,32 +373,46 @@ class ScenarioResult:
         if not runs or any(o.run != i for i, o in enumerate(runs)):
             raise ValidationError("outcomes", len(runs), "runs 0 to n - 1, in order, n >= 1")
         with_roi = scenario.plan.deal_value is not None
+        figures = RunFigures.of(runs, len(scenario.models), with_roi)
+        return cls.from_figures(scenario, seed, figures, runs)
+
+    @classmethod
+    def from_figures(
+        cls,
+        scenario: Scenario,
+        seed: int,
+        figures: RunFigures,
+        outcomes: Sequence[RunOutcome] = (),
+    ) -> ScenarioResult:
+        """Summarize the figures of runs 0 to n - 1 of ``seed`` (and keep ``outcomes``, if any).
+
+        Raises:
+            ValidationError: figures that do not start at run 0 or miss a model, or
+                outcomes other than one per run.
+        """
+        if figures.first != 0 or len(figures.models) != len(scenario.models):
+            raise ValidationError("figures", figures.first, "runs from 0, one column per model")
+        if outcomes and len(outcomes) != figures.runs:
+            raise ValidationError("outcomes", len(outcomes), f"one per run ({figures.runs})")
+        currency = scenario.contract.currency
         summaries = []
-        for index, model in enumerate(scenario.models):
-            quotients: dict[tuple[Decimal, int], Money] = {}
-            figures = [per_run_figures(o, index, with_roi, quotients=quotients) for o in runs]
-            rois = [f[3] for f in figures if f[3] is not None]
+        for model, columns in zip(scenario.models, figures.models, strict=True):
+            total, per_meeting, per_opportunity, roi = column_summaries(columns, currency)
             summaries.append(
-                ModelSummary(
-                    model.name,
-                    model.model,
-                    summarize([f[0] for f in figures]),
-                    _maybe([f[1] for f in figures if f[1] is not None]),
-                    _maybe([f[2] for f in figures if f[2] is not None]),
-                    summarize(rois) if rois else None,
-                )
+                ModelSummary(model.name, model.model, total, per_meeting, per_opportunity, roi)
             )
+        with_roi = scenario.plan.deal_value is not None
         return cls(
             scenario.plan,
             scenario.models,
             seed,
-            len(runs),
-            scenario.contract.currency,
+            figures.runs,
+            currency,
             tuple(summaries),
-            summarize([Decimal(o.meetings) for o in runs]),
-            summarize([Decimal(o.opportunities) for o in runs]),
-            summarize([o.revenue for o in runs]) if with_roi else None,
-            runs,
+            summarize([Decimal(n) for n in figures.meetings]),
+            summarize([Decimal(n) for n in figures.opportunities]),
+            summarize_amounts(figures.revenue, currency) if with_roi else None,
+            tuple(outcomes),
         )
 
     @property

@@ -226,6 +226,7 @@ class Simulator:
         total = sum(weights)
         self._thresholds = [sum(weights[: i + 1]) / total for i in range(len(weights) - 1)]
         self._appointments: dict[Kind, Appointment] = {}
+        self._booked: dict[tuple[int, int, bool, int], Appointment] = {}
         self._starts: dict[tuple[int, int], pendulum.DateTime] = {}
         self._orders: dict[tuple[int, ...], list[int]] = {}
         self._charges = [self._period_charges(contract) for contract in self.models]
@@ -267,23 +268,25 @@ class Simulator:
     ) -> Appointment:
         plan = self.plan
         start = self._slot_start(period, slot)
-        name = f"{period + 1}-{slot + 1}"
-        prospect = Prospect(
-            id=f"sim-p{name}",
-            name=f"Prospect {name}",
-            job_title="Head of Operations",
-            company=Company(name=f"Company {name}"),
-            seniority=self._seniorities[seniority],
-            intent_score=_QUALIFIED if qualified else _UNQUALIFIED,
-        )
         minutes = plan.meeting_minutes
-        booked = Appointment.book(
-            _appointment_id(period, slot),
-            prospect,
-            start=start,
-            at=start.subtract(days=plan.booking_lead_days),
-            duration_minutes=minutes,
-        )
+        booked = self._booked.get((period, slot, qualified, seniority))
+        if booked is None:  # one booking per prospect: the five outcomes share it
+            name = f"{period + 1}-{slot + 1}"
+            prospect = Prospect(
+                id=f"sim-p{name}",
+                name=f"Prospect {name}",
+                job_title="Head of Operations",
+                company=Company(name=f"Company {name}"),
+                seniority=self._seniorities[seniority],
+                intent_score=_QUALIFIED if qualified else _UNQUALIFIED,
+            )
+            booked = self._booked[period, slot, qualified, seniority] = Appointment.book(
+                _appointment_id(period, slot),
+                prospect,
+                start=start,
+                at=start.subtract(days=plan.booking_lead_days),
+                duration_minutes=minutes,
+            )
         end = start.add(minutes=minutes)
         if kind == NO_SHOW:
             return booked.no_show(at=end, absent=Actor.PROSPECT)
@@ -319,21 +322,16 @@ class Simulator:
         alone; otherwise the engine decides the month's appointments together.
         """
         kept = self._kept[index] if alone else None
-        engine = self._engines[index][1]
         if kept is not None:
-            get = kept.get
-            return [get(kind) or self._decide_alone(engine, kept, kind) for kind in kinds]
+            missing = [kind for kind in kinds if kind not in kept]
+            if missing:  # the kinds new in this month, decided together (the same as alone)
+                kept.update(zip(missing, self._fates(index, missing, alone=False), strict=True))
+            return [kept[kind] for kind in kinds]
         appointments = [self._appointment(kind) for kind in kinds]
-        decisions = engine.decide_all(appointments, as_of=self.as_of)
+        decisions = self._engines[index][1].decide_all(appointments, as_of=self.as_of)
         by_id = {d.appointment_id: fate_of(d, self._period_index) for d in decisions}
         # An appointment not booked yet at as_of has no decision (none is, as laid out).
         return [by_id.get(a.id, self._undecided) for a in appointments]
-
-    def _decide_alone(self, engine: BillingEngine, kept: dict[Kind, Fate], kind: Kind) -> Fate:
-        decisions = engine.decide_all([self._appointment(kind)], as_of=self.as_of)
-        fate = fate_of(decisions[0], self._period_index) if decisions else self._undecided
-        kept[kind] = fate
-        return fate
 
     # -- running -----------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ import attrs
 from ppa_core.domain.money import Currency, Money
 from ppa_core.exceptions import ValidationError
 
-__all__ = ["Summary", "percentile", "summarize"]
+__all__ = ["Summary", "percentile", "summarize", "summarize_amounts"]
 
 V = TypeVar("V", Decimal, Money)
 
@@ -145,14 +145,28 @@ def summarize(
             if not isinstance(value, Money) or value.currency != money:
                 raise ValidationError(f"values[{i}]", value, f"a Money in {money}")
             amounts.append(value.amount)
-        stats = _statistics(amounts)
-        return Summary(len(amounts), *(_rounded(s, money) for s in stats))
+        return summarize_amounts(amounts, money)
     numbers = []
     for i, value in enumerate(values):
         if not isinstance(value, Decimal):
             raise ValidationError(f"values[{i}]", value, "a Decimal like the first value")
         numbers.append(value)
     return Summary(len(numbers), *_statistics(numbers))
+
+
+def summarize_amounts(amounts: Sequence[Decimal], currency: Currency) -> Summary[Money]:
+    """What :func:`summarize` gives for ``amounts`` as Money in ``currency``, unchecked.
+
+    For amounts taken from Money of that currency (a simulation's columns of figures):
+    no Money is built per value.
+
+    Raises:
+        ValidationError: no amounts.
+    """
+    if not amounts:
+        raise ValidationError("amounts", amounts, "at least one amount")
+    stats = _statistics(list(amounts))
+    return Summary(len(amounts), *(_rounded(s, currency) for s in stats))
 
 
 def _rounded(statistic: Decimal, currency: Currency) -> Money:

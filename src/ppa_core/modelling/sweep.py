@@ -31,7 +31,8 @@ over the executor: one point, its runs in chunks.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from typing import Any
 
@@ -42,12 +43,13 @@ from ppa_core import _validation as v
 from ppa_core.domain.contract import Contract, ContractTerms
 from ppa_core.domain.money import Money
 from ppa_core.exceptions import ValidationError
+from ppa_core.modelling.figures import RunFigures
 from ppa_core.modelling.plan import CampaignPlan
 from ppa_core.modelling.progress import ProgressOption, reporting
 from ppa_core.modelling.scenario import Models, PricedModel, Scenario, ScenarioResult
-from ppa_core.modelling.simulation import RunOutcome
+from ppa_core.modelling.simulation import RunOutcome, Simulator
 
-__all__ = ["Chunk", "SweepPoint", "run_chunk", "sweep"]
+__all__ = ["Chunk", "SweepPoint", "run_chunk", "run_chunk_figures", "sweep"]
 
 
 @attrs.frozen
@@ -60,6 +62,8 @@ class Chunk:
         seed: the seed.
         start: the first run.
         stop: one past the last run.
+        keep_outcomes: whether :func:`run_chunk_figures` returns the outcomes too
+            (default True).
     """
 
     point: int
@@ -67,11 +71,53 @@ class Chunk:
     seed: int
     start: int
     stop: int
+    keep_outcomes: bool = True
+
+
+_KEPT = threading.local()
+_KEPT_SIMULATORS = 8
+"""Simulators a thread keeps, one per scenario, the last used (each holds the engine's
+verdicts on the kinds of meetings it has seen)."""
+
+
+def _simulator(scenario: Scenario) -> Simulator:
+    """This thread's simulator for ``scenario``, kept between chunks of the same point.
+
+    A worker runs many chunks of a point; building the simulator again for each would
+    decide every kind of meeting again.
+    """
+    kept: dict[Scenario, Simulator] | None = getattr(_KEPT, "simulators", None)
+    if kept is None:
+        kept = _KEPT.simulators = {}
+    try:
+        found = kept.pop(scenario, None)  # re-inserted below: the last used is kept longest
+    except TypeError:  # a custom rule that does not hash: nothing to key by
+        return scenario.simulator()
+    if found is None:
+        found = scenario.simulator()
+        while len(kept) >= _KEPT_SIMULATORS:
+            del kept[next(iter(kept))]
+    kept[scenario] = found
+    return found
 
 
 def run_chunk(chunk: Chunk) -> tuple[RunOutcome, ...]:
-    """Simulate one chunk (the function executors run; top-level so it pickles)."""
-    return chunk.scenario.outcomes(chunk.seed, chunk.start, chunk.stop)
+    """Simulate one chunk (top-level so it pickles); its outcomes."""
+    simulator = _simulator(chunk.scenario)
+    return chunk.scenario.outcomes(chunk.seed, chunk.start, chunk.stop, simulator=simulator)
+
+
+def run_chunk_figures(chunk: Chunk) -> tuple[RunFigures, tuple[RunOutcome, ...]]:
+    """Simulate one chunk and compute its figures (the function :func:`sweep` has executors run).
+
+    Returns:
+        The chunk's figures, and its outcomes when ``chunk.keep_outcomes`` (else empty).
+    """
+    outcomes = run_chunk(chunk)
+    scenario = chunk.scenario
+    with_roi = scenario.plan.deal_value is not None
+    figures = RunFigures.of(outcomes, len(scenario.models), with_roi)
+    return figures, outcomes if chunk.keep_outcomes else ()
 
 
 @attrs.frozen(repr=False)
@@ -216,30 +262,34 @@ def sweep(
             scenario = _apply(scenario, key, value)
         points.append((parameters, scenario))
     chunks = [
-        Chunk(index, scenario, seed, start, min(start + size, runs))
+        Chunk(index, scenario, seed, start, min(start + size, runs), keep_outcomes)
         for index, (_, scenario) in enumerate(points)
         for start in range(0, runs, size)
     ]
+    figures: list[list[RunFigures]] = [[] for _ in points]
     outcomes: list[list[RunOutcome]] = [[] for _ in points]
     total, done = runs * len(points), 0
     with reporting(progress, total, "sweep") as report:
+        # A pool's results come back figures only (and outcomes when kept): this
+        # process then joins columns, where it would otherwise unpickle every outcome
+        # and compute every run's figures alone while the workers wait.
+        results: Iterator[tuple[RunFigures, tuple[RunOutcome, ...]]]
         if executor is None:
-            for chunk in chunks:
-                outcomes[chunk.point].extend(run_chunk(chunk))
-                done += chunk.stop - chunk.start
-                report(done, total)
+            results = map(run_chunk_figures, chunks)
         else:
-            futures: list[Future[tuple[RunOutcome, ...]]] = [
-                executor.submit(run_chunk, chunk) for chunk in chunks
+            futures: list[Future[tuple[RunFigures, tuple[RunOutcome, ...]]]] = [
+                executor.submit(run_chunk_figures, chunk) for chunk in chunks
             ]
-            for chunk, future in zip(chunks, futures, strict=True):
-                outcomes[chunk.point].extend(future.result())
-                done += chunk.stop - chunk.start
-                report(done, total)
-    results = []
-    for (parameters, scenario), runs_of_point in zip(points, outcomes, strict=True):
-        result = ScenarioResult.from_outcomes(scenario, seed, runs_of_point)
-        results.append(
-            SweepPoint(parameters, result if keep_outcomes else result.without_outcomes())
+            results = (future.result() for future in futures)
+        for chunk, (part, kept) in zip(chunks, results, strict=True):
+            figures[chunk.point].append(part)
+            outcomes[chunk.point].extend(kept)
+            done += chunk.stop - chunk.start
+            report(done, total)
+    return tuple(
+        SweepPoint(
+            parameters,
+            ScenarioResult.from_figures(scenario, seed, RunFigures.join(parts), kept),
         )
-    return tuple(results)
+        for (parameters, scenario), parts, kept in zip(points, figures, outcomes, strict=True)
+    )

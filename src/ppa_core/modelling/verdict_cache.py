@@ -6,7 +6,8 @@ period, its outcome, whether the prospect qualifies, its seniority), and
 the simulator builds one :class:`~ppa_core.domain.appointment.Appointment` per
 kind. Under a contract that :func:`decides_alone`, the engine's decision on an
 appointment does not depend on the month's other appointments, so the
-:class:`~ppa_core.rules.engine.BillingEngine` decides each kind once, alone,
+:class:`~ppa_core.rules.engine.BillingEngine` decides each kind once (the kinds
+first seen in a month together, which for such a contract is the same as alone),
 and a simulated month is priced by adding the kept amounts (:class:`Fate`)
 of its meetings, in one exact :class:`~decimal.Decimal` context, wrapped in
 :class:`~ppa_core.domain.money.Money` once.

@@ -20,7 +20,8 @@ from ppa_core.domain.money import Money
 from ppa_core.exceptions import ValidationError
 from ppa_core.modelling.break_even import BreakEven
 from ppa_core.modelling.distribution import Fixed
-from ppa_core.modelling.scenario import ScenarioResult, per_run_figures
+from ppa_core.modelling.figures import per_run_figures
+from ppa_core.modelling.scenario import ScenarioResult
 from ppa_core.modelling.summary import Summary
 from ppa_core.modelling.sweep import SweepPoint
 
