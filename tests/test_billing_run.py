@@ -89,8 +89,9 @@ def test_the_input_is_read_lazily_with_bounded_work_in_flight() -> None:
 def test_a_dask_cluster_gives_the_invoices_built_here() -> None:
     distributed = pytest.importorskip("distributed")
     work = _work(4)
+    # Port 0: None still binds 8787, and a parallel worker's cluster may hold it.
     with distributed.Client(
-        processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None
+        processes=False, n_workers=1, threads_per_worker=2, dashboard_address=":0"
     ) as client:
         there = list(
             billing_run(work, MARCH, as_of=ISSUED, executor=client.get_executor(), batch=2)

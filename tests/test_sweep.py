@@ -150,8 +150,9 @@ class TestExecutors:
     def test_a_dask_cluster_gives_the_numbers_computed_here(self) -> None:
         distributed = pytest.importorskip("distributed")
         here = sweep(PLAN, GRID, MODELS, runs=5, seed=9, chunksize=2)
+        # Port 0: None still binds 8787, and a parallel worker's cluster may hold it.
         with distributed.Client(
-            processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None
+            processes=False, n_workers=1, threads_per_worker=2, dashboard_address=":0"
         ) as client:
             there = sweep(
                 PLAN, GRID, MODELS, runs=5, seed=9, chunksize=2, executor=client.get_executor()
