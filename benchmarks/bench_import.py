@@ -7,6 +7,11 @@ samples, for each target, interleaved so that load drifts hit both alike.
 
     python benchmarks/bench_import.py               # best of 15
     python benchmarks/bench_import.py --repeat 30
+    python benchmarks/bench_import.py --instructions   # valgrind: load-independent
+
+``--instructions`` counts the instructions each import executes instead (valgrind's
+callgrind, one run each, minus an interpreter that imports nothing): the same on a
+loaded machine as on an idle one, and a little stricter than CPU time.
 
 Target (issue 19): ``import ppa_core`` costs at most 2x ``import pendulum, attrs``,
 its two heaviest dependencies, which it cannot avoid.
@@ -16,6 +21,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,9 +52,44 @@ def sample(modules: str, env: dict[str, str]) -> tuple[float, str]:
     return float(out[0]), (out[1] if len(out) > 1 else "")
 
 
+_VALGRIND = ("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null")
+
+
+def instructions(code: str, env: dict[str, str]) -> int:
+    """Instructions a fresh interpreter executes running ``code`` (valgrind's callgrind)."""
+    run = subprocess.run(
+        [*_VALGRIND, sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    found = re.search(r"Collected : (\d+)", run.stderr)
+    if found is None:
+        raise SystemExit(f"no instruction count in valgrind's output:\n{run.stderr}")
+    return int(found.group(1))
+
+
+def count_instructions(env: dict[str, str]) -> float:
+    """Print the instruction counts of both imports; return their ratio."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind on the PATH (apt-get install valgrind)")
+    for code in ("import ppa_core", "import pendulum, attrs"):
+        subprocess.run([sys.executable, "-c", code], check=True, env=env)  # writes bytecode
+    start = instructions("pass", env)
+    base = instructions("import pendulum, attrs", env) - start
+    ours = instructions("import ppa_core", env) - start
+    print(f"import pendulum, attrs   {base / 1e6:7.1f} M instructions")
+    print(f"import ppa_core          {ours / 1e6:7.1f} M instructions")
+    return ours / base
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15, help="samples per target (best of)")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions (valgrind), not CPU time"
+    )
     args = parser.parse_args()
     best = {"pendulum, attrs": float("inf"), "ppa_core": float("inf")}
     leaked = ""
@@ -57,6 +99,11 @@ def main() -> int:
     cache = tempfile.mkdtemp(prefix="bench-import-pyc-")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPYCACHEPREFIX"] = cache
+    if args.instructions:
+        ratio = count_instructions(env)
+        verdict = "PASS" if ratio <= TARGET_RATIO else "FAIL"
+        print(f"ratio                    {ratio:7.2f}x   target <= {TARGET_RATIO}x: {verdict}")
+        return 0 if ratio <= TARGET_RATIO else 1
     for modules in best:
         sample(modules, env)
     for _ in range(args.repeat):

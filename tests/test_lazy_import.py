@@ -1,4 +1,4 @@
-"""`import ppa_core` stays light: modelling, presentation, adapters and extras load on use."""
+"""`import ppa_core` stays light: the domain's values only; the rest loads on use."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 
 import ppa_core
+from ppa_core import billing
 
 SRC = str(Path(ppa_core.__file__).parents[1])
 
 _PROBE = """
 import sys
 import ppa_core
-heavy = ("pandas", "matplotlib", "hypothesis", "ppa_core.modelling", "ppa_core.presentation",
-         "ppa_core.adapters", "ppa_core.sample")
+heavy = ("pandas", "matplotlib", "hypothesis", "html", "ppa_core.rules", "ppa_core.billing.lines",
+         "ppa_core.modelling", "ppa_core.presentation", "ppa_core.adapters", "ppa_core.sample")
 print(",".join(m for m in heavy if m in sys.modules) or "-")
 import pendulum
 from ppa_core import Contract, PerAppointment, Money, Term
@@ -54,3 +55,26 @@ class TestLazyImport:
     def test_an_unknown_name_is_an_attribute_error(self) -> None:
         with pytest.raises(AttributeError, match="no_such_name"):
             ppa_core.no_such_name  # type: ignore[attr-defined]  # noqa: B018
+
+
+_BILLING_PROBE = """
+import ppa_core.billing.review, ppa_core.billing.statement  # the submodules first
+from ppa_core.billing import review, statement
+print(review.__module__, statement.__module__, callable(review), callable(statement))
+"""
+
+
+class TestLazyBilling:
+    def test_every_billing_name_resolves_and_is_listed(self) -> None:
+        for name in billing.__all__:
+            assert getattr(billing, name) is not None, name
+        assert set(billing.__all__) <= set(dir(billing))
+        assert ppa_core.build_invoice is billing.build_invoice
+
+    def test_review_and_statement_stay_functions_when_their_modules_load_first(self) -> None:
+        (shown,) = _fresh(_BILLING_PROBE)
+        assert shown == "ppa_core.billing.review ppa_core.billing.statement True True"
+
+    def test_an_unknown_billing_name_is_an_attribute_error(self) -> None:
+        with pytest.raises(AttributeError, match=r"'ppa_core\.billing' has no attribute 'nothing'"):
+            billing.nothing  # type: ignore[attr-defined]  # noqa: B018
