@@ -6,7 +6,9 @@ import datetime as dt
 import functools
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 from ppa_core import _validation as v
@@ -21,8 +23,8 @@ from ppa_core.domain.contract import (
 )
 from ppa_core.domain.duplicates import DuplicateRule, DuplicateScope
 from ppa_core.domain.guarantee import Guarantee, GuaranteeRemedy
+from ppa_core.domain.lifecycle import Actor
 from ppa_core.domain.money import Currency, Money, RoundingMode
-from ppa_core.domain.payment_terms import PaymentTerms
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import (
     Commission,
@@ -44,15 +46,47 @@ from ppa_core.testing._prospects import _COMPANY_NAMES
 from ppa_core.testing._qualification import _criteria
 from ppa_core.testing._values import (
     TIMEZONES,
-    _around,
     _currency_option,
+    _flags,
     _ids,
     _maybe,
     _pdate,
+    _subsets,
     _zone_option,
     currencies,
     money,
 )
+
+_FEES = st.integers(0, 100).map(lambda n: Decimal(n).scaleb(-2))
+# Each term of the policy that may differ from the market default, and how to draw it;
+# a yes/no term is its flipped default, so its flag is its only draw.
+_POLICY_TERMS: tuple[tuple[str, st.SearchStrategy[Any] | None], ...] = (
+    ("grace_minutes", st.integers(0, 30)),
+    ("minimum_duration_minutes", st.integers(0, 45)),
+    ("prospect_no_show_fee", _FEES),
+    ("replacement_days", st.integers(1, 30)),
+    ("host_no_show_billable", None),
+    ("late_cancellation_hours", st.integers(0, 72)),
+    ("late_prospect_cancellation_is_no_show", None),
+    ("client_late_cancellation_billable", None),
+    ("free_reschedules", st.integers(0, 5)),
+    ("reschedule_window_days", st.integers(0, 90)),
+    ("correction_window_days", st.integers(0, 30)),
+    ("unknown_canceller", st.sampled_from((Actor.CLIENT, Actor.AGENCY))),
+    ("unknown_attendance_billable", None),
+)
+_POLICY_DEFAULTS = {f.name: f.default for f in attrs.fields(NoShowPolicy)}
+
+
+@st.composite
+def _policies(draw: st.DrawFn) -> NoShowPolicy:
+    on = draw(_flags(len(_POLICY_TERMS)))
+    given = {
+        name: (not _POLICY_DEFAULTS[name]) if strategy is None else draw(strategy)
+        for i, (name, strategy) in enumerate(_POLICY_TERMS)
+        if on >> i & 1
+    }
+    return NoShowPolicy(**given)
 
 
 def no_show_policies() -> st.SearchStrategy[NoShowPolicy]:
@@ -63,22 +97,7 @@ def no_show_policies() -> st.SearchStrategy[NoShowPolicy]:
     Returns:
         A strategy of :class:`~ppa_core.domain.policy.NoShowPolicy`.
     """
-    return st.builds(
-        NoShowPolicy,
-        grace_minutes=_around(10, 0, 30),
-        minimum_duration_minutes=_around(15, 0, 45),
-        prospect_no_show_fee=st.one_of(
-            st.just(Decimal(0)), st.integers(0, 100).map(lambda n: Decimal(n).scaleb(-2))
-        ),
-        replacement_days=_maybe(st.integers(1, 30)),
-        host_no_show_billable=st.booleans().map(lambda b: not b),
-        late_cancellation_hours=_around(24, 0, 72),
-        late_prospect_cancellation_is_no_show=st.booleans().map(lambda b: not b),
-        client_late_cancellation_billable=st.booleans().map(lambda b: not b),
-        free_reschedules=_around(2, 0, 5),
-        reschedule_window_days=_around(30, 0, 90),
-        correction_window_days=_around(7, 0, 30),
-    )
+    return _policies()
 
 
 _POLICIES = no_show_policies()
@@ -95,26 +114,45 @@ def _models_option(models: Iterable[PricingModel | str] | None) -> tuple[Pricing
     return tuple(dict.fromkeys(chosen))
 
 
-@functools.cache  # one strategy per currency: building one is slow
+_PRICED_SENIORITIES = _subsets(tuple(Seniority), min_size=1)
+_TIER_BOUNDS = _subsets((1, 2, 3, 5, 10, 20, 30, 50), min_size=1, max_size=3)
+
+
+_PRICE_KINDS = st.sampled_from(("flat", "seniority", "tiers", "package"))
+_FREE_UNITS = st.sampled_from((0, 0, 0, 1, 2))
+_PACKAGE_SIZES = st.integers(1, 10)
+_TIER_MODES = st.sampled_from(TierMode)
+_RATES = st.integers(1, 30).map(lambda n: Decimal(n).scaleb(-2))
+
+
+@functools.cache  # strategies built once per currency: a new one is validated on first draw
+def _amounts(
+    cur: Currency, low: int, high: int, *, optional: bool = False
+) -> st.SearchStrategy[Any]:
+    return _maybe(money(cur, low, high)) if optional else money(cur, low, high)
+
+
+@functools.cache
 @st.composite
 def _per_appointment(draw: st.DrawFn, cur: Currency) -> PerAppointment:
-    price = money(cur, 50, 1_000)
-    kind = draw(st.sampled_from(("flat", "seniority", "tiers", "package")))
-    free = draw(st.sampled_from((0, 0, 0, 1, 2)))
+    price = _amounts(cur, 50, 1_000)
+    kind = draw(_PRICE_KINDS)
+    free = draw(_FREE_UNITS)
     if kind == "flat":
         return PerAppointment(price=draw(price), free_units=free)
     if kind == "seniority":
-        prices = draw(st.dictionaries(st.sampled_from(Seniority), price, min_size=1))
-        return PerAppointment(price=draw(_maybe(price)), seniority_prices=prices, free_units=free)
+        prices = {s: draw(price) for s in sorted(draw(_PRICED_SENIORITIES))}
+        base = draw(_amounts(cur, 50, 1_000, optional=True))
+        return PerAppointment(price=base, seniority_prices=prices, free_units=free)
     if kind == "package":
-        package = Package(draw(st.integers(1, 10)), draw(money(cur, 500, 5_000)))
+        package = Package(draw(_PACKAGE_SIZES), draw(_amounts(cur, 500, 5_000)))
         return PerAppointment(package=package, free_units=free)
-    bounds = sorted(draw(st.sets(st.integers(1, 50), min_size=1, max_size=3)))
-    fee = _maybe(money(cur, 100, 2_000))
+    bounds = sorted(draw(_TIER_BOUNDS))
+    fee = _amounts(cur, 100, 2_000, optional=True)
     tiers = [Tier(b, draw(price), draw(fee)) for b in bounds] + [Tier(None, draw(price), draw(fee))]
     return PerAppointment(
         tiers=tiers,
-        tier_mode=draw(st.sampled_from(TierMode)),
+        tier_mode=draw(_TIER_MODES),
         free_units=free,
         flat_fee_at_zero=draw(st.booleans()),
     )
@@ -123,12 +161,11 @@ def _per_appointment(draw: st.DrawFn, cur: Currency) -> PerAppointment:
 @functools.cache
 @st.composite
 def _commission(draw: st.DrawFn, cur: Currency) -> Commission:
-    rate = st.integers(1, 30).map(lambda n: Decimal(n).scaleb(-2))
     if draw(st.booleans()):
-        return Commission(draw(rate), cur)
-    bound = draw(money(cur, 10_000, 200_000))
-    tiers = (CommissionTier(bound, draw(rate)), CommissionTier(None, draw(rate)))
-    low = draw(_maybe(money(cur, 0, 500)))
+        return Commission(draw(_RATES), cur)
+    bound = draw(_amounts(cur, 10_000, 200_000))
+    tiers = (CommissionTier(bound, draw(_RATES)), CommissionTier(None, draw(_RATES)))
+    low = draw(_amounts(cur, 0, 500, optional=True))
     return Commission(currency=cur, tiers=tiers, minimum_per_deal=low)
 
 
@@ -164,12 +201,12 @@ def _guarantees(cur: Currency) -> st.SearchStrategy[Guarantee]:
 
 # Strategies are built once, not on every draw: building and validating one costs more
 # than drawing from it (benchmarks/bench_strategies.py --profile contracts).
-_DISPUTE_WINDOWS = _around(7, 0, 14)
+_DISPUTE_WINDOWS = st.integers(0, 14)
 _CAPS = _maybe(st.integers(0, 50))
 _ROUNDINGS = st.sampled_from(RoundingMode)
 _TAXES = _maybe(tax_treatments())
-_PAYMENT_TERMS = st.one_of(st.just(PaymentTerms()), payment_terms())
-_PARTIES = _maybe(parties())
+_PAYMENT_TERMS = payment_terms()
+_PARTIES = parties()
 
 
 @functools.cache
@@ -188,22 +225,53 @@ def _maybe_commitment(cur: Currency) -> st.SearchStrategy[Commitment | None]:
 
 
 @functools.cache
+def _term_draws(cur: Currency) -> tuple[tuple[str, st.SearchStrategy[Any]], ...]:
+    """Each term but the pricing, and how to draw it in ``cur``: flags choose which."""
+    return (
+        ("criteria", _criteria(cur)),
+        ("policy", _POLICIES),
+        ("dispute_window_days", _DISPUTE_WINDOWS),
+        ("cap", _CAPS),
+        ("guarantee", _maybe_guarantee(cur)),
+        ("duplicates", _DUPLICATES),
+        ("rounding", _ROUNDINGS),
+        ("setup_fee", _setup_fees(cur)),
+        ("commitment", _maybe_commitment(cur)),
+        ("tax", _TAXES),
+        ("payment_terms", _PAYMENT_TERMS),
+    )
+
+
+_TERM_FLAGS = _flags(11)
+
+
+_AMENDED_FLAGS = _flags(9)
+
+
+def _term_changes(draw: st.DrawFn, cur: Currency, *, amending: bool = False) -> dict[str, Any]:
+    """Some terms drawn anew, chosen by one draw of flags (none when shrunk).
+
+    An amendment keeps the criteria and the policy (the two costliest to draw, drawn
+    for the contract's own terms) and may change any other term.
+    """
+    table = _term_draws(cur)[2:] if amending else _term_draws(cur)
+    on = draw(_AMENDED_FLAGS if amending else _TERM_FLAGS)
+    return {name: draw(strategy) for i, (name, strategy) in enumerate(table) if on >> i & 1}
+
+
+@functools.cache
 @st.composite
 def _terms(draw: st.DrawFn, cur: Currency, models: tuple[PricingModel, ...]) -> ContractTerms:
-    return ContractTerms(
-        pricing=draw(_pricing(cur, models)),
-        criteria=draw(_criteria(cur)),
-        policy=draw(_POLICIES),
-        dispute_window_days=draw(_DISPUTE_WINDOWS),
-        cap=draw(_CAPS),
-        guarantee=draw(_maybe_guarantee(cur)),
-        duplicates=draw(_DUPLICATES),
-        rounding=draw(_ROUNDINGS),
-        setup_fee=draw(_setup_fees(cur)),
-        commitment=draw(_maybe_commitment(cur)),
-        tax=draw(_TAXES),
-        payment_terms=draw(_PAYMENT_TERMS),
-    )
+    return ContractTerms(pricing=draw(_pricing(cur, models)), **_term_changes(draw, cur))
+
+
+def _amended(
+    draw: st.DrawFn, cur: Currency, models: tuple[PricingModel, ...], before: ContractTerms
+) -> ContractTerms:
+    # An amendment restates every term (complete terms), changing the pricing and
+    # some others: drawing all of them anew would cost a contract's worth of draws.
+    changes = _term_changes(draw, cur, amending=True)
+    return attrs.evolve(before, pricing=draw(_pricing(cur, models)), **changes)
 
 
 @functools.cache
@@ -243,22 +311,27 @@ def contract_terms(
 
 
 _TERM_STARTS = st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)).map(_pdate)
-_LENGTHS = _maybe(st.integers(0, 3 * 365))
+_LENGTH_DAYS = st.integers(0, 3 * 365)
 _PERIOD_RULES = st.one_of(
-    st.just(BillingPeriodRule()),
     st.builds(BillingPeriodRule, kind=st.just(PeriodKind.MONTHLY), anchor_day=st.integers(1, 31)),
     st.builds(BillingPeriodRule, kind=st.just(PeriodKind.WEEKLY), anchor_day=st.integers(0, 6)),
 )
 _AGENCIES = st.sampled_from(("Outbound Co", "Pipeline Partners", "Meetly"))
 _CLIENTS = st.sampled_from(_COMPANY_NAMES)
 _ZONES = st.sampled_from(TIMEZONES)
-_NOTICE_DAYS = _around(30, 0, 90)
-_REVIEWS = _maybe(st.integers(1, 12))
+_NOTICE_DAYS = st.integers(0, 90)
+_REVIEW_MONTHS = st.integers(1, 12)
+_CONTRACT_FLAGS = _flags(6)
 
 
-@functools.cache
-def _offsets(span: int, max_amendments: int) -> st.SearchStrategy[list[int]]:
-    return st.lists(st.integers(1, span), unique=True, max_size=min(max_amendments, span))
+@functools.cache  # per count only: one strategy per term length would be built per draw
+def _offset_draws(max_amendments: int) -> st.SearchStrategy[list[int]]:
+    return st.lists(st.integers(0, 3 * 365), min_size=1, max_size=max_amendments)
+
+
+def _offsets(draw: st.DrawFn, span: int, max_amendments: int) -> list[int]:
+    """Distinct days 1 to ``span`` after the start, 1 to ``max_amendments`` of them, sorted."""
+    return sorted({1 + n % span for n in draw(_offset_draws(max_amendments))})
 
 
 @st.composite
@@ -271,25 +344,39 @@ def _contracts(
 ) -> Contract:
     cur = cur or draw(currencies())
     first = draw(_TERM_STARTS)
-    length = draw(_LENGTHS)
+    # One draw says which of the contract's optional parts differ from the default.
+    on = draw(_CONTRACT_FLAGS)
+    length = draw(_LENGTH_DAYS) if on & 1 else None
     span = 2 * 365 if length is None else length
-    offsets = draw(_offsets(max(span, 1), min(max_amendments, span)))
-    amendments = [
-        Amendment(first.add(days=o), draw(_terms(cur, models)), note=f"amendment {i + 1}")
-        for i, o in enumerate(sorted(offsets))
-    ]
+    most = min(max_amendments, span)
+    offsets = _offsets(draw, span, most) if on & 2 and most else []
+    terms = draw(_terms(cur, models))
+    amendments: list[Amendment] = []
+    for i, offset in enumerate(offsets):
+        before = amendments[-1].terms if amendments else terms
+        amendments.append(
+            Amendment(
+                first.add(days=offset),
+                _amended(draw, cur, models, before),
+                note=f"amendment {i + 1}",
+            )
+        )
     return Contract(
         id=draw(_ids("c")),
         agency=draw(_AGENCIES),
         client=draw(_CLIENTS),
         currency=cur,
         timezone=zone or draw(_ZONES),
-        term=Term(first, None if length is None else first.add(days=length), draw(_NOTICE_DAYS)),
-        terms=draw(_terms(cur, models)),
-        billing_period=draw(_PERIOD_RULES),
+        term=Term(
+            first,
+            None if length is None else first.add(days=length),
+            draw(_NOTICE_DAYS) if on & 4 else 30,
+        ),
+        terms=terms,
+        billing_period=draw(_PERIOD_RULES) if on & 8 else BillingPeriodRule(),
         amendments=amendments,
-        review_every_months=draw(_REVIEWS),
-        parties=draw(_PARTIES),
+        review_every_months=draw(_REVIEW_MONTHS) if on & 16 else None,
+        parties=draw(_PARTIES) if on & 32 else None,
     )
 
 
@@ -303,8 +390,9 @@ def contracts(
     """Contracts with a term, terms, a billing period and effective-dated amendments.
 
     Amendments take effect on distinct days after the term start (within the term when
-    it ends), each with complete terms from :func:`contract_terms` in the contract's
-    currency. Shrinks towards an open-ended contract in UTC with calendar-month
+    it ends), each with complete terms in the contract's currency: the terms before it
+    with a new pricing and any of the other terms but the criteria and the policy
+    drawn anew. Shrinks towards an open-ended contract in UTC with calendar-month
     periods, no amendment and the smallest terms of :func:`contract_terms`.
 
     Args:

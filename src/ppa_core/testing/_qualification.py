@@ -42,8 +42,10 @@ from ppa_core.testing._prospects import (
 from ppa_core.testing._values import (
     T,
     _currency_option,
+    _flags,
     _maybe,
     _money_in,
+    _subsets,
     _unit_bounds,
     currencies,
     money,
@@ -52,22 +54,27 @@ from ppa_core.testing._values import (
 _MAYBE_SENIORITY = _maybe(st.sampled_from(Seniority))
 _MIN_EMPLOYEES = _maybe(st.integers(0, 5_000))
 _EMPLOYEE_SPAN = _maybe(st.integers(0, 100_000))
-_INCLUDED = st.lists(st.sampled_from(_TITLE_KEYWORDS), max_size=2, unique=True)
-_EXCLUDED = st.lists(st.sampled_from(_EXCLUDED_KEYWORDS), max_size=2, unique=True)
-_SOME_COUNTRIES = st.frozensets(st.sampled_from(_COUNTRIES), max_size=3)
-_SOME_REGIONS = st.frozensets(st.sampled_from(_REGIONS), max_size=2)
-_SOME_INDUSTRIES = st.frozensets(st.sampled_from(_INDUSTRIES), max_size=3)
-_SOME_EXCLUDED_INDUSTRIES = st.frozensets(st.sampled_from(_EXCLUDED_INDUSTRIES), max_size=2)
-_MIN_INTENT = _maybe(st.integers(0, 100))
-_STAGES = st.frozensets(st.sampled_from(BuyingStage))
-_ELEMENTS = st.frozensets(st.sampled_from(BantElement))
-_ROLES = st.frozensets(st.sampled_from(AuthorityRole), min_size=1)
+# Sets are one draw each, from every subset built once (_subsets): a strategy of sets
+# draws once per element and again to stop, and criteria hold a dozen of them.
+_INCLUDED = _subsets(_TITLE_KEYWORDS, min_size=1, max_size=2)
+_EXCLUDED = _subsets(_EXCLUDED_KEYWORDS, min_size=1, max_size=2)
+_SOME_COUNTRIES = _subsets(_COUNTRIES, min_size=1, max_size=3)
+_SOME_REGIONS = _subsets(_REGIONS, min_size=1, max_size=2)
+_SOME_INDUSTRIES = _subsets(_INDUSTRIES, min_size=1, max_size=3)
+_SOME_EXCLUDED_INDUSTRIES = _subsets(_EXCLUDED_INDUSTRIES, min_size=1, max_size=2)
+_INTENT = st.integers(0, 100)
+_STAGES = _subsets(tuple(BuyingStage), min_size=1)
+_ELEMENTS = _subsets(tuple(BantElement))
+_ROLES = _subsets(tuple(AuthorityRole), min_size=1)
 _MAX_DAYS = _maybe(st.integers(0, 365))
+_MET = st.integers(0, 4)
+# Which filters are on, in one draw: bit i switches on filter i of _criteria (13 bits).
+_CRITERIA_FLAGS = _flags(13)
 
 
 @functools.cache
 def _seniorities_from(minimum: Seniority | None) -> st.SearchStrategy[frozenset[Seniority]]:
-    return st.frozensets(st.sampled_from([s for s in Seniority if minimum is None or s >= minimum]))
+    return _subsets(tuple(s for s in Seniority if minimum is None or s >= minimum))
 
 
 @functools.cache  # built once per currency and bound, not on every draw
@@ -79,36 +86,46 @@ def _maybe_money(cur: Currency, high: int) -> st.SearchStrategy[Money | None]:
 @st.composite
 def _criteria(draw: st.DrawFn, cur_option: Currency | None) -> QualificationCriteria:
     cur = cur_option or draw(currencies())
-    minimum = draw(_MAYBE_SENIORITY)
-    min_employees = draw(_MIN_EMPLOYEES)
-    span = draw(_EMPLOYEE_SPAN)
-    min_revenue = draw(_maybe_money(cur, 10**8))
-    revenue_span = draw(_maybe_money(cur, 10**9))
-    base = min_revenue or Money.zero(cur)
-    return QualificationCriteria(
-        seniorities=draw(_seniorities_from(minimum)),
-        minimum_seniority=minimum,
-        title_include=draw(_INCLUDED),
-        title_exclude=draw(_EXCLUDED),
-        min_employees=min_employees,
-        max_employees=None if span is None else (min_employees or 0) + span,
-        min_revenue=min_revenue,
-        max_revenue=None if revenue_span is None else base + revenue_span,
-        countries=draw(_SOME_COUNTRIES),
-        regions=draw(_SOME_REGIONS),
-        industries_include=draw(_SOME_INDUSTRIES),
-        industries_exclude=draw(_SOME_EXCLUDED_INDUSTRIES),
-        min_intent_score=draw(_MIN_INTENT),
-        buying_stages=draw(_STAGES),
-        bant=BantRequirements(
+    on = draw(_CRITERIA_FLAGS)
+    given: dict[str, Any] = {}
+    if on & 1:
+        minimum = draw(_MAYBE_SENIORITY)
+        given.update(minimum_seniority=minimum, seniorities=draw(_seniorities_from(minimum)))
+    if on & 2:
+        given["title_include"] = tuple(sorted(draw(_INCLUDED)))
+    if on & 4:
+        given["title_exclude"] = tuple(sorted(draw(_EXCLUDED)))
+    if on & 8:
+        low, span = draw(_MIN_EMPLOYEES), draw(_EMPLOYEE_SPAN)
+        given.update(min_employees=low, max_employees=None if span is None else (low or 0) + span)
+    if on & 16:
+        low_revenue, revenue_span = draw(_maybe_money(cur, 10**8)), draw(_maybe_money(cur, 10**9))
+        base = low_revenue or Money.zero(cur)
+        given["min_revenue"] = low_revenue
+        given["max_revenue"] = None if revenue_span is None else base + revenue_span
+    for bit, name, strategy in _FILTER_SETS:
+        if on & bit:
+            given[name] = draw(strategy)
+    if on & 1024:
+        given["min_intent_score"] = draw(_INTENT)
+    if on & 2048:
+        given["bant"] = BantRequirements(
             required=draw(_ELEMENTS),
-            minimum_met=draw(st.integers(0, 4)),
+            minimum_met=draw(_MET),
             minimum_budget=draw(_maybe_money(cur, 10**6)),
             authority_roles=draw(_ROLES),
             max_days_to_decision=draw(_MAX_DAYS),
-        ),
-        unknown_passes=draw(st.booleans()),
-    )
+        )
+    return QualificationCriteria(unknown_passes=bool(on & 4096), **given)
+
+
+_FILTER_SETS: tuple[tuple[int, str, st.SearchStrategy[frozenset[Any]]], ...] = (
+    (32, "countries", _SOME_COUNTRIES),
+    (64, "regions", _SOME_REGIONS),
+    (128, "industries_include", _SOME_INDUSTRIES),
+    (256, "industries_exclude", _SOME_EXCLUDED_INDUSTRIES),
+    (512, "buying_stages", _STAGES),
+)
 
 
 def qualification_criteria(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from collections.abc import Iterable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
 from typing import Any, TypeVar
@@ -54,6 +55,27 @@ def _maybe(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T | None]:
 def _around(default: int, low: int, high: int) -> st.SearchStrategy[int]:
     """The market default, or any whole number in ``[low, high]``; shrinks towards the default."""
     return st.one_of(st.just(default), st.integers(low, high))
+
+
+def _flags(count: int) -> st.SearchStrategy[int]:
+    """Which of ``count`` optional parts to draw, as the bits of one whole number.
+
+    One draw where a boolean per part would take ``count``; shrinks towards 0 (none).
+    """
+    return st.integers(0, 2**count - 1)
+
+
+def _subsets(
+    items: tuple[T, ...], *, min_size: int = 0, max_size: int | None = None
+) -> st.SearchStrategy[frozenset[T]]:
+    """Subsets of ``items`` of ``min_size`` to ``max_size`` elements, in one draw.
+
+    Every subset is built once here; shrinks towards the smallest, earliest subset.
+    """
+    top = len(items) if max_size is None else max_size
+    return st.sampled_from(
+        [frozenset(c) for k in range(min_size, top + 1) for c in itertools.combinations(items, k)]
+    )
 
 
 @functools.cache

@@ -1,0 +1,102 @@
+"""The contract strategies stay cheap (few draws) yet still reach every term and filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from hypothesis import HealthCheck, Phase, given, settings
+
+from ppa_core.domain.contract import BillingPeriodRule, Contract, ContractTerms, Term
+from ppa_core.domain.duplicates import DuplicateRule
+from ppa_core.domain.money import Money
+from ppa_core.domain.payment_terms import PaymentTerms
+from ppa_core.domain.policy import NoShowPolicy
+from ppa_core.domain.pricing import PerAppointment, PricingModel, model_of
+from ppa_core.domain.qualification import QualificationCriteria
+from ppa_core.testing import contracts
+
+EXAMPLES = 400
+_BARE = ContractTerms(pricing=PerAppointment(price=Money("1", "EUR")))
+_TERM_DEFAULTS = {f.name: getattr(_BARE, f.name) for f in attrs.fields(ContractTerms) if f.init}
+_POLICY_DEFAULTS = {f.name: f.default for f in attrs.fields(NoShowPolicy)}
+_CRITERIA_DEFAULTS = QualificationCriteria()
+_DRAWN_TERMS = set(_TERM_DEFAULTS) - {"pricing", "extra_rules", "service_levels", "exit_clauses"}
+
+
+def _features(contract: Contract) -> set[str]:
+    """The names of every feature this contract uses, away from its default."""
+    terms = contract.terms
+    seen = {
+        f"model:{model_of(t.pricing)}" for t in (terms, *(a.terms for a in contract.amendments))
+    }
+    seen |= {f"terms.{n}" for n in _DRAWN_TERMS if getattr(terms, n) != _TERM_DEFAULTS[n]}
+    seen |= {f"policy.{n}" for n, d in _POLICY_DEFAULTS.items() if getattr(terms.policy, n) != d}
+    criteria = terms.criteria
+    assert isinstance(criteria, QualificationCriteria)
+    seen |= {
+        f"criteria.{f.name}"
+        for f in attrs.fields(QualificationCriteria)
+        if f.init and getattr(criteria, f.name) != getattr(_CRITERIA_DEFAULTS, f.name)
+    }
+    pricing = terms.pricing
+    if isinstance(pricing, PerAppointment):
+        seen |= {
+            f"per_appointment.{n}"
+            for n in ("seniority_prices", "tiers", "package", "free_units")
+            if getattr(pricing, n)
+        }
+    seen |= {
+        name
+        for name, used in (
+            ("term_end", contract.term.end is not None),
+            ("notice", contract.term.notice_days != Term(contract.term.start).notice_days),
+            ("billing_period", contract.billing_period != BillingPeriodRule()),
+            ("amendments", bool(contract.amendments)),
+            ("amended_terms_change", any(a.terms != terms for a in contract.amendments)),
+            ("review", contract.review_every_months is not None),
+            ("parties", contract.parties is not None),
+        )
+        if used
+    }
+    return seen
+
+
+def _expected() -> set[str]:
+    criteria = {f.name for f in attrs.fields(QualificationCriteria) if f.init}
+    return (
+        {f"model:{m}" for m in PricingModel}
+        | {f"terms.{n}" for n in _DRAWN_TERMS}
+        | {f"policy.{n}" for n in _POLICY_DEFAULTS}
+        | {f"criteria.{n}" for n in criteria}
+        | {f"per_appointment.{n}" for n in ("seniority_prices", "tiers", "package", "free_units")}
+        | {"term_end", "notice", "billing_period", "amendments", "amended_terms_change"}
+        | {"review", "parties"}
+    )
+
+
+def test_a_few_hundred_contracts_reach_every_term_filter_and_pricing_model() -> None:
+    seen: set[str] = set()
+
+    @settings(
+        max_examples=EXAMPLES,
+        phases=[Phase.generate],
+        database=None,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(contracts())
+    def collect(contract: Contract) -> None:
+        seen.update(_features(contract))
+
+    collect()
+    assert _expected() - seen == set()
+
+
+def test_the_defaults_compared_against_are_the_domain_s() -> None:
+    assert _TERM_DEFAULTS["duplicates"] == DuplicateRule()
+    assert _TERM_DEFAULTS["payment_terms"] == PaymentTerms()
+    assert _POLICY_DEFAULTS["grace_minutes"] == NoShowPolicy().grace_minutes
+    features: dict[str, Any] = dict.fromkeys(_expected())
+    assert "criteria.unknown_passes" in features
