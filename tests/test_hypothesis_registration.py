@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.vendor.pretty import pretty
 
+import ppa_core.testing as testing
 from ppa_core import (
     Appointment,
     BantEvidence,
@@ -94,3 +96,13 @@ class TestEntryPoint:
 
     def test_every_registered_type_is_a_domain_type_tested_here(self) -> None:
         assert set(_TYPES) == {*DOMAIN_TYPES, BantRequirements}
+
+
+class TestFalsifyingExamplesAreShort:
+    """Hypothesis prints attrs instances field by field unless they have _repr_pretty_."""
+
+    @pytest.mark.parametrize("make", ["make_contract", "make_appointment", "make_prospect"])
+    def test_hypothesis_prints_the_one_line_repr(self, make: str) -> None:
+        value = getattr(testing, make)()
+        assert pretty(value) == repr(value)
+        assert "\n" not in pretty(value)

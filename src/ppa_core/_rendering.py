@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Protocol
 
-__all__ = ["html", "set_loader", "text"]
+__all__ = ["Printer", "html", "pretty", "set_loader", "text"]
 
 # What html.escape(quote=True) replaces, done here: importing the stdlib module loads its
 # table of 2,000 named entities (about 2 % of `import ppa_core`) for a fallback rarely taken.
@@ -58,3 +59,18 @@ def html(value: object) -> str:
     if _load():
         return html(value)
     return f"<pre>{text(value).translate(_ESCAPES)}</pre>"
+
+
+class Printer(Protocol):
+    """What IPython's and Hypothesis's pretty printers pass to ``_repr_pretty_``."""
+
+    def text(self, obj: str) -> None: ...
+
+
+def pretty(value: object, printer: Printer) -> None:
+    """Print ``value``'s plain-text form through a ``_repr_pretty_`` printer.
+
+    Hypothesis prints an attrs instance field by field, ignoring ``__repr__``, unless
+    it has ``_repr_pretty_``: with it, a falsifying example shows a value in one line.
+    """
+    printer.text(text(value))

@@ -110,6 +110,9 @@ class Appointment:
     def __repr__(self) -> str:
         return _rendering.text(self)
 
+    def _repr_pretty_(self, printer: _rendering.Printer, cycle: bool) -> None:
+        _rendering.pretty(self, printer)
+
     def _repr_html_(self) -> str:
         """The appointment and its history as HTML for Jupyter."""
         return _rendering.html(self)

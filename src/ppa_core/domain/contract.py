@@ -428,6 +428,9 @@ class Contract:
     def __repr__(self) -> str:
         return _rendering.text(self)
 
+    def _repr_pretty_(self, printer: _rendering.Printer, cycle: bool) -> None:
+        _rendering.pretty(self, printer)
+
     def _repr_html_(self) -> str:
         """A compact HTML table for Jupyter."""
         return _rendering.html(self)

@@ -243,6 +243,9 @@ class Prospect:
     def __repr__(self) -> str:
         return _rendering.text(self)
 
+    def _repr_pretty_(self, printer: _rendering.Printer, cycle: bool) -> None:
+        _rendering.pretty(self, printer)
+
     def _repr_html_(self) -> str:
         """The person, company and evidence as HTML for Jupyter."""
         return _rendering.html(self)
