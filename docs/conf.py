@@ -31,6 +31,8 @@ extensions = [
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints"]
 html_theme = "furo"
 html_title = f"ppa_core {release}"
+html_static_path = ["_static"]
+html_css_files = ["ppa-core.css"]  # wide result tables scroll, amounts do not wrap
 
 # MyST: anchors for the pages' "#section" links, ```{directive} fences.
 myst_heading_anchors = 3
