@@ -745,3 +745,12 @@ class TestQualificationShortcutsAreUsed:
 
         assert decision.billable is qualified
         assert criteria.evaluated == 0
+
+    def test_the_criteria_qualifier_is_called_without_the_method_around_it(self) -> None:
+        criteria = QualificationCriteria(min_employees=200)
+
+        rule = QualificationRule(criteria)
+
+        assert rule._qualifies is criteria.qualifier
+        day = pendulum.Date(2026, 4, 2)
+        assert criteria.qualifier(prospect(), day) is criteria.qualifies(prospect(), day)

@@ -52,23 +52,6 @@ def _words(keywords: tuple[str, ...]) -> Callable[[str], object]:
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)").search
 
 
-def _seniority(c: _IcpFilters, unknown: bool) -> Holds | None:
-    low = None if c.minimum_seniority is None else c.minimum_seniority.rank
-    allowed = c.seniorities
-    if low is None and not allowed:
-        return None
-
-    def holds(p: Prospect, _d: pendulum.Date) -> bool:
-        s = p.seniority
-        if s is None:
-            return unknown
-        if low is not None and s.rank < low:
-            return False
-        return not allowed or s in allowed
-
-    return holds
-
-
 def _title(c: _IcpFilters, unknown: bool) -> Holds | None:
     exclude = _words(c.title_exclude) if c.title_exclude else None
     include = _words(c.title_include) if c.title_include else None
@@ -114,16 +97,6 @@ def _revenue(c: _IcpFilters, unknown: bool) -> Holds | None:
     return holds
 
 
-def _member(
-    allowed: frozenset[str], unknown: bool, read: Callable[[Prospect], str | None]
-) -> Holds:
-    def holds(p: Prospect, _d: pendulum.Date) -> bool:
-        value = read(p)
-        return unknown if value is None else value in allowed
-
-    return holds
-
-
 def _folded(
     allowed: frozenset[str], unknown: bool, read: Callable[[Prospect], str | None]
 ) -> Holds:
@@ -149,16 +122,9 @@ def _industry(c: _IcpFilters, unknown: bool) -> Holds | None:
     return holds
 
 
-def _icp(c: _IcpFilters, unknown: bool) -> list[Holds]:
-    """The configured ICP checks, in the order of ``ICP_CHECKS``."""
-    found: list[Holds | None] = [_seniority(c, unknown), _title(c, unknown)]
-    if c.min_employees is not None or c.max_employees is not None:
-        found.append(
-            _count(c.min_employees, c.max_employees, unknown, lambda p: p.company.employee_count)
-        )
-    found.append(_revenue(c, unknown))
-    if c.countries:
-        found.append(_member(c.countries, unknown, lambda p: p.company.country))
+def _rarer_icp(c: _IcpFilters, unknown: bool) -> tuple[Holds, ...]:
+    """The configured ICP checks that :func:`specialise` does not write inline."""
+    found: list[Holds | None] = [_title(c, unknown), _revenue(c, unknown)]
     if c.regions:
         found.append(_folded(c.regions, unknown, lambda p: p.company.region))
     found.append(_industry(c, unknown))
@@ -172,49 +138,16 @@ def _icp(c: _IcpFilters, unknown: bool) -> list[Holds]:
             return unknown if s is None else s in stages
 
         found.append(stage)
-    return [f for f in found if f is not None]
+    return tuple(f for f in found if f is not None)
 
 
-def _bant(b: _BantTerms, unknown: bool) -> tuple[Holds, Holds, Holds, Holds]:
-    """The four BANT elements, in B-A-N-T order."""
-    minimum = b.minimum_budget
-    roles = b.authority_roles
-    limit = b.max_days_to_decision
-
-    def budget(p: Prospect, _d: pendulum.Date) -> bool:
-        bant = p.bant
-        confirmed = bant.budget_confirmed
-        if confirmed is None:
-            return unknown
-        if not confirmed:
-            return False
-        if minimum is None:
-            return True
-        amount = bant.budget_amount
-        if amount is None or amount.currency != minimum.currency:
-            return unknown
-        return not amount < minimum
-
-    def authority(p: Prospect, _d: pendulum.Date) -> bool:
-        role = p.bant.authority
-        return unknown if role is None else role in roles
-
-    def need(p: Prospect, _d: pendulum.Date) -> bool:
-        confirmed = p.bant.need_confirmed
-        return unknown if confirmed is None else confirmed
-
-    def timeline(p: Prospect, as_of: pendulum.Date) -> bool:
-        decision = p.bant.decision_date
-        if decision is None:
-            return unknown
-        days = decision.toordinal() - as_of.toordinal()
-        return days >= 0 and (limit is None or days <= limit)
-
-    return budget, authority, need, timeline
-
-
-def specialise(criteria: _Criteria, elements: tuple[object, ...]) -> Holds:
+def specialise(criteria: _Criteria, elements: tuple[object, ...]) -> Holds:  # noqa: PLR0915 - see qualifies
     """One function deciding whether a prospect qualifies under ``criteria``.
+
+    The checks most criteria configure (seniority, employee count, countries and the
+    four BANT elements) are written out in it with their constants bound and a flag
+    for each that is off; the rarer filters are closures it calls. One call per
+    prospect instead of one per check: a call costs more than most checks.
 
     Args:
         criteria: the configured criteria (``QualificationCriteria``).
@@ -225,41 +158,91 @@ def specialise(criteria: _Criteria, elements: tuple[object, ...]) -> Holds:
         ``qualifies(prospect, as_of) -> bool``, the generic path's decision.
     """
     unknown = criteria.unknown_passes
-    icp = tuple(_icp(criteria, unknown))
+    lowest = criteria.minimum_seniority
+    low = -1 if lowest is None else lowest.rank  # ranks start at 0: -1 lets every one pass
+    allowed = criteria.seniorities
+    by_seniority = lowest is not None or bool(allowed)
+    fewest, most = criteria.min_employees, criteria.max_employees
+    by_size = fewest is not None or most is not None
+    countries = criteria.countries
+    rarer = _rarer_icp(criteria, unknown)
     bant = criteria.bant
-    if bant.is_empty:
-        if not icp:
-            return _everyone
-        if len(icp) == 1:
-            return icp[0]
+    by_bant = not bant.is_empty
+    needed = bant.minimum_met
+    need_b, need_a, need_n, need_t = (e in bant.required for e in elements)
+    minimum, roles, limit = bant.minimum_budget, bant.authority_roles, bant.max_days_to_decision
+    if not (by_seniority or by_size or countries or rarer or by_bant):
+        return _everyone
 
-        def icp_only(p: Prospect, as_of: pendulum.Date) -> bool:
-            # A plain loop: all() over a generator costs a frame per prospect.
-            for holds in icp:  # noqa: SIM110
-                if not holds(p, as_of):
+    # Written out in one function on purpose: one call per prospect, not one per check.
+    def qualifies(p: Prospect, as_of: pendulum.Date) -> bool:  # noqa: PLR0915
+        if by_seniority:
+            s = p.seniority
+            if s is None:
+                if not unknown:
                     return False
-            return True
-
-        return icp_only
-
-    checks = _bant(bant, unknown)
-    required = tuple(f for e, f in zip(elements, checks, strict=True) if e in bant.required)
-    optional = tuple(f for e, f in zip(elements, checks, strict=True) if e not in bant.required)
-    # Required elements must all hold, so each counts as met; the others count if they hold.
-    wanted = bant.minimum_met - len(required)
-    first = icp + required
-
-    def qualifies(p: Prospect, as_of: pendulum.Date) -> bool:
-        for holds in first:
+            elif s.rank < low or (allowed and s not in allowed):
+                return False
+        if by_size or countries:
+            company = p.company
+            if by_size:
+                n = company.employee_count
+                if n is None:
+                    if not unknown:
+                        return False
+                elif (fewest is not None and n < fewest) or (most is not None and n > most):
+                    return False
+            if countries:
+                country = company.country
+                if country is None:
+                    if not unknown:
+                        return False
+                elif country not in countries:
+                    return False
+        for holds in rarer:
             if not holds(p, as_of):
                 return False
-        if wanted <= 0:
+        if not by_bant:
             return True
-        met = 0
-        for holds in optional:
-            if holds(p, as_of):
-                met += 1
-        return met >= wanted
+        # Each element as the generic path judges it; a required one must hold, and
+        # every element that holds counts towards the minimum.
+        b = p.bant
+        confirmed = b.budget_confirmed
+        if confirmed is None:
+            ok = unknown
+        elif not confirmed:
+            ok = False
+        elif minimum is None:
+            ok = True
+        else:
+            amount = b.budget_amount
+            if amount is None or amount.currency != minimum.currency:
+                ok = unknown
+            else:
+                ok = not amount < minimum
+        if not ok and need_b:
+            return False
+        met = 1 if ok else 0
+        role = b.authority
+        ok = unknown if role is None else role in roles
+        if not ok and need_a:
+            return False
+        met += 1 if ok else 0
+        confirmed = b.need_confirmed
+        ok = unknown if confirmed is None else bool(confirmed)
+        if not ok and need_n:
+            return False
+        met += 1 if ok else 0
+        decision = b.decision_date
+        if decision is None:
+            ok = unknown
+        else:
+            days = decision.toordinal() - as_of.toordinal()
+            ok = days >= 0 and (limit is None or days <= limit)
+        if not ok and need_t:
+            return False
+        met += 1 if ok else 0
+        return met >= needed
 
     return qualifies
 

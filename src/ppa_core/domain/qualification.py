@@ -310,6 +310,15 @@ class QualificationCriteria:
         """
         return self._specialised(prospect, as_of)
 
+    @property
+    def qualifier(self) -> Callable[[Prospect, pendulum.Date], bool]:
+        """The function ``qualifies`` runs, specialised to these criteria.
+
+        The billing engine calls it directly: the method around it costs a call per
+        appointment.
+        """
+        return self._specialised
+
     def qualifies_generic(self, prospect: Prospect, as_of: pendulum.Date) -> bool:
         """``qualifies`` through the generic check tables (the reference the fast path matches)."""
         # The bare outcome functions: cheaper than building keys when no words are wanted.

@@ -33,7 +33,9 @@ class QualificationRule:
 
     @_qualifies.default
     def _find_qualifies(self) -> Any:
-        return getattr(self.criteria, "qualifies", None)
+        # ``qualifier``: the decision function itself, which ``qualifies`` wraps.
+        found = getattr(self.criteria, "qualifier", None)
+        return found if callable(found) else getattr(self.criteria, "qualifies", None)
 
     @_assess.default
     def _find_assess(self) -> Any:
