@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pendulum
-from hypothesis import given
-from hypothesis import strategies as st
 
-from ppa_core.domain.billing_period import start_of_day
 from ppa_core.rules import per_appointment_pass
 from ppa_core.rules.engine import BillingEngine
 from ppa_core.testing import DEFAULT_START, make_appointment, make_contract, make_prospect
@@ -65,36 +60,3 @@ def test_days_taken_from_their_neighbours_equal_days_derived_alone() -> None:
                 contract, start, {}, known
             )
             assert found == per_appointment_pass._days_around(contract, start, {})
-
-
-_TRICKY_ZONES = (
-    "Europe/Berlin",
-    "America/Havana",  # midnight occurs twice when DST ends
-    "America/Santiago",  # midnight does not exist when DST starts
-    "Australia/Lord_Howe",  # a 30-minute DST shift
-    "Asia/Tehran",
-    "Pacific/Apia",  # skipped a whole day in 2011
-    "UTC",
-)
-
-
-@given(
-    zone=st.sampled_from(_TRICKY_ZONES),
-    day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
-)
-def test_a_days_first_instant_built_directly_equals_pendulums(zone: str, day: dt.date) -> None:
-    """start_of_day's direct construction gives what pendulum's normalisation gives."""
-    tz = pendulum.timezone(zone)
-
-    first = start_of_day(day, tz)
-
-    expected = pendulum.datetime(day.year, day.month, day.day, tz=tz, fold=0)
-    if expected.day != day.day:  # midnight in a gap: the first instant after it
-        expected = pendulum.datetime(day.year, day.month, day.day, tz=tz)
-    assert first == expected
-    assert (first.fold, first.utcoffset(), type(first)) == (
-        expected.fold,
-        expected.utcoffset(),
-        type(expected),
-    )
-    assert first.tzinfo is expected.tzinfo

@@ -165,14 +165,6 @@ def start_of_day(day: Any, tz: str | dt.tzinfo) -> pendulum.DateTime:
     """
     if isinstance(tz, str):
         tz = v.to_zone(tz, "tz")
-    if type(tz) is pendulum.Timezone:
-        # Midnight built directly (pendulum.datetime normalises in Python code, most of
-        # the engine's cost for a new day), kept when it exists: it comes back from UTC
-        # unchanged. Midnight in a gap takes pendulum's way below.
-        first = pendulum.DateTime(day.year, day.month, day.day, tzinfo=tz)
-        back = dt.datetime.astimezone(dt.datetime.astimezone(first, dt.UTC), tz)
-        if back.day == day.day and not (back.hour or back.minute or back.second):
-            return first
     first = pendulum.datetime(day.year, day.month, day.day, tz=tz, fold=0)
     if first.day == day.day:
         return first
