@@ -47,16 +47,3 @@ def test_a_full_calendar_is_replaced_not_cleared(monkeypatch) -> None:  # type: 
     assert kept._calendar is not first  # the run before keeps its own
     assert first[0]  # untouched
     assert per_appointment_pass.new_calendar() == ({}, {}, {})
-
-
-def test_days_taken_from_their_neighbours_equal_days_derived_alone() -> None:
-    """A day's first instant is read off the day before or after when the calendar has it."""
-    contract = make_contract()
-    starts = [DEFAULT_START.add(days=d).in_timezone(contract.tzinfo) for d in range(20, 36)]
-    for order in (starts, starts[::-1], starts[::2] + starts[1::2]):
-        known: dict = {}  # type: ignore[type-arg]
-        for start in order:
-            found = known[start.toordinal()] = per_appointment_pass._days_around(
-                contract, start, {}, known
-            )
-            assert found == per_appointment_pass._days_around(contract, start, {})

@@ -159,7 +159,7 @@ def _evaluate(  # noqa: PLR0915 - one hot loop: a helper call per appointment co
         wall = start.toordinal() if zone is tz else (start.toordinal(), id(zone))
         around = days.get(wall)
         if around is None:
-            around = days[wall] = _days_around(contract, start, periods, days)
+            around = days[wall] = _days_around(contract, start, periods)
             if zone is not tz:
                 zones[id(zone)] = zone
         for first, after, day, period, first_at, steady in around:  # noqa: B007 - finds it
@@ -214,7 +214,6 @@ def _days_around(
     contract: Contract,
     start: pendulum.DateTime,
     periods: dict[pendulum.DateTime, BillingPeriod],
-    known: dict[int | tuple[int, int], tuple[_Day, ...]] | None = None,
 ) -> tuple[_Day, ...]:
     """The contract's local days overlapping the calendar day of ``start`` in its zone.
 
@@ -233,34 +232,15 @@ def _days_around(
         following = pendulum.Date.fromordinal(start.toordinal() + 1)
         last_day = contract.local(start_of_day(following, zone)).toordinal()
     found: list[_Day] = []
-    known = {} if known is None else known
-    first = _first_instant(first_day, tz, known)
+    first = start_of_day(pendulum.Date.fromordinal(first_day), tz)
     for ordinal in range(first_day, last_day + 1):
-        after = _first_instant(ordinal + 1, tz, known)
+        after = start_of_day(pendulum.Date.fromordinal(ordinal + 1), tz)
         first_at, after_at = first.timestamp(), after.timestamp()
         steady = after_at - first_at == 86400 and first.utcoffset() == after.utcoffset()
         day = pendulum.Date.fromordinal(ordinal)
         found.append((first, after, day, _period(contract, first, periods), first_at, steady))
         first = after
     return tuple(found)
-
-
-def _first_instant(
-    ordinal: int, tz: dt.tzinfo, known: dict[int | tuple[int, int], tuple[_Day, ...]]
-) -> pendulum.DateTime:
-    """The first instant of local day ``ordinal``, from a neighbour's if the calendar has it.
-
-    ``known``: the calendar's days, keyed by day in the contract's zone (an int) as in
-    ``_evaluate``. Deriving a day's first instant is most of a new day's cost, and a
-    day's first instant is the end of the day before.
-    """
-    here = known.get(ordinal)
-    if here is not None:
-        return here[0][0]
-    before = known.get(ordinal - 1)
-    if before is not None:
-        return before[0][1]
-    return start_of_day(pendulum.Date.fromordinal(ordinal), tz)
 
 
 def _period(
