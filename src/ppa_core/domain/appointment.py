@@ -1,12 +1,11 @@
 """Appointment: an immutable state machine with its full history.
 
-States run ``proposed`` -> ``scheduled`` -> (``confirmed``) -> one outcome:
-``held``, ``no_show``, ``cancelled`` or ``void``, along the table of
-:mod:`ppa_core.domain.lifecycle`. Every transition is a
-:class:`~ppa_core.domain.history.HistoryEntry` (action, timestamp, actor,
-reason and its facts); the appointment's state is the replay of its history
-(:mod:`ppa_core.domain.history`), so an appointment can never disagree with its
-own past. A transition returns a new appointment. The client's disputes are
+States run ``proposed`` -> ``scheduled`` -> (``confirmed``) -> one outcome (``held``,
+``no_show``, ``cancelled`` or ``void``) along :mod:`ppa_core.domain.lifecycle`'s table.
+Every transition is a :class:`~ppa_core.domain.history.HistoryEntry` (action,
+timestamp, actor, reason and its facts); the state is the replay of the history
+(:mod:`ppa_core.domain.history`), so an appointment never disagrees with its own
+past. A transition returns a new appointment. The client's disputes are
 :class:`~ppa_core.domain.dispute.Dispute` values kept beside the history.
 
 >>> import pendulum
