@@ -56,6 +56,7 @@ _RULES_TESTS = (
     "tests/test_engine.py",
     "tests/test_lifecycle_additions.py",
     "tests/test_builtin_rules.py",
+    "tests/test_builtin_rule_edges.py",
 )
 TARGETS: dict[str, tuple[str, ...]] = {
     # module (relative to src/ppa_core) -> the tests that should kill its mutants

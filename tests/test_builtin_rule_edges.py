@@ -7,6 +7,7 @@ constant in ``ppa_core.rules`` fails a test (``scripts/mutate.py`` measures this
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import attrs
@@ -26,11 +27,13 @@ from ppa_core import (
     Dispute,
     DisputeResolution,
     NoShowPolicy,
+    QualificationCriteria,
     ReasonCode,
     RuleOutcome,
 )
 from ppa_core.rules.context import RuleContext
 from ppa_core.rules.lifecycle import OutcomeRule, TermRule, VoidRule
+from ppa_core.rules.qualification import QualificationRule
 from ppa_core.rules.verdict import Finding
 
 R = ReasonCode
@@ -311,3 +314,20 @@ class TestLifecycleFindings:
         found = _found(OutcomeRule(), booked("a-1", at(2)))
 
         assert found == Finding(RuleOutcome.PENDING, R.PENDING_OUTCOME, "outcome not yet known")
+
+
+class TestQualificationRuleValue:
+    def test_it_is_built_from_its_criteria_and_id_only(self) -> None:
+        """The criteria's shortcuts and the qualified line are derived, never passed in."""
+        parameters = inspect.signature(QualificationRule).parameters
+
+        assert list(parameters) == ["criteria", "rule_id"]
+
+    def test_called_directly_it_finds_a_prospect_who_fails_the_criteria_not_qualified(
+        self,
+    ) -> None:
+        rule = QualificationRule(QualificationCriteria(min_employees=1000))
+
+        found = _found(rule, held("a-1", at(2)))
+
+        assert found == Finding(FAIL, R.NOT_QUALIFIED, "does not meet the criteria")

@@ -19,7 +19,7 @@ from ppa_core.domain.contract import BillingPeriod, Contract, ContractTerms
 from ppa_core.domain.duplicates import DuplicateScope
 from ppa_core.domain.money import Money, RoundingMode
 from ppa_core.domain.pricing import PerAppointment, TierMode
-from ppa_core.rules._common import _CLOCK_SLACK
+from ppa_core.rules._common import _CLOCK_SLACK, _DAY
 from ppa_core.rules._item import _FAIL, _Item
 from ppa_core.rules.verdict import Finding, ReasonCode, RuleOutcome, Verdict
 
@@ -66,9 +66,9 @@ def _within(contract: Contract, earlier: _Item, later: _Item, days: int) -> bool
     Seconds decide away from the boundary; near it, pendulum's calendar arithmetic
     (a day is 23 or 25 hours across a clock change).
     """
-    elapsed = later.order[0] - earlier.order[0]
-    if abs(elapsed - days * 86400) > _CLOCK_SLACK:
-        return elapsed < days * 86400
+    off = later.order[0] - earlier.order[0] - days * _DAY  # seconds beyond N x 24 h
+    if abs(off) > _CLOCK_SLACK:  # pragma: no mutate - at the slack itself both ways agree
+        return off < 0  # pragma: no mutate - off is beyond +-1.5 days here: never 0
     deadline = contract.local(earlier.appointment.start).add(days=days)
     return later.appointment.start < deadline
 

@@ -28,8 +28,16 @@ class QualificationRule:
     # whether the prospect qualifies, traces assess every criterion with its words.
     _qualifies: Any = attrs.field(init=False, eq=False, repr=False)
     _assess: Any = attrs.field(init=False, eq=False, repr=False)
-    _qualified: str = attrs.field(init=False, eq=False, repr=False)
-    _unknown_passes: bool = attrs.field(init=False, eq=False, repr=False)
+    _qualified: str = attrs.field(
+        init=False,
+        eq=False,  # pragma: no mutate - derived from the criteria, which eq compares already
+        repr=False,
+    )
+    _unknown_passes: bool = attrs.field(
+        init=False,
+        eq=False,  # pragma: no mutate - derived from the criteria, which eq compares already
+        repr=False,
+    )
 
     @_qualifies.default
     def _find_qualifies(self) -> Any:
