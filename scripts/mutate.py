@@ -71,7 +71,8 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "rules/qualification.py": _RULES_TESTS,
     "rules/dispute.py": _RULES_TESTS,
     "rules/builtin.py": _RULES_TESTS,
-    "rules/across_appointment_pass.py": _RULES_TESTS,
+    # Its sub-minor shares, packages, free units and refused tiers are tested there.
+    "rules/across_appointment_pass.py": (*_RULES_TESTS, "tests/test_pricing_models.py"),
 }
 """The modules mutated by default, each with the test files run against its mutants."""
 

@@ -26,11 +26,13 @@ from ppa_core import (
     DecisionStatus,
     Dispute,
     DisputeResolution,
+    Money,
     NoShowPolicy,
     QualificationCriteria,
     ReasonCode,
     RuleOutcome,
 )
+from ppa_core.rules.across_appointment_pass import _amount, _Amounts
 from ppa_core.rules.context import RuleContext
 from ppa_core.rules.lifecycle import OutcomeRule, TermRule, VoidRule
 from ppa_core.rules.qualification import QualificationRule
@@ -331,3 +333,18 @@ class TestQualificationRuleValue:
         found = _found(rule, held("a-1", at(2)))
 
         assert found == Finding(FAIL, R.NOT_QUALIFIED, "does not meet the criteria")
+
+
+class TestAmountsKeptByPriceIdentity:
+    def test_a_reused_identity_is_told_apart_from_the_price_it_held(self) -> None:
+        """The cache is keyed by ``id(price)``: an entry left by a price since freed,
+        whose identity a new price now has, must not be read as the new price's amount."""
+        old, new = Money.of("100.005", "EUR"), Money.of("200.005", "EUR")
+        contract_terms = terms()
+        rounding = contract_terms.rounding
+        amounts: _Amounts = {(id(new), None, rounding): (old, old.rounded(rounding))}
+
+        amount = _amount(amounts, new, None, contract_terms)
+
+        assert amount == Money.of("200.01", "EUR")  # half-up, the contract default
+        assert amounts[id(new), None, rounding] == (new, amount)
