@@ -51,6 +51,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "ppa_core"
 
 _MONEY_TESTS = ("tests/test_money.py",)
+# Free units, packages, flat fees and finite tiers are priced in test_pricing_models.py.
+_PRICING_TESTS = ("tests/test_pricing.py", "tests/test_pricing_models.py")
 _RULES_TESTS = (
     "tests/test_across_appointment_pass.py",
     "tests/test_engine.py",
@@ -63,7 +65,8 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "domain/money.py": _MONEY_TESTS,
     "domain/_amount.py": _MONEY_TESTS,
     "domain/currency.py": _MONEY_TESTS,
-    "domain/pricing.py": ("tests/test_pricing.py",),
+    "domain/pricing.py": _PRICING_TESTS,
+    "domain/tiers.py": _PRICING_TESTS,
     "rules/_common.py": _RULES_TESTS,
     "rules/lifecycle.py": _RULES_TESTS,
     "rules/cancellation.py": _RULES_TESTS,

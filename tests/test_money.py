@@ -1379,3 +1379,297 @@ class TestLongOperationsInErrors:
 
         assert len(written) == 120
         assert info.value.value == written
+
+
+class TestRefusalMessages:
+    """A refusal names the operator, what it met and what is allowed: a developer reads it."""
+
+    SAME = "expected Money in the same currency"
+    DIVIDE = (
+        "expected Money.divided_by(n) for an exact quotient, divided_by(n, 'half_up') to "
+        "round it once to the minor unit, or allocate() to split without losing a minor unit"
+    )
+
+    @pytest.mark.parametrize(
+        ("operate", "operation", "message"),
+        [
+            (lambda m: m + 5, "__add__", f"cannot add Money and 5: {SAME}"),
+            (lambda m: m - 5, "__sub__", f"cannot subtract Money and 5: {SAME}"),
+            (lambda m: 5 - m, "__rsub__", f"cannot subtract Money and 5: {SAME}"),
+            (
+                lambda m: 5 + m,
+                "__radd__",
+                f"cannot add Money and 5: {SAME} (or the int 0 that sum() starts from)",
+            ),
+            (
+                lambda m: m * 1.5,
+                "__mul__",
+                "cannot multiply Money and 1.5: expected a Decimal or int factor "
+                "(floats are refused for money)",
+            ),
+            (lambda m: m < 5, "__lt__", f"cannot compare Money and 5: {SAME}"),
+            (lambda m: m <= 5, "__le__", f"cannot compare Money and 5: {SAME}"),
+            (lambda m: m > 5, "__gt__", f"cannot compare Money and 5: {SAME}"),
+            (lambda m: m >= 5, "__ge__", f"cannot compare Money and 5: {SAME}"),
+            (lambda m: m / 2, "__truediv__", f"cannot divide Money and 2: {DIVIDE}"),
+            (lambda m: 2 / m, "__rtruediv__", f"cannot divide Money and 2: {DIVIDE}"),
+            (lambda m: m // 2, "__floordiv__", f"cannot divide Money and 2: {DIVIDE}"),
+            (lambda m: 2 // m, "__rfloordiv__", f"cannot divide Money and 2: {DIVIDE}"),
+            (lambda m: m % 2, "__mod__", f"cannot divide Money and 2: {DIVIDE}"),
+            (lambda m: 2 % m, "__rmod__", f"cannot divide Money and 2: {DIVIDE}"),
+            (lambda m: divmod(m, 2), "__divmod__", f"cannot divide Money and 2: {DIVIDE}"),
+            (lambda m: divmod(2, m), "__rdivmod__", f"cannot divide Money and 2: {DIVIDE}"),
+        ],
+    )
+    def test_an_operator_refusal_names_the_operator_the_operand_and_what_is_allowed(
+        self, operate: Callable[[Money], object], operation: str, message: str
+    ) -> None:
+        money = Money("100.00", "EUR")
+        with pytest.raises(MoneyOperationError) as info:
+            operate(money)
+        assert info.value.operation == operation
+        assert str(info.value) == message
+
+    def test_an_operator_method_is_named_after_its_operator(self) -> None:
+        """help(Money) and tracebacks show the dunder, not a factory's inner function."""
+        assert Money.__truediv__.__name__ == "__truediv__"
+        assert Money.__lt__.__name__ == "__lt__"
+        assert Money.__rsub__.__name__ == "__rsub__"
+
+    def test_a_currency_of_the_wrong_type_says_what_is_allowed(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money(1, 978)  # type: ignore[arg-type]
+        assert info.value.field == "currency"
+        assert info.value.value == 978
+        assert info.value.allowed == "an ISO 4217 code such as 'EUR' or a Currency"
+
+    @pytest.mark.parametrize("divisor", [0, Decimal(0), True, 1.5, "2"])
+    def test_a_bad_divisor_says_what_is_allowed(self, divisor: Any) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("100", "EUR").divided_by(divisor)
+        assert info.value.value is divisor or info.value.value == divisor
+        assert info.value.allowed == "a finite non-zero Decimal or int"
+
+    def test_weights_with_nothing_positive_say_what_is_allowed(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("10.00", "EUR").allocate([0, Decimal("0.00")])
+        assert info.value.field == "ratios"
+        assert info.value.value == (0, Decimal("0.00"))
+        assert info.value.allowed == "at least one positive weight"
+
+    @pytest.mark.parametrize(
+        ("count", "shown"), [(10, (0,) * 10), (11, "11 ratios, all zero")], ids=["10", "11"]
+    )
+    def test_up_to_ten_zero_ratios_are_shown_and_more_are_counted(
+        self, count: int, shown: object
+    ) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("10.00", "EUR").allocate([0] * count)
+        assert info.value.value == shown
+
+
+class TestRoundedQuotientLimit:
+    """A quotient of 10**18 or more is refused before rounding, with the division written."""
+
+    def test_a_quotient_of_exactly_ten_to_the_eighteen_is_refused_naming_the_division(
+        self,
+    ) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("100000000000000000", "EUR").divided_by(Decimal("0.1"), "half_up")
+        assert info.value.field == "result of divide"
+        assert info.value.value == "100000000000000000 / 0.1"
+        assert info.value.allowed == (
+            "exactly an amount with at most 18 digits before the decimal point "
+            "and at most 12 after it"
+        )
+
+    def test_a_quotient_just_below_ten_to_the_eighteen_is_kept(self) -> None:
+        quotient = Money("99999999999999999.9", "EUR").divided_by(Decimal("0.1"), "half_up")
+        assert quotient == Money("999999999999999999.00", "EUR")
+
+
+class TestMoneyHtml:
+    def test_the_html_form_is_the_formatted_amount_on_one_line(self) -> None:
+        html = Money("1050", "EUR")._repr_html_()
+        assert html == '<span style="white-space:nowrap">EUR 1,050.00</span>'
+
+
+class TestAmountBoundaries:
+    """Each limit of docs/limits.md at its exact edge: the last value allowed, the first refused."""
+
+    @pytest.mark.parametrize(
+        "factor", [10**60 - 1, -(10**60 - 1)], ids=["+60 digits", "-60 digits"]
+    )
+    def test_an_int_factor_of_sixty_digits_is_allowed(self, factor: int) -> None:
+        assert Money("0", "EUR") * factor == Money("0", "EUR")
+
+    @pytest.mark.parametrize("factor", [10**60, -(10**60)], ids=["+61 digits", "-61 digits"])
+    def test_an_int_factor_of_sixty_one_digits_is_refused_saying_so(self, factor: int) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("0", "EUR") * factor
+        assert info.value.field == "factor"
+        assert info.value.value == factor
+        assert info.value.allowed == "a finite Decimal or int of at most 60 digits"
+
+    def test_an_int_divisor_of_sixty_one_digits_is_refused_saying_so(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("1", "EUR").divided_by(10**60)
+        assert info.value.field == "divisor"
+        assert info.value.allowed == "a finite non-zero Decimal or int of at most 60 digits"
+
+    def test_a_factor_of_zero_is_allowed_and_gives_zero(self) -> None:
+        assert Money("350.00", "EUR") * 0 == Money("0", "EUR")
+        assert Money("350.00", "EUR") * Decimal("0.00") == Money("0", "EUR")
+
+    def test_a_non_finite_factor_says_what_is_allowed(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("1", "EUR") * Decimal("NaN")
+        assert info.value.allowed == "a finite Decimal or int"
+
+    def test_a_non_finite_decimal_amount_says_what_is_allowed(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money(Decimal("Infinity"), "EUR")
+        assert info.value.allowed == "a finite Decimal"
+
+    @pytest.mark.parametrize(
+        ("amount", "allowed"),
+        [
+            (1.5, "a Decimal, int or decimal string; floats are refused for money"),
+            (None, "a Decimal, int or decimal string"),
+            (Fraction(1, 2), "a Decimal, int or decimal string"),
+        ],
+    )
+    def test_an_amount_of_the_wrong_type_says_what_is_allowed(
+        self, amount: object, allowed: str
+    ) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money(amount, "EUR")  # type: ignore[arg-type]
+        assert info.value.field == "amount"
+        assert info.value.allowed == allowed
+
+    @pytest.mark.parametrize(
+        ("size", "shown"),
+        [(2**256 - 1, 2**256 - 1), (2**256, "an int of about 77 digits")],
+        ids=["256 bits", "257 bits"],
+    )
+    def test_an_int_of_up_to_256_bits_is_shown_and_a_longer_one_described(
+        self, size: int, shown: object
+    ) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money(size, "EUR")
+        assert info.value.value == shown
+
+    def test_an_int_of_a_thousand_digits_is_described_by_its_digit_count(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("1.00", "EUR").split(10**1000)
+        assert info.value.value == "an int of about 1,000 digits"
+
+    def test_exactly_the_most_ratios_allocate(self) -> None:
+        parts = Money("1000.00", "EUR").allocate([1] * 100_000)
+        assert len(parts) == 100_000
+        assert Money.total(parts, "EUR") == Money("1000.00", "EUR")
+
+    @pytest.mark.parametrize("count", [100_000, 100_001], ids=["most", "one more"])
+    def test_an_iterator_of_ratios_is_counted_to_one_beyond_the_most(self, count: int) -> None:
+        ratios = iter([1] * count)
+        if count > 100_000:
+            with pytest.raises(InvalidMoney) as info:
+                Money("1000.00", "EUR").allocate(ratios)
+            assert info.value.value == "100_001 ratios"
+            assert info.value.allowed == "at most 100_000 ratios"
+        else:
+            assert len(Money("1000.00", "EUR").allocate(ratios)) == count
+
+    @pytest.mark.parametrize("ratios", ["11", b"11", 3, None])
+    def test_ratios_that_are_no_sequence_are_refused_saying_what_is_allowed(
+        self, ratios: Any
+    ) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("1.00", "EUR").allocate(ratios)
+        assert info.value.field == "ratios"
+        assert info.value.allowed == "a sequence of non-negative Decimals or ints"
+
+    def test_a_zero_decimal_ratio_is_allowed_and_gets_nothing(self) -> None:
+        parts = Money("1.00", "EUR").allocate([Decimal("0.00"), Decimal("0.5")])
+        assert parts == (Money("0.00", "EUR"), Money("1.00", "EUR"))
+
+    def test_int_and_decimal_ratios_weigh_alike(self) -> None:
+        """An int ratio 1 and a Decimal ratio 1.000000000000 are the same weight."""
+        parts = Money("1.00", "EUR").allocate([1, Decimal("1.000000000000"), Decimal("2")])
+        assert parts == (Money("0.25", "EUR"), Money("0.25", "EUR"), Money("0.50", "EUR"))
+
+    @pytest.mark.parametrize(
+        ("ratio", "shown"), [(10**18, 10**18), (-1, -1), (Decimal("-0.5"), Decimal("-0.5"))]
+    )
+    def test_a_ratio_out_of_range_says_what_is_allowed(self, ratio: object, shown: object) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("1.00", "EUR").allocate([1, ratio])  # type: ignore[list-item]
+        assert info.value.field == "ratios[1]"
+        assert info.value.value == shown
+        assert info.value.allowed == (
+            "a non-negative Decimal or int, an amount with at most 18 digits before the "
+            "decimal point and at most 12 after it"
+        )
+
+    def test_a_ratio_just_below_the_largest_int_is_allowed(self) -> None:
+        parts = Money("1.00", "EUR").allocate([10**18 - 1, 0])
+        assert parts == (Money("1.00", "EUR"), Money("0.00", "EUR"))
+
+    @pytest.mark.parametrize(
+        ("amount", "kept"),
+        [
+            ("0E+1", "0"),
+            ("-0E+5", "-0"),
+            ("1E+1", "10"),
+            ("0E-13", "0E-12"),
+            ("5.0000000000000", "5.000000000000"),
+            ("0.000000000001", "1E-12"),
+            ("123456789012345678", "123456789012345678"),
+            ("12345678901234567.8E+1", "123456789012345678"),
+        ],
+    )
+    def test_the_form_is_canonical_at_each_edge(self, amount: str, kept: str) -> None:
+        assert str(Money(amount, "EUR").amount) == kept
+
+    @pytest.mark.parametrize("amount", ["1234567890123456789", "1.234567890123456789E+18"])
+    def test_nineteen_digits_before_the_point_are_refused(self, amount: str) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money(amount, "EUR")
+        assert info.value.value == amount
+
+
+class TestCurrencyTerms:
+    """What a currency refusal tells, and what makes two currencies the same."""
+
+    def test_an_unknown_code_says_what_is_allowed(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            currency("EURO")
+        assert info.value.allowed == "an ISO 4217 code such as 'EUR', 'USD' or 'JPY'"
+
+    def test_a_bad_code_says_what_is_allowed(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Currency("eur", 2, "Euro")
+        assert info.value.value == "eur"
+        assert info.value.allowed == "three upper-case ASCII letters, e.g. 'EUR'"
+
+    def test_a_name_that_is_not_text_says_so(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Currency("XTS", 2, 5)  # type: ignore[arg-type]
+        assert info.value.value == 5
+        assert info.value.allowed == "a string"
+
+    def test_the_name_does_not_make_a_currency_different(self) -> None:
+        """Code and minor units identify a currency; the English name is a label."""
+        assert Currency("EUR", 2, "Euro") == Currency("EUR", 2, "euro (EU)")
+        assert hash(Currency("EUR", 2, "Euro")) == hash(Currency("EUR", 2, "euro (EU)"))
+        assert Currency("EUR", 2, "Euro") != Currency("EUR", 3, "Euro")
+
+    def test_currencies_have_no_order(self) -> None:
+        with pytest.raises(TypeError):
+            _ = EUR < USD  # type: ignore[operator]
+
+    def test_the_table_holds_every_code_with_its_name(self) -> None:
+        assert len(CURRENCIES) == 155
+        assert CURRENCIES["AED"].name == "UAE Dirham"
+        assert CURRENCIES["TTD"].name == "Trinidad and Tobago Dollar"
+        assert CURRENCIES["ZWG"] == Currency("ZWG", 2, "Zimbabwe Gold")

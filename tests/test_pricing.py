@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from ppa_core.domain.money import CURRENCIES, Currency, Money
 from ppa_core.domain.pricing import (
     Commission,
+    CommissionTier,
     Hybrid,
+    Package,
     PayPerLead,
     PerAppointment,
     PricingModel,
@@ -473,3 +475,242 @@ class TestPricingValues:
 
     def test_a_hybrids_currency_is_its_retainers(self) -> None:
         assert Hybrid(Retainer(usd(1000)), PerAppointment(price=usd(100))).currency.code == "USD"
+
+
+# -- what each refusal says, and the edges of each term ----------------------------------
+
+
+class TestPricingRefusals:
+    """A refused pricing names the field, repeats the value and says what is allowed."""
+
+    @pytest.mark.parametrize(
+        ("build", "field", "value", "allowed"),
+        [
+            (
+                lambda: PerAppointment(seniority_prices=[("c_level", eur(600))]),
+                "seniority_prices",
+                [("c_level", eur(600))],
+                "a mapping of seniority to Money",
+            ),
+            (lambda: PerAppointment(price=350), "price", 350, "None or a Money"),
+            (
+                lambda: PerAppointment(package=eur(3000)),
+                "package",
+                eur(3000),
+                "None or a Package",
+            ),
+            (
+                lambda: PerAppointment(price=eur(1), flat_fee_at_zero=1),
+                "flat_fee_at_zero",
+                1,
+                "True or False",
+            ),
+            (
+                PerAppointment,
+                "price",
+                None,
+                "set, or seniority_prices, tiers or package given",
+            ),
+            (
+                lambda: PerAppointment(price=eur(1), tiers=FIRST_TEN),
+                "tiers",
+                FIRST_TEN,
+                "used alone, without the other ways to price",
+            ),
+            (lambda: PerAppointment(price=eur(-1)), "price", eur(-1), "a non-negative amount"),
+            (
+                lambda: PerAppointment(
+                    tiers=[Tier(5, eur(300)), Tier(10, eur(200)), Tier(20, eur(100))]
+                ),
+                "tiers[2].up_to",
+                20,
+                "None on the last tier, or beyond_last_tier set ('refuse' or 'last_tier')",
+            ),
+            (
+                lambda: PerAppointment(tiers=FIRST_TEN, beyond_last_tier="refuse"),
+                "beyond_last_tier",
+                "refuse",
+                "None without a finite last tier",
+            ),
+            (
+                lambda: PerAppointment(price=eur(300), seniority_prices={"vp": usd(450)}),
+                "seniority_prices",
+                ["EUR", "USD"],
+                "all in one currency",
+            ),
+            (
+                lambda: Commission(rate="0.1", currency=978),
+                "currency",
+                978,
+                "an ISO 4217 code such as 'EUR'",
+            ),
+            (
+                lambda: Commission(currency="EUR"),
+                "rate",
+                None,
+                "set, or tiers given, not both",
+            ),
+            (
+                lambda: Hybrid(eur(1), PerAppointment(price=eur(1))),
+                "retainer",
+                eur(1),
+                "a Retainer",
+            ),
+            (
+                lambda: Hybrid(Retainer(eur(1)), eur(1)),
+                "per_appointment",
+                eur(1),
+                "a PerAppointment",
+            ),
+        ],
+    )
+    def test_the_refusal_says_field_value_and_what_is_allowed(
+        self, build: Any, field: str, value: object, allowed: str
+    ) -> None:
+        with pytest.raises(ValidationError) as info:
+            build()
+        assert info.value.field == field
+        assert info.value.value == value
+        assert info.value.allowed == allowed
+
+    def test_a_package_with_another_price_is_refused_naming_the_package(self) -> None:
+        package = Package(10, eur(3000))
+        with pytest.raises(ValidationError) as info:
+            PerAppointment(price=eur(1), package=package)
+        assert info.value.field == "package"
+        assert info.value.value is package
+
+    @pytest.mark.parametrize("free_units", [-1, True, 1.5])
+    def test_free_units_are_a_whole_number_from_zero(self, free_units: Any) -> None:
+        with pytest.raises(ValidationError) as info:
+            PerAppointment(price=eur(1), free_units=free_units)
+        assert info.value.field == "free_units"
+
+    def test_a_free_price_is_allowed_and_a_cent_below_is_not(self) -> None:
+        assert PerAppointment(price=eur("0.00")).price == eur(0)
+        with pytest.raises(ValidationError):
+            PerAppointment(price=eur("-0.01"))
+
+
+class TestTierTerms:
+    def test_tier_for_says_which_tier_prices_a_unit(self) -> None:
+        pricing = PerAppointment(tiers=(Tier(2, eur(300)), Tier(None, eur(100))), free_units=1)
+        assert [pricing.tier_for(unit, 4) for unit in (1, 2, 3, 4)] == [None, 1, 1, 2]
+        volume = attrs.evolve(pricing, tier_mode="volume")
+        assert [volume.tier_for(unit, 4) for unit in (1, 2, 3, 4)] == [None, 2, 2, 2]
+        assert [volume.tier_for(unit, 3) for unit in (1, 2, 3)] == [None, 1, 1]
+
+    def test_an_untiered_pricing_has_no_tier(self) -> None:
+        assert PerAppointment(price=eur(350)).tier_for(1, 1) is None
+
+    def test_beyond_a_refusing_last_tier_there_is_no_tier_and_no_price(self) -> None:
+        pricing = PerAppointment(tiers=(Tier(2, eur(300)),), beyond_last_tier="refuse")
+        assert pricing.tier_for(2, 3) == 1
+        assert pricing.tier_for(3, 3) is None
+        assert pricing.unit_price(None, 3, 3) is None
+        assert pricing.tier_index(3) == 0
+
+    @pytest.mark.parametrize(("free_units", "tiered"), [(0, False), (1, True), (2, True)])
+    def test_free_units_make_a_flat_price_depend_on_the_rank(
+        self, free_units: int, tiered: bool
+    ) -> None:
+        assert PerAppointment(price=eur(350), free_units=free_units).is_tiered is tiered
+
+    def test_the_last_free_unit_is_free_and_the_next_is_paid(self) -> None:
+        pricing = PerAppointment(price=eur(350), free_units=2)
+        assert pricing.unit_price(None, 2, 3) == eur(0)
+        assert pricing.unit_price(None, 3, 3) == eur(350)
+
+    def test_free_units_do_not_reach_a_tiers_flat_fee(self) -> None:
+        tiers = (Tier(2, eur(300), eur(50)), Tier(None, eur(100), eur(20)))
+        pricing = PerAppointment(tiers=tiers, free_units=1)
+        assert pricing.flat_fees(3) == ((0, eur(50)),)
+        assert pricing.flat_fees(4) == ((0, eur(50)), (1, eur(20)))
+        assert pricing.flat_fees(1) == ()
+        assert PerAppointment(price=eur(1)).flat_fees(3) == ()
+
+    def test_units_beyond_a_refusing_last_tier_owe_its_flat_fee_once(self) -> None:
+        tiers = (Tier(2, eur(300), eur(50)), Tier(4, eur(100), eur(20)))
+        pricing = PerAppointment(tiers=tiers, beyond_last_tier="refuse")
+        assert pricing.flat_fees(9) == ((0, eur(50)), (1, eur(20)))
+        volume = attrs.evolve(pricing, tier_mode="volume")
+        assert volume.flat_fees(9) == ((1, eur(20)),)
+
+    def test_the_internal_zero_is_not_shown(self) -> None:
+        shown = repr(PerAppointment(price=eur(350)))
+        assert shown.endswith("flat_fee_at_zero=False, beyond_last_tier=None)")
+
+    def test_the_model_names_are_stable(self) -> None:
+        """The names are written in documents and reports: renaming one breaks them."""
+        assert [m.value for m in PricingModel] == [
+            "pay_per_appointment",
+            "pay_per_lead",
+            "retainer",
+            "commission",
+            "hybrid",
+        ]
+
+
+class TestCommissionTerms:
+    @pytest.mark.parametrize("field", ["minimum_per_deal", "maximum_per_deal"])
+    def test_a_per_deal_limit_is_non_negative_money_in_the_currency(self, field: str) -> None:
+        with pytest.raises(ValidationError) as info:
+            Commission(rate="0.1", currency="EUR", **{field: eur(-1)})
+        assert info.value.field == field
+        with pytest.raises(ValidationError) as info:
+            Commission(rate="0.1", currency="EUR", **{field: usd(1)})
+        assert info.value.field == field
+        assert info.value.value == usd(1)
+        assert info.value.allowed == "in EUR"
+
+    @pytest.mark.parametrize(
+        "tier",
+        [
+            CommissionTier(usd(100), Decimal("0.1")),
+            CommissionTier(None, Decimal("0.1"), flat_fee=usd(5)),
+        ],
+    )
+    def test_a_band_in_another_currency_is_refused(self, tier: CommissionTier) -> None:
+        tiers = [tier] if tier.up_to is None else [tier, CommissionTier(None, Decimal("0.05"))]
+        with pytest.raises(ValidationError) as info:
+            Commission(currency="EUR", tiers=tiers)
+        assert info.value.field == "tiers[0]"
+        assert info.value.allowed == "in EUR"
+
+    def test_a_maximum_equal_to_the_minimum_is_allowed_and_one_below_is_not(self) -> None:
+        same = Commission(
+            rate="0.1", currency="EUR", minimum_per_deal=eur(5), maximum_per_deal=eur(5)
+        )
+        assert same.commissions([eur(1000)]) == (eur(5),)
+        with pytest.raises(ValidationError) as info:
+            Commission(
+                rate="0.1",
+                currency="EUR",
+                minimum_per_deal=eur(5),
+                maximum_per_deal=eur("4.99"),
+            )
+        assert info.value.field == "maximum_per_deal"
+        assert info.value.value == eur("4.99")
+        assert info.value.allowed == "at least the minimum EUR 5"
+
+    def test_a_limit_alone_is_allowed(self) -> None:
+        assert Commission(rate="0.1", currency="EUR", minimum_per_deal=eur(5)).commissions(
+            [eur(10)]
+        ) == (eur(5),)
+        assert Commission(rate="0.1", currency="EUR", maximum_per_deal=eur(5)).commissions(
+            [eur(100)]
+        ) == (eur(5),)
+
+    @pytest.mark.parametrize(
+        ("terms", "simple"),
+        [
+            ({"rate": "0.1"}, True),
+            ({"rate": "0.1", "minimum_per_deal": eur(1)}, False),
+            ({"rate": "0.1", "maximum_per_deal": eur(1)}, False),
+            ({"tiers": [CommissionTier(None, Decimal("0.1"))]}, False),
+        ],
+    )
+    def test_only_one_rate_without_limits_is_simple(
+        self, terms: dict[str, Any], simple: bool
+    ) -> None:
+        assert Commission(currency="EUR", **terms).is_simple is simple

@@ -396,7 +396,9 @@ class Money:
     def _units(self) -> tuple[int, int]:
         """The size of a rounded amount in whole minor units, and its sign (1 or -1)."""
         units = int(EXACT.scaleb(self.amount, self.currency.minor_units))  # exact: rounded
-        return abs(units), -1 if units < 0 else 1
+        # Zero may take either sign: its parts are all 0, and Decimal(-1 * 0) is Decimal(0).
+        negative = units < 0  # pragma: no mutate - same result with <= 0 or < 1: zero's sign
+        return abs(units), -1 if negative else 1
 
     def _from_units(self, parts: list[int], sign: int) -> tuple[Money, ...]:
         exponent, cur = -self.currency.minor_units, self.currency

@@ -133,8 +133,7 @@ class PerAppointment:
         factory=lambda: MappingProxyType({}),
         converter=_seniority_prices,
         eq=attrs.cmp_using(eq=lambda a, b: _eq_mapping(a) == _eq_mapping(b)),
-        hash=False,
-    )
+    )  # hashed by __hash__ below: a mappingproxy is not hashable
     tiers: tuple[Tier, ...] = attrs.field(default=(), converter=check_tiers)
     tier_mode: TierMode = attrs.field(default=TierMode.GRADUATED, converter=_to_tier_mode)
     package: Package | None = attrs.field(
@@ -145,7 +144,11 @@ class PerAppointment:
         default=False, validator=v.instance_of("flat_fee_at_zero", bool, "True or False")
     )
     beyond_last_tier: BeyondLastTier | None = attrs.field(default=None, converter=_to_beyond)
-    _zero: Money = attrs.field(init=False, eq=False, repr=False)
+    _zero: Money = attrs.field(
+        init=False,
+        eq=False,  # pragma: no mutate - same result either way: the zero of the prices' currency
+        repr=False,
+    )
 
     def __attrs_post_init__(self) -> None:
         ways = [self.price is not None or bool(self.seniority_prices)]
@@ -286,15 +289,12 @@ class PerAppointment:
     def flat_fees(self, units: int) -> tuple[tuple[int, Money], ...]:
         """The tier flat fees a period of ``units`` billable meetings owes, by 0-based tier.
 
-        The free meetings do not count; nor, under a refusing finite last tier, the
-        meetings beyond it (they are not billed).
+        The free meetings do not count. Meetings beyond a finite last tier reach no
+        further tier, so they owe no other fee, whether billed or refused.
         """
         if not self.has_flat_fees:
             return ()
         paid = max(0, units - self.free_units)
-        last = self.tiers[-1].up_to
-        if last is not None and self.beyond_last_tier is BeyondLastTier.REFUSE:
-            paid = min(paid, last)
         return flat_fees(self.tiers, self.tier_mode, paid, at_zero=self.flat_fee_at_zero)
 
 
