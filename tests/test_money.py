@@ -346,6 +346,93 @@ class TestMoneyArithmetic:
         assert "allocate" in str(info.value)
 
 
+class TestRefusalMessages:
+    """A refusal names the operator, what it met and what is allowed: a developer reads it."""
+
+    SAME = "expected Money in the same currency"
+    DIVIDE = (
+        "expected Money.divided_by(n) for an exact quotient, divided_by(n, 'half_up') to "
+        "round it once to the minor unit, or allocate() to split without losing a minor unit"
+    )
+
+    @pytest.mark.parametrize(
+        ("operate", "operation", "message"),
+        [
+            (lambda m: m + 5, "__add__", f"cannot add Money and 5: {SAME}"),
+            (lambda m: m - 5, "__sub__", f"cannot subtract Money and 5: {SAME}"),
+            (lambda m: 5 - m, "__rsub__", f"cannot subtract Money and 5: {SAME}"),
+            (
+                lambda m: 5 + m,
+                "__radd__",
+                f"cannot add Money and 5: {SAME} (or the int 0 that sum() starts from)",
+            ),
+            (
+                lambda m: m * 1.5,
+                "__mul__",
+                "cannot multiply Money and 1.5: expected a Decimal or int factor "
+                "(floats are refused for money)",
+            ),
+            (lambda m: m < 5, "__lt__", f"cannot compare Money and 5: {SAME}"),
+            (lambda m: m <= 5, "__le__", f"cannot compare Money and 5: {SAME}"),
+            (lambda m: m > 5, "__gt__", f"cannot compare Money and 5: {SAME}"),
+            (lambda m: m >= 5, "__ge__", f"cannot compare Money and 5: {SAME}"),
+            (lambda m: m / 2, "__truediv__", f"cannot divide Money and 2: {DIVIDE}"),
+            (lambda m: 2 / m, "__rtruediv__", f"cannot divide Money and 2: {DIVIDE}"),
+            (lambda m: m // 2, "__floordiv__", f"cannot divide Money and 2: {DIVIDE}"),
+            (lambda m: 2 // m, "__rfloordiv__", f"cannot divide Money and 2: {DIVIDE}"),
+            (lambda m: m % 2, "__mod__", f"cannot divide Money and 2: {DIVIDE}"),
+            (lambda m: 2 % m, "__rmod__", f"cannot divide Money and 2: {DIVIDE}"),
+            (lambda m: divmod(m, 2), "__divmod__", f"cannot divide Money and 2: {DIVIDE}"),
+            (lambda m: divmod(2, m), "__rdivmod__", f"cannot divide Money and 2: {DIVIDE}"),
+        ],
+    )
+    def test_an_operator_refusal_names_the_operator_the_operand_and_what_is_allowed(
+        self, operate: Callable[[Money], object], operation: str, message: str
+    ) -> None:
+        money = Money("100.00", "EUR")
+        with pytest.raises(MoneyOperationError) as info:
+            operate(money)
+        assert info.value.operation == operation
+        assert str(info.value) == message
+
+    def test_an_operator_method_is_named_after_its_operator(self) -> None:
+        """help(Money) and tracebacks show the dunder, not a factory's inner function."""
+        assert Money.__truediv__.__name__ == "__truediv__"
+        assert Money.__lt__.__name__ == "__lt__"
+        assert Money.__rsub__.__name__ == "__rsub__"
+
+    def test_a_currency_of_the_wrong_type_says_what_is_allowed(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money(1, 978)  # type: ignore[arg-type]
+        assert info.value.field == "currency"
+        assert info.value.value == 978
+        assert info.value.allowed == "an ISO 4217 code such as 'EUR' or a Currency"
+
+    @pytest.mark.parametrize("divisor", [0, Decimal(0), True, 1.5, "2"])
+    def test_a_bad_divisor_says_what_is_allowed(self, divisor: Any) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("100", "EUR").divided_by(divisor)
+        assert info.value.value is divisor or info.value.value == divisor
+        assert info.value.allowed == "a finite non-zero Decimal or int"
+
+    def test_weights_with_nothing_positive_say_what_is_allowed(self) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("10.00", "EUR").allocate([0, Decimal("0.00")])
+        assert info.value.field == "ratios"
+        assert info.value.value == (0, Decimal("0.00"))
+        assert info.value.allowed == "at least one positive weight"
+
+    @pytest.mark.parametrize(
+        ("count", "shown"), [(10, (0,) * 10), (11, "11 ratios, all zero")], ids=["10", "11"]
+    )
+    def test_up_to_ten_zero_ratios_are_shown_and_more_are_counted(
+        self, count: int, shown: object
+    ) -> None:
+        with pytest.raises(InvalidMoney) as info:
+            Money("10.00", "EUR").allocate([0] * count)
+        assert info.value.value == shown
+
+
 class TestCurrencyMismatch:
     @pytest.mark.parametrize(
         ("operate", "operation"),
@@ -1379,93 +1466,6 @@ class TestLongOperationsInErrors:
 
         assert len(written) == 120
         assert info.value.value == written
-
-
-class TestRefusalMessages:
-    """A refusal names the operator, what it met and what is allowed: a developer reads it."""
-
-    SAME = "expected Money in the same currency"
-    DIVIDE = (
-        "expected Money.divided_by(n) for an exact quotient, divided_by(n, 'half_up') to "
-        "round it once to the minor unit, or allocate() to split without losing a minor unit"
-    )
-
-    @pytest.mark.parametrize(
-        ("operate", "operation", "message"),
-        [
-            (lambda m: m + 5, "__add__", f"cannot add Money and 5: {SAME}"),
-            (lambda m: m - 5, "__sub__", f"cannot subtract Money and 5: {SAME}"),
-            (lambda m: 5 - m, "__rsub__", f"cannot subtract Money and 5: {SAME}"),
-            (
-                lambda m: 5 + m,
-                "__radd__",
-                f"cannot add Money and 5: {SAME} (or the int 0 that sum() starts from)",
-            ),
-            (
-                lambda m: m * 1.5,
-                "__mul__",
-                "cannot multiply Money and 1.5: expected a Decimal or int factor "
-                "(floats are refused for money)",
-            ),
-            (lambda m: m < 5, "__lt__", f"cannot compare Money and 5: {SAME}"),
-            (lambda m: m <= 5, "__le__", f"cannot compare Money and 5: {SAME}"),
-            (lambda m: m > 5, "__gt__", f"cannot compare Money and 5: {SAME}"),
-            (lambda m: m >= 5, "__ge__", f"cannot compare Money and 5: {SAME}"),
-            (lambda m: m / 2, "__truediv__", f"cannot divide Money and 2: {DIVIDE}"),
-            (lambda m: 2 / m, "__rtruediv__", f"cannot divide Money and 2: {DIVIDE}"),
-            (lambda m: m // 2, "__floordiv__", f"cannot divide Money and 2: {DIVIDE}"),
-            (lambda m: 2 // m, "__rfloordiv__", f"cannot divide Money and 2: {DIVIDE}"),
-            (lambda m: m % 2, "__mod__", f"cannot divide Money and 2: {DIVIDE}"),
-            (lambda m: 2 % m, "__rmod__", f"cannot divide Money and 2: {DIVIDE}"),
-            (lambda m: divmod(m, 2), "__divmod__", f"cannot divide Money and 2: {DIVIDE}"),
-            (lambda m: divmod(2, m), "__rdivmod__", f"cannot divide Money and 2: {DIVIDE}"),
-        ],
-    )
-    def test_an_operator_refusal_names_the_operator_the_operand_and_what_is_allowed(
-        self, operate: Callable[[Money], object], operation: str, message: str
-    ) -> None:
-        money = Money("100.00", "EUR")
-        with pytest.raises(MoneyOperationError) as info:
-            operate(money)
-        assert info.value.operation == operation
-        assert str(info.value) == message
-
-    def test_an_operator_method_is_named_after_its_operator(self) -> None:
-        """help(Money) and tracebacks show the dunder, not a factory's inner function."""
-        assert Money.__truediv__.__name__ == "__truediv__"
-        assert Money.__lt__.__name__ == "__lt__"
-        assert Money.__rsub__.__name__ == "__rsub__"
-
-    def test_a_currency_of_the_wrong_type_says_what_is_allowed(self) -> None:
-        with pytest.raises(InvalidMoney) as info:
-            Money(1, 978)  # type: ignore[arg-type]
-        assert info.value.field == "currency"
-        assert info.value.value == 978
-        assert info.value.allowed == "an ISO 4217 code such as 'EUR' or a Currency"
-
-    @pytest.mark.parametrize("divisor", [0, Decimal(0), True, 1.5, "2"])
-    def test_a_bad_divisor_says_what_is_allowed(self, divisor: Any) -> None:
-        with pytest.raises(InvalidMoney) as info:
-            Money("100", "EUR").divided_by(divisor)
-        assert info.value.value is divisor or info.value.value == divisor
-        assert info.value.allowed == "a finite non-zero Decimal or int"
-
-    def test_weights_with_nothing_positive_say_what_is_allowed(self) -> None:
-        with pytest.raises(InvalidMoney) as info:
-            Money("10.00", "EUR").allocate([0, Decimal("0.00")])
-        assert info.value.field == "ratios"
-        assert info.value.value == (0, Decimal("0.00"))
-        assert info.value.allowed == "at least one positive weight"
-
-    @pytest.mark.parametrize(
-        ("count", "shown"), [(10, (0,) * 10), (11, "11 ratios, all zero")], ids=["10", "11"]
-    )
-    def test_up_to_ten_zero_ratios_are_shown_and_more_are_counted(
-        self, count: int, shown: object
-    ) -> None:
-        with pytest.raises(InvalidMoney) as info:
-            Money("10.00", "EUR").allocate([0] * count)
-        assert info.value.value == shown
 
 
 class TestRoundedQuotientLimit:
