@@ -1631,6 +1631,17 @@ class TestAmountBoundaries:
     def test_the_form_is_canonical_at_each_edge(self, amount: str, kept: str) -> None:
         assert str(Money(amount, "EUR").amount) == kept
 
+    def test_a_result_too_large_is_shown_as_computed_or_as_the_operation_beyond_1e999999(
+        self,
+    ) -> None:
+        """Exponents up to 999,999 are computed (and shown as they are); beyond, written out."""
+        with pytest.raises(InvalidMoney) as info:
+            Money("1", "EUR") * Decimal("1E+999999")
+        assert str(info.value.value) == "1E+999999"
+        with pytest.raises(InvalidMoney) as info:
+            Money("1", "EUR") * Decimal("1E+1000000")
+        assert info.value.value == "1 * 1E+1000000"
+
     @pytest.mark.parametrize("amount", ["1234567890123456789", "1.234567890123456789E+18"])
     def test_nineteen_digits_before_the_point_are_refused(self, amount: str) -> None:
         with pytest.raises(InvalidMoney) as info:

@@ -28,6 +28,7 @@ from ppa_core.domain.pricing import (
     model_of,
 )
 from ppa_core.domain.prospect import Seniority
+from ppa_core.domain.tiers import BeyondLastTier, check_tiers, flat_fees, tier_of, tiered_total
 from ppa_core.exceptions import ValidationError
 
 
@@ -714,3 +715,94 @@ class TestCommissionTerms:
         self, terms: dict[str, Any], simple: bool
     ) -> None:
         assert Commission(currency="EUR", **terms).is_simple is simple
+
+
+class TestTierFunctions:
+    """domain.tiers on its own: the boundary rule, flat fees and totals at each edge."""
+
+    FEES = (Tier(2, eur(300), eur(50)), Tier(None, eur(100), eur(20)))
+
+    def test_flat_fees_at_zero_units_are_owed_only_when_the_term_says(self) -> None:
+        assert flat_fees(self.FEES, TierMode.GRADUATED, 0) == ()
+        assert flat_fees(self.FEES, TierMode.GRADUATED, 0, at_zero=True) == ((0, eur(50)),)
+        assert flat_fees(self.FEES, TierMode.VOLUME, 0, at_zero=True) == ((0, eur(50)),)
+        assert flat_fees((Tier(None, eur(1)),), TierMode.GRADUATED, 0, at_zero=True) == ()
+
+    def test_one_unit_reaches_the_first_tier_and_its_fee(self) -> None:
+        assert flat_fees(self.FEES, TierMode.GRADUATED, 1) == ((0, eur(50)),)
+        assert flat_fees(self.FEES, TierMode.VOLUME, 1) == ((0, eur(50)),)
+        assert flat_fees(self.FEES, TierMode.GRADUATED, 3) == ((0, eur(50)), (1, eur(20)))
+        assert flat_fees(self.FEES, TierMode.VOLUME, 3) == ((1, eur(20)),)
+
+    def test_a_tier_without_a_fee_owes_none(self) -> None:
+        tiers = (Tier(2, eur(300)), Tier(None, eur(100), eur(20)))
+        assert flat_fees(tiers, TierMode.VOLUME, 1) == ()
+        assert flat_fees(tiers, TierMode.GRADUATED, 3) == ((1, eur(20)),)
+
+    @pytest.mark.parametrize(
+        ("units", "graduated", "volume"),
+        [(0, 0, 0), (1, 300 + 50, 300 + 50), (2, 600 + 50, 600 + 50), (3, 700 + 70, 300 + 20)],
+    )
+    def test_tiered_total_at_each_edge(self, units: int, graduated: int, volume: int) -> None:
+        assert tiered_total(self.FEES, TierMode.GRADUATED, units) == eur(graduated)
+        assert tiered_total(self.FEES, TierMode.VOLUME, units) == eur(volume)
+
+    def test_tiered_total_of_one_tier(self) -> None:
+        assert tiered_total((Tier(None, eur(5)),), TierMode.GRADUATED, 3) == eur(15)
+        assert tiered_total((Tier(None, eur(5)),), TierMode.VOLUME, 3) == eur(15)
+
+    def test_tiered_total_owes_the_first_fee_at_zero_only_when_asked(self) -> None:
+        assert tiered_total(self.FEES, TierMode.GRADUATED, 0, at_zero=True) == eur(50)
+
+    @pytest.mark.parametrize(
+        ("beyond", "graduated", "volume"),
+        [
+            (BeyondLastTier.REFUSE, 2 * 300 + 2 * 100, 4 * 100),
+            (BeyondLastTier.LAST_TIER, 2 * 300 + 4 * 100, 6 * 100),
+        ],
+    )
+    def test_tiered_total_beyond_a_finite_last_tier(
+        self, beyond: BeyondLastTier, graduated: int, volume: int
+    ) -> None:
+        tiers = (Tier(2, eur(300)), Tier(4, eur(100)))
+        assert tiered_total(tiers, TierMode.GRADUATED, 6, beyond=beyond) == eur(graduated)
+        assert tiered_total(tiers, TierMode.VOLUME, 6, beyond=beyond) == eur(volume)
+
+    def test_tier_of_follows_the_boundary_rule(self) -> None:
+        tiers = (Tier(2, eur(300)), Tier(4, eur(100)))
+        assert [tier_of(tiers, rank) for rank in (1, 2, 3, 4, 5)] == [0, 0, 1, 1, None]
+        assert tier_of(tiers, 5, BeyondLastTier.LAST_TIER) == 1
+        assert tier_of(tiers, 5, BeyondLastTier.REFUSE) is None
+
+    def test_the_first_tier_may_hold_one_unit(self) -> None:
+        assert check_tiers([Tier(1, eur(300)), Tier(None, eur(100))])[0].up_to == 1
+
+    @pytest.mark.parametrize(
+        ("build", "field", "value", "allowed"),
+        [
+            (lambda: Tier(10, 350), "tier.price", 350, "a Money"),
+            (lambda: Tier(10, eur(1), 5), "tier.flat_fee", 5, "a Money"),
+            (lambda: Tier(10, eur(1), eur(-1)), "tier.flat_fee", eur(-1), "a non-negative amount"),
+            (lambda: Tier(10, eur(1), usd(5)), "tier.flat_fee", usd(5), "in EUR"),
+            (lambda: Tier(0, eur(1)), "tier.up_to", 0, "a whole number >= 1"),
+            (
+                lambda: check_tiers([Tier(None, eur(1)), Tier(None, eur(1))]),
+                "tiers[0].up_to",
+                None,
+                "set on every tier but the last",
+            ),
+            (lambda: check_tiers([eur(1)]), "tiers[0]", eur(1), "a Tier"),
+        ],
+    )
+    def test_a_refused_tier_says_field_value_and_what_is_allowed(
+        self, build: Any, field: str, value: object, allowed: str
+    ) -> None:
+        with pytest.raises(ValidationError) as info:
+            build()
+        assert info.value.field == field
+        assert info.value.value == value
+        assert info.value.allowed == allowed
+
+    def test_the_names_of_the_terms_are_stable(self) -> None:
+        assert [m.value for m in TierMode] == ["graduated", "volume"]
+        assert [b.value for b in BeyondLastTier] == ["refuse", "last_tier"]

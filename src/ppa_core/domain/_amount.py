@@ -55,8 +55,7 @@ EXACT = decimal.Context(
     rounding=decimal.ROUND_HALF_EVEN,
     Emin=-_EXPONENT_RANGE,
     Emax=_EXPONENT_RANGE,
-    capitals=1,
-    clamp=0,
+    clamp=0,  # never fold an exponent: a refused result shows as it was computed
     flags=[],
     # Inexact is the signal that a digit was lost. Rounded alone is not trapped: it is
     # also raised when only trailing zeros are dropped, and then nothing is lost.
@@ -103,12 +102,13 @@ def bounded(value: Decimal) -> Decimal | None:
         if any(digits[-cut:]):
             return None
         digits, exponent, canonical = digits[:-cut] or (0,), -MAX_DECIMAL_PLACES, False
+    # At exponent 0 writing out changes nothing, so ">= 0" would do as well as "> 0".
     if digits == (0,):
-        if exponent > 0:
+        if exponent > 0:  # pragma: no mutate - same result with >= 0 (see above)
             digits, exponent, canonical = (0,), 0, False
     elif len(digits) + exponent > MAX_INTEGER_DIGITS:
         return None
-    elif exponent > 0:
+    elif exponent > 0:  # pragma: no mutate - same result with >= 0 (see above)
         digits, exponent, canonical = digits + (0,) * exponent, 0, False
     return value if canonical else Decimal((sign, digits, exponent))
 

@@ -174,15 +174,18 @@ def tiered_total(
     total = Money.zero(tiers[0].price.currency)
     last = tiers[-1].up_to
     billed = units if last is None or beyond is BeyondLastTier.LAST_TIER else min(units, last)
+    # Where a guard below says "> 0" or "> start", ">=" gives the same total: it only
+    # adds a price times 0.
     if mode is TierMode.VOLUME:
-        index = tier_of(tiers, billed, BeyondLastTier.LAST_TIER) if billed > 0 else None
+        has_units = billed > 0  # pragma: no mutate - same total with >= 0 (see above)
+        index = tier_of(tiers, billed, BeyondLastTier.LAST_TIER) if has_units else None
         if index is not None:
             total += tiers[index].price * billed
     else:
         start = 0
         for i, tier in enumerate(tiers):
             end = billed if tier.up_to is None or i == len(tiers) - 1 else min(billed, tier.up_to)
-            if end > start:
+            if end > start:  # pragma: no mutate - same total with >= (see above)
                 total += tier.price * (end - start)
             start = max(start, end)
     for _, fee in flat_fees(tiers, mode, billed, at_zero=at_zero):
