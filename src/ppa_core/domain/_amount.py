@@ -96,7 +96,7 @@ def bounded(value: Decimal) -> Decimal | None:
     sign, digits, exponent = value.as_tuple()
     if not isinstance(exponent, int):
         return None
-    canonical = True
+    canonical = True  # pragma: no mutate - False gives the same: it rebuilds an equal Decimal
     if exponent < -MAX_DECIMAL_PLACES:
         cut = -MAX_DECIMAL_PLACES - exponent  # may be ~10**9: only slices, never built
         if any(digits[-cut:]):
