@@ -21,6 +21,7 @@ from ppa_core import (
     DecisionStatus,
     DuplicateRule,
     NoShowPolicy,
+    Package,
     PerAppointment,
     ReasonCode,
     Retainer,
@@ -303,3 +304,105 @@ def test_meetings_are_taken_in_order_of_start_whatever_the_input_order() -> None
 
     assert d["a-2"].status is BILLABLE
     assert d["a-1"].reason_codes == (R.OVER_CAP,)
+
+
+def _priced(pricing: PerAppointment, n: int, seniority: str | None = "vp") -> list[Decision]:
+    """``n`` held meetings on one day (one person each), traced, in meeting order."""
+    meetings = [
+        held(f"a-{i}", at(2).add(hours=i), who=prospect(f"p-{i}", seniority=seniority))
+        for i in range(1, n + 1)
+    ]
+    d = traced(contract(terms(pricing=pricing)), meetings)
+    return [d[f"a-{i}"] for i in range(1, n + 1)]
+
+
+def _reasons(decisions: list[Decision]) -> list[str]:
+    return [verdict(d, "price").reason for d in decisions]
+
+
+HALF_UP = " (rounded half_up)"
+
+
+class TestFreeUnitsPackagesAndRefusedUnits:
+    """Free units are counted first; tiers, packages and refusals number the paid units."""
+
+    def test_free_units_then_the_flat_price(self) -> None:
+        d = _priced(PerAppointment(price=eur(100), free_units=2), 3)
+
+        assert [x.amount for x in d] == [eur(0), eur(0), eur(100)]
+        assert _reasons(d) == [
+            "unit 1 is one of the 2 free units of the period: EUR 0.00 = EUR 0.00" + HALF_UP,
+            "unit 2 is one of the 2 free units of the period: EUR 0.00 = EUR 0.00" + HALF_UP,
+            "flat price: EUR 100.00 = EUR 100.00" + HALF_UP,
+        ]
+
+    def test_graduated_tiers_number_the_paid_units(self) -> None:
+        pricing = PerAppointment(tiers=TIERS, free_units=1)
+
+        d = _priced(pricing, 4)
+
+        assert [(x.unit, x.tier, x.amount) for x in d] == [
+            (1, None, eur(0)),
+            (2, 1, eur(350)),
+            (3, 1, eur(350)),
+            (4, 2, eur(150)),
+        ]
+        assert _reasons(d)[1:] == [
+            "unit 1 falls in tier 1 (up to 2): EUR 350.00 = EUR 350.00" + HALF_UP,
+            "unit 2 falls in tier 1 (up to 2): EUR 350.00 = EUR 350.00" + HALF_UP,
+            "unit 3 falls in tier 2 (open-ended): EUR 150.00 = EUR 150.00" + HALF_UP,
+        ]
+
+    def test_volume_tiers_count_the_paid_units(self) -> None:
+        pricing = PerAppointment(tiers=TIERS, tier_mode="volume", free_units=1)
+
+        d = _priced(pricing, 4)
+
+        assert [x.amount for x in d] == [eur(0), eur(150), eur(150), eur(150)]
+        volume = "3 units reach tier 2 (open-ended); volume prices all units: "
+        assert set(_reasons(d)[1:]) == {volume + "EUR 150.00 = EUR 150.00" + HALF_UP}
+
+    def test_packages_bill_the_unit_that_opens_each(self) -> None:
+        pricing = PerAppointment(package=Package(2, eur(500)), free_units=1)
+
+        d = _priced(pricing, 5)
+
+        assert [x.amount for x in d] == [eur(0), eur(500), eur(0), eur(500), eur(0)]
+        assert _reasons(d)[1:] == [
+            "unit 1 opens package 1 of 2: EUR 500.00 = EUR 500.00" + HALF_UP,
+            "unit 2 is in package 1 of 2, billed with its first: EUR 0.00 = EUR 0.00" + HALF_UP,
+            "unit 3 opens package 2 of 2: EUR 500.00 = EUR 500.00" + HALF_UP,
+            "unit 4 is in package 2 of 2, billed with its first: EUR 0.00 = EUR 0.00" + HALF_UP,
+        ]
+
+    def test_a_unit_beyond_a_refusing_last_tier_is_refused_naming_its_paid_rank(self) -> None:
+        finite = (Tier(1, eur(350)), Tier(2, eur(150)))
+        pricing = PerAppointment(tiers=finite, beyond_last_tier="refuse", free_units=1)
+
+        d = _priced(pricing, 4)
+
+        assert [x.status for x in d] == [BILLABLE, BILLABLE, BILLABLE, NOT_BILLABLE]
+        line = verdict(d[3], "price")
+        assert (line.outcome, line.code) == (FAIL, R.NO_PRICE)
+        assert line.reason == "unit 3 is beyond the last tier (up to 2); the contract refuses it"
+        assert d[3].reason_codes == (R.NO_PRICE,)
+
+    def test_volume_beyond_a_refusing_last_tier_refuses_every_paid_unit(self) -> None:
+        finite = (Tier(1, eur(350)), Tier(2, eur(150)))
+        pricing = PerAppointment(
+            tiers=finite, tier_mode="volume", beyond_last_tier="refuse", free_units=1
+        )
+
+        d = _priced(pricing, 4)
+
+        assert [x.status for x in d] == [BILLABLE, NOT_BILLABLE, NOT_BILLABLE, NOT_BILLABLE]
+        refused = "unit 3 is beyond the last tier (up to 2); the contract refuses it"
+        assert set(_reasons(d)[1:]) == {refused}
+
+    def test_no_price_for_an_unknown_seniority_says_unknown(self) -> None:
+        pricing = PerAppointment(seniority_prices={"c_level": eur(600)})
+
+        (d,) = _priced(pricing, 1, seniority=None)
+
+        assert d.status is NOT_BILLABLE
+        assert verdict(d, "price").reason == "no price for seniority unknown and no default price"
