@@ -348,3 +348,28 @@ class TestAmountsKeptByPriceIdentity:
 
         assert amount == Money.of("200.01", "EUR")  # half-up, the contract default
         assert amounts[id(new), None, rounding] == (new, amount)
+
+
+@pytest.mark.parametrize(
+    ("unknown_passes", "reason"),
+    [
+        (True, "employee count 40 is below the minimum 200"),
+        (False, "employee count 40 is below the minimum 200; annual revenue is unknown"),
+    ],
+)
+def test_a_failed_prospects_reason_leaves_out_unknowns_only_when_they_pass(
+    unknown_passes: bool, reason: str
+) -> None:
+    """The trace lists what failed, and what is unknown only when unknowns do not pass."""
+    revenue = Money.of(1_000_000, "EUR")
+    criteria = QualificationCriteria(
+        min_employees=200, min_revenue=revenue, unknown_passes=unknown_passes
+    )
+    meeting = held("a-1", at(2), who=prospect(employees=40))
+
+    (decision,) = BillingEngine(contract(terms(criteria=criteria))).decide_all(
+        [meeting], as_of=LATER, trace=True
+    )
+
+    assert decision.status is DecisionStatus.NOT_BILLABLE
+    assert verdict(decision, "qualification").reason == reason

@@ -88,7 +88,9 @@ def _apply_duplicates_cap_and_price(
     by_volume: list[_Item] = []
     period: BillingPeriod | None = None
     for item in items:
-        if item.period is not period:
+        # Not mutated: flushing at the end instead prices the same: counts
+        # are kept per period.
+        if item.period is not period:  # pragma: no mutate
             _price_by_volume(amounts, by_volume, counts, trace, price_lines, shares)
             by_volume = []
             period = item.period
@@ -120,7 +122,7 @@ def _apply_duplicates_cap_and_price(
         if pricing is not None and pricing.tiers and pricing.tier_mode is TierMode.VOLUME:
             by_volume.append(item)
         else:
-            _price(amounts, item, 0, trace, price_lines, shares)
+            _price(amounts, item, 0, trace, price_lines, shares)  # pragma: no mutate - units unread
     _price_by_volume(amounts, by_volume, counts, trace, price_lines, shares)
 
 
@@ -134,7 +136,8 @@ def _price_by_volume(  # noqa: PLR0917 - private, called from one place
 ) -> None:
     """Price a period's units under volume tiers, now that the period's count is known."""
     for item in items:
-        _price(amounts, item, counts.get(item.period.start, 0), trace, lines, shares)
+        count = counts.get(item.period.start, 0)  # pragma: no mutate - every period is counted
+        _price(amounts, item, count, trace, lines, shares)
 
 
 def _price(  # noqa: PLR0917 - private, called from two places in this module
@@ -172,7 +175,8 @@ def _price(  # noqa: PLR0917 - private, called from two places in this module
         counted = None if not pricing.is_tiered else unit if graduated else units
         priced_by = seniority if seniority in pricing.seniority_prices else None
         # The factor as written: 0.5 and 0.50 are equal but read differently.
-        factor = None if item.factor is None else str(item.factor)
+        # Not mutated: only a key: one terms version has one factor besides None.
+        factor = None if item.factor is None else str(item.factor)  # pragma: no mutate
         if item.amount is not None:  # a share: its own line
             factor = f"share {item.amount.amount}"
         line_key = (id(item.info), id(price), factor, item.tier, counted, priced_by)
@@ -258,7 +262,8 @@ def _price_reason(
 def _amount(amounts: _Amounts, price: Money, factor: Decimal | None, terms: ContractTerms) -> Money:
     key = (id(price), factor, terms.rounding)
     found = amounts.get(key)
-    if found is None or found[0] is not price:
+    # Not mutated: a miss only recomputes the same rounded amount.
+    if found is None or found[0] is not price:  # pragma: no mutate
         exact = price if factor is None else price * factor
         found = amounts[key] = (price, exact.rounded(terms.rounding))
     return found[1]
