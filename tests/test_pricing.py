@@ -262,6 +262,12 @@ class TestTierValidation:
         assert info.value.field == "tier_mode"
         assert info.value.allowed == "one of ('graduated', 'volume')"
 
+    def test_an_unknown_beyond_last_tier_is_refused_naming_the_field(self) -> None:
+        with pytest.raises(ValidationError) as info:
+            PerAppointment(tiers=FIRST_TEN, beyond_last_tier="free")
+        assert (info.value.field, info.value.value) == ("beyond_last_tier", "free")
+        assert info.value.allowed == "one of ('refuse', 'last_tier')"
+
 
 @st.composite
 def tier_ladders(draw: st.DrawFn) -> tuple[Tier, ...]:
