@@ -245,21 +245,22 @@ class _Mutator(ast.NodeTransformer):
                     node.ops[i] = flipped()
         return node
 
-    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+    def _swap_arithmetic(self, node: ast.BinOp | ast.AugAssign, suffix: str = "") -> ast.AST:
+        """``+`` to ``-`` and so on; ``suffix`` is ``=`` for an augmented assignment."""
         self.generic_visit(node)
         other = _ARITHMETIC.get(type(node.op))
-        what = f"{_SYMBOLS[type(node.op)]} -> {_SYMBOLS[other]}" if other else ""
-        if other is not None and self._site(node, what):
+        if other is None:
+            return node
+        what = f"{_SYMBOLS[type(node.op)]}{suffix} -> {_SYMBOLS[other]}{suffix}"
+        if self._site(node, what):
             node.op = other()
         return node
 
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        return self._swap_arithmetic(node)
+
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
-        self.generic_visit(node)
-        other = _ARITHMETIC.get(type(node.op))
-        what = f"{_SYMBOLS[type(node.op)]}= -> {_SYMBOLS[other]}=" if other else ""
-        if other is not None and self._site(node, what):
-            node.op = other()
-        return node
+        return self._swap_arithmetic(node, "=")
 
     def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
         self.generic_visit(node)
