@@ -1,9 +1,12 @@
 """The documentation's examples are real code: each page's blocks run as they stand."""
 
 import contextlib
+import functools
 import io
 import pathlib
 import re
+
+import pytest
 
 from ppa_core import CORRECTIONS, TRANSITIONS
 
@@ -50,15 +53,28 @@ class TestHowtoWebhooks:
         assert printed == [_lines(shown) for shown in _blocks(self.PAGE, "text")]
 
 
-class TestHowtoTesting:
-    PAGE = DOCS / "howto-testing.md"
+HOWTO_TESTING = DOCS / "howto-testing.md"
+# Named from the page's text so that each is its own pytest test, which xdist can run
+# beside the others: together they are the suite's longest single test.
+HOWTO_TESTS = re.findall(r"^def (test_\w+)\(", HOWTO_TESTING.read_text(encoding="utf-8"), re.M)
 
-    def test_every_test_on_the_page_passes(self) -> None:
-        namespace, _ = _run(self.PAGE)
-        tests = {name: f for name, f in namespace.items() if name.startswith("test_")}
-        assert len(tests) == 9
-        for test in tests.values():
-            test()
+
+@functools.cache
+def _howto_namespace() -> dict[str, object]:
+    return _run(HOWTO_TESTING)[0]
+
+
+class TestHowtoTesting:
+    def test_the_page_defines_the_tests_named_in_its_text(self) -> None:
+        namespace = _howto_namespace()
+        assert len(HOWTO_TESTS) == 9
+        assert sorted(n for n in namespace if n.startswith("test_")) == sorted(HOWTO_TESTS)
+
+    @pytest.mark.parametrize("name", HOWTO_TESTS)
+    def test_every_test_on_the_page_passes(self, name: str) -> None:
+        test = _howto_namespace()[name]
+        assert callable(test)
+        test()
 
 
 class TestDomainGuide:
