@@ -308,28 +308,58 @@ class TestPlots:
         yield
         plt.close("all")
 
-    def test_cost_distributions_draw_one_histogram_per_model(self, result: Any) -> None:
+    def test_cost_distributions_draw_one_row_per_model_none_flattened(self, result: Any) -> None:
         ax = plot_cost_distributions(result)
-        labels = [t.get_text() for t in ax.get_legend().get_texts()]
-        # The fixed-cost models are a line each, not a spike that flattens the others.
-        assert labels == ["ppa", "ppl: 1,800 every run", "retainer: 5,000 every run", "commission"]
+        rows = [t.get_text() for t in ax.get_yticklabels()]
+        assert rows[::-1] == ["ppa", "ppl", "retainer", "commission"]  # the first on top
+        # Each varying model's tallest bin fills its row, however narrow its spread.
+        peaks = {}
+        for patch in ax.patches:
+            heights, _, baseline = patch.get_data()
+            peaks[rows[int(baseline)]] = max(heights) - baseline
+        assert peaks == pytest.approx({"ppa": 0.85, "commission": 0.85})
+        # The fixed costs are a bar across their row, labelled with the value.
+        notes = {t.get_text().strip(): t.xy for t in ax.texts}
+        assert notes == {"1,800 every run": (1800.0, 2.425), "5,000 every run": (5000.0, 1.425)}
+        ax.figure.canvas.draw()
+        ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+        assert any("," in t for t in ticks)  # thousands separators: 10,000
+        assert all(t.replace(",", "").lstrip("-").isdigit() for t in ticks)
         assert ax.get_xlabel() == "total cost (EUR)"
+
+    def test_a_subset_keeps_each_model_colour_and_roi_reads_in_percent(self, result: Any) -> None:
+        from matplotlib.colors import to_rgb  # noqa: PLC0415 - matplotlib is an optional extra
+
+        both = plot_cost_distributions(result, models=["commission", "ppa"])
+        assert [t.get_text() for t in both.get_yticklabels()] == ["ppa", "commission"]
+        colours = [patch.get_facecolor()[:3] for patch in both.patches if patch.get_fill()]
+        assert colours == [to_rgb("C3"), to_rgb("C0")]  # as when every model is drawn
         roi = plot_cost_distributions(result, metric="roi", models=["ppa"])
         assert roi.get_xlabel() == "ROI"
+        roi.figure.canvas.draw()
+        assert all(t.get_text().endswith("%") for t in roi.get_xticklabels() if t.get_text())
 
     def test_cost_against_show_rate_with_bands_and_the_break_even(self) -> None:
         from matplotlib.figure import Figure  # noqa: PLC0415 - matplotlib is an optional extra
 
         models = {"ppa": MODELS["ppa"], "retainer": Retainer(fee=eur(4000))}
         points = sweep(PLAN, {"show_rate": ["0.5", "0.75", "1"]}, models, runs=10)
-        found = break_even_show_rate(PLAN, models["ppa"], models["retainer"], runs=10)
+        found = break_even_show_rate(
+            PLAN, models["ppa"], models["retainer"], runs=10, names=("ppa", "retainer")
+        )
+        assert found.show_rate is not None
         ax = Figure().subplots()
         drawn = plot_cost_vs_show_rate(points, ax, break_even=found)
         assert drawn is ax
-        assert len(ax.get_lines()) == 3  # two models and the break-even line
-        assert list(ax.get_lines()[0].get_xdata()) == [0.5, 0.75, 1.0]
-        (note,) = ax.texts
-        assert note.get_text() == f"pay_per_appointment = retainer at {found.show_rate:.1%}"
+        ppa, retainer, line, cross = ax.get_lines()  # two models, the break-even and its cross
+        assert list(ppa.get_xdata()) == [0.5, 0.75, 1.0]
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert legend == ["ppa", "retainer", f"break-even: ppa = retainer at {found.show_rate:.1%}"]
+        assert list(line.get_xdata()) == [float(found.show_rate)] * 2
+        # The cross sits on the models' lines where they meet (the retainer is flat).
+        assert list(cross.get_xdata()) == [float(found.show_rate)]
+        assert cross.get_ydata()[0] == pytest.approx(4000, rel=0.01)
+        assert list(retainer.get_ydata()) == [4000.0] * 3
         ax.figure.canvas.draw()
         costs = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
         rates = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
@@ -337,11 +367,25 @@ class TestPlots:
         assert rates
         assert all(t.endswith("%") for t in rates)
 
+    def test_a_break_even_without_the_lines_names_is_still_labelled(self) -> None:
+        from matplotlib.figure import Figure  # noqa: PLC0415 - matplotlib is an optional extra
+
+        models = {"ppa": MODELS["ppa"], "retainer": Retainer(fee=eur(4000))}
+        points = sweep(PLAN, {"show_rate": ["0.5", "1"]}, models, runs=4)
+        found = break_even_show_rate(PLAN, models["ppa"], models["retainer"], runs=4)
+        ax = plot_cost_vs_show_rate(points, Figure().subplots(), break_even=found)
+        assert ax.get_legend().get_texts()[-1].get_text() == (
+            f"break-even: pay_per_appointment = retainer at {found.show_rate:.1%}"
+        )
+        assert len(ax.get_lines()) == 3  # no cross: no line named pay_per_appointment
+
     def test_plots_refuse_what_they_cannot_draw(self, result: Any) -> None:
         with pytest.raises(ValidationError, match="outcomes"):
             plot_cost_distributions(result.without_outcomes())
         with pytest.raises(ValidationError, match="metric"):
             plot_cost_distributions(result, metric="happiness")
+        with pytest.raises(ValidationError, match="bins"):
+            plot_cost_distributions(result, bins=0)
         points = sweep(PLAN, {"close_rate": ["0.1"]}, MODELS, runs=2)
         with pytest.raises(ValidationError, match="show_rate"):
             plot_cost_vs_show_rate(points)

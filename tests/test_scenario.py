@@ -6,6 +6,7 @@ import decimal
 import random
 import statistics
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pendulum
@@ -468,6 +469,22 @@ class TestBreakEven:
         assert found.show_rate is None
         assert found.evaluations == 2
         assert found.gap_low == found.gap_high == eur(400 - 10000)
+
+    def test_the_models_are_named_as_asked_with_the_same_result(self) -> None:
+        retainer = Retainer(fee=eur(10000))
+        plain = break_even_show_rate(self.PLAN, PPA, retainer, runs=10, seed=2)
+        assert (plain.model_a, plain.model_b) == ("pay_per_appointment", "retainer")
+        priced = PricedModel("flat fee", Scenario.build(self.PLAN, retainer).models[0].contract)
+        named = break_even_show_rate(
+            self.PLAN, PPA, priced, runs=10, seed=2, names=("PPA 350", "retainer 10k")
+        )
+        assert (named.model_a, named.model_b) == ("PPA 350", "retainer 10k")
+        assert attrs.evolve(named, model_a=plain.model_a, model_b=plain.model_b) == plain
+
+    @pytest.mark.parametrize("names", [("a", "a"), ("a",), ["a", "b"], ("a", ""), ("a", 2)])
+    def test_names_must_be_two_different_texts(self, names: Any) -> None:
+        with pytest.raises(ValidationError, match="names"):
+            break_even_show_rate(self.PLAN, PPA, Retainer(fee=eur(1)), runs=2, names=names)
 
     @pytest.mark.parametrize(
         "bounds", [{"low": "0.9", "high": "0.5"}, {"tolerance": "0"}, {"high": "1.5"}]

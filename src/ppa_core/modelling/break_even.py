@@ -27,7 +27,7 @@ from ppa_core.domain.pricing import Pricing
 from ppa_core.exceptions import ValidationError
 from ppa_core.modelling.plan import CampaignPlan
 from ppa_core.modelling.progress import Progress, ProgressOption, reporting
-from ppa_core.modelling.scenario import PricedModel, Scenario, check_runs
+from ppa_core.modelling.scenario import Models, PricedModel, Scenario, check_runs
 
 __all__ = ["BreakEven", "break_even_show_rate"]
 
@@ -84,6 +84,7 @@ def break_even_show_rate(
     high: Decimal | str | float = "1",
     tolerance: Decimal | str | float = "0.005",
     progress: ProgressOption = None,
+    names: tuple[str, str] | None = None,
 ) -> BreakEven:
     """The show rate at which ``model_a`` and ``model_b`` cost the same on average.
 
@@ -114,9 +115,13 @@ def break_even_show_rate(
         progress: None (silent), ``progress(done, total)`` after each evaluated show
             rate (``total`` is the most the bisection may need), or True for a tqdm
             bar (see :mod:`~ppa_core.modelling.progress`).
+        names: the two models' names in the result, as in the ``simulate`` or
+            ``sweep`` they are compared in (``("PPA 350", "retainer")``). Default:
+            each model's own name (``"pay_per_appointment"``, a contract's id).
 
     Raises:
-        ValidationError: bad bounds, tolerance, runs or seed, or a bad model.
+        ValidationError: bad bounds, tolerance, runs or seed, a bad model, or names
+            that are not two different texts.
     """
     lo, hi = _fraction(low, "low"), _fraction(high, "high")
     width = _fraction(tolerance, "tolerance")
@@ -125,7 +130,7 @@ def break_even_show_rate(
     if not width:
         raise ValidationError("tolerance", tolerance, "greater than 0")
     check_runs(runs, seed)
-    scenario = Scenario.build(plan, [model_a, model_b], contract=contract)
+    scenario = Scenario.build(plan, _named(model_a, model_b, names), contract=contract)
     name_a, name_b = scenario.names
     currency = scenario.contract.currency
     evaluations = 0
@@ -178,6 +183,25 @@ def break_even_show_rate(
         runs,
         seed,
     )
+
+
+def _named(
+    model_a: Pricing | Contract | PricedModel,
+    model_b: Pricing | Contract | PricedModel,
+    names: object,
+) -> Models:
+    if names is None:
+        return [model_a, model_b]
+    if (
+        not isinstance(names, tuple)
+        or len(names) != 2
+        or not all(isinstance(name, str) and name.strip() for name in names)
+        or names[0] == names[1]
+    ):
+        raise ValidationError("names", names, "two different model names, as (name_a, name_b)")
+    # A PricedModel's name gives way to the one asked for; its contract prices it.
+    pair = (m.contract if isinstance(m, PricedModel) else m for m in (model_a, model_b))
+    return dict(zip(names, pair, strict=True))
 
 
 def _cents(gap: Decimal, quantum: Decimal) -> Decimal:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from ppa_core._optional import require
+from ppa_core._validation import check_int
 from ppa_core.domain.money import Money
 from ppa_core.exceptions import ValidationError
 from ppa_core.modelling.break_even import BreakEven
@@ -33,13 +34,14 @@ _METRICS = {
     "cost_per_opportunity": (2, "cost per opportunity"),
     "roi": (3, "ROI"),
 }
+_ROW = 0.85  # the height of a model's tallest bin, in rows of the distributions plot
 
 
-def _axes(ax: Any, feature: str) -> Any:
+def _axes(ax: Any, feature: str, height: float = 4.5) -> Any:
     if ax is not None:
         return ax
     pyplot: Any = require("matplotlib.pyplot", "plot", feature)
-    _, created = pyplot.subplots(figsize=(8, 4.5))
+    _, created = pyplot.subplots(figsize=(8, height))  # inches, fits a docs column
     return created
 
 
@@ -71,14 +73,19 @@ def plot_cost_distributions(
     bins: int = 30,
     models: Sequence[str] | None = None,
 ) -> Any:
-    """Histograms of ``metric`` over the runs, one per model, on shared bins.
+    """Histograms of ``metric`` over the runs, one row per model, on shared bins.
+
+    Each model has its own row (first model on top, named on the y axis), its
+    histogram scaled to the row's height: a narrow distribution does not flatten a
+    wide one. A model that costs the same in every run (a retainer) is a single
+    value, drawn as a bar across its row and labelled with the value.
 
     Args:
         result: a simulation that kept its outcomes (``simulate`` keeps them).
         ax: the matplotlib Axes to draw on; None makes a new figure.
         metric: ``"total_cost"`` (default), ``"cost_per_held_meeting"``,
             ``"cost_per_opportunity"`` or ``"roi"``.
-        bins: how many bins (default 30).
+        bins: how many bins (default 30) between the lowest and the highest value.
         models: the models to draw, by name (default all).
 
     Returns:
@@ -86,14 +93,16 @@ def plot_cost_distributions(
 
     Raises:
         MissingDependency: matplotlib is not installed.
-        ValidationError: an unknown metric or model, or a result without outcomes.
+        ValidationError: an unknown metric or model, fewer than one bin, or a result
+            without outcomes.
     """
     position, label = _metric(metric)
+    check_int("bins", bins, minimum=1)
     if not result.outcomes:
         raise ValidationError("result.outcomes", (), "kept (sweep(..., keep_outcomes=True))")
     names = list(models) if models is not None else list(result.names)
     with_roi = result.plan.deal_value is not None
-    series: list[tuple[str, list[float]]] = []
+    series: list[tuple[str, int, list[float]]] = []
     for name in names:
         index = result.names.index(result.summary(name).name)
         values = []
@@ -101,32 +110,50 @@ def plot_cost_distributions(
             value = per_run_figures(outcome, index, with_roi)[position]
             if value is not None:
                 values.append(_number(value))
-        series.append((name, values))
-    axes = _axes(ax, "plot_cost_distributions")
-    # A model that costs the same in every run (a retainer) is one value, not a
-    # distribution: drawn as a histogram its single bar of every run would flatten the
-    # others, so it is a labelled vertical line and the bins span the varying models.
-    everything = [x for _, values in series if len(set(values)) > 1 for x in values]
+        series.append((name, index, values))
+    axes = _axes(ax, "plot_cost_distributions", height=1.2 + 0.75 * len(series))
+    everything = [x for _, _, values in series for x in values]
     low, high = (min(everything), max(everything)) if everything else (0.0, 1.0)
     edges = [low + (high - low) * i / bins for i in range(bins + 1)]
-    for i, (name, values) in enumerate(series):
-        color = f"C{i}"  # one colour per model, whether a histogram or a line
+    for row, (_, index, values) in enumerate(series):
+        base = len(series) - 1 - row  # the first model on top
+        color = f"C{index}"  # a model's colour whatever the subset drawn
         if len(set(values)) > 1:
-            axes.hist(
-                values, bins=edges, histtype="stepfilled", alpha=0.45, label=name, color=color
-            )
+            counts = _counts(values, edges)
+            peak = max(counts)
+            heights = [base + _ROW * count / peak for count in counts]
+            axes.stairs(heights, edges, baseline=base, fill=True, alpha=0.55, color=color)
+            axes.stairs(heights, edges, baseline=base, color=color, linewidth=1)
         elif values:
             level = values[0]
             shown = f"{level:.0%}" if metric == "roi" else f"{level:,.0f}"
-            legend = f"{name}: {shown} every run"
-            axes.axvline(level, linestyle="--", linewidth=1.5, label=legend, color=color)
+            axes.vlines(level, base, base + _ROW, color=color, linewidth=3)
+            # The note sits on the side of the bar with more room.
+            right = level <= (low + high) / 2
+            axes.annotate(
+                f" {shown} every run ",
+                (level, base + _ROW / 2),
+                ha="left" if right else "right",
+                va="center",
+                color=color,
+            )
+    axes.set_yticks(range(len(series)), [name for name, _, _ in reversed(series)])
+    axes.set_ylim(-0.15, len(series) - 1 + _ROW + 0.15)
     _grouped(axes.xaxis, metric)
     unit = "" if metric == "roi" else f" ({result.currency.code})"
     axes.set_xlabel(f"{label}{unit}")
-    axes.set_ylabel("runs")
-    axes.set_title(f"{label} over {result.runs} simulated runs")
-    axes.legend()
+    axes.set_title(f"{label} over {result.runs} simulated runs (each row scaled to its peak)")
+    axes.grid(axis="x", alpha=0.3)
     return axes
+
+
+def _counts(values: list[float], edges: list[float]) -> list[int]:
+    """How many values fall in each bin (the last bin includes its right edge)."""
+    counts = [0] * (len(edges) - 1)
+    low, width = edges[0], (edges[-1] - edges[0]) / len(counts)
+    for value in values:
+        counts[min(int((value - low) / width), len(counts) - 1)] += 1
+    return counts
 
 
 def _show_rate(point: SweepPoint) -> float:
@@ -157,7 +184,10 @@ def plot_cost_vs_show_rate(
         ax: the matplotlib Axes to draw on; None makes a new figure.
         metric: as for :func:`plot_cost_distributions`.
         band: shade the p10-p90 band (default True).
-        break_even: a :func:`~ppa_core.modelling.scenario.break_even_show_rate` result to mark.
+        break_even: a :func:`~ppa_core.modelling.break_even.break_even_show_rate`
+            result to mark: a dashed line, in the legend as "break-even: A = B at
+            74.7%", and a point where the two models' lines cross (pass ``names=``
+            to the search so that A and B are the lines' names).
 
     Returns:
         The Axes.
@@ -193,15 +223,7 @@ def plot_cost_vs_show_rate(
                 color=drawn[0].get_color(),
             )
     if break_even is not None and break_even.show_rate is not None:
-        axes.axvline(float(break_even.show_rate), color="grey", linestyle="--", linewidth=1)
-        axes.annotate(
-            f"{break_even.model_a} = {break_even.model_b} at {break_even.show_rate:.1%}",
-            (float(break_even.show_rate), 0.02),
-            xycoords=("data", "axes fraction"),
-            rotation=90,
-            va="bottom",
-            ha="right",
-        )
+        _mark_break_even(axes, break_even, break_even.show_rate, lines)
     currency = points[0].result.currency.code
     _grouped(axes.yaxis, metric)
     ticker: Any = require("matplotlib.ticker", "plot", "plot_cost_vs_show_rate")
@@ -211,3 +233,24 @@ def plot_cost_vs_show_rate(
     axes.set_title(f"mean {_metric(metric)[1]} by show rate (band: p10 to p90)")
     axes.legend()
     return axes
+
+
+def _mark_break_even(
+    axes: Any, found: BreakEven, rate: Decimal, lines: dict[str, list[tuple[float, Summary[Any]]]]
+) -> None:
+    """A dashed line named in the legend, and a cross where the models' lines meet."""
+    x = float(rate)
+    label = f"break-even: {found.model_a} = {found.model_b} at {rate:.1%}"
+    axes.axvline(x, color="0.3", linestyle="--", linewidth=1, label=label)
+    y = _mean_at(lines.get(found.model_a, []), x)
+    if y is not None:
+        axes.plot([x], [y], marker="X", markersize=10, color="0.15", linestyle="none", zorder=5)
+
+
+def _mean_at(line: list[tuple[float, Summary[Any]]], x: float) -> float | None:
+    """The line's mean at ``x``, read linearly between its points; None outside them."""
+    for (x0, s0), (x1, s1) in zip(line, line[1:] or line, strict=False):
+        if x0 <= x <= x1:
+            y0, y1 = _number(s0.mean), _number(s1.mean)
+            return y0 if x1 == x0 else y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    return None
