@@ -110,3 +110,25 @@ class TestPricingGuide:
     def test_every_block_runs_and_prints_what_the_page_shows(self) -> None:
         _, printed = _run(self.PAGE)
         assert printed == [_lines(shown) for shown in _blocks(self.PAGE, "text")]
+
+
+class TestApiReference:
+    """One page per part of the library, each module documented once (not one 900 KB page)."""
+
+    PAGES = sorted((DOCS / "api").glob("*.md"))
+
+    def _modules(self, page: pathlib.Path) -> list[str]:
+        return re.findall(r"^\.\. automodule:: (\S+)$", page.read_text(encoding="utf-8"), re.M)
+
+    def test_each_module_is_documented_on_one_page_only(self) -> None:
+        documented = [module for page in self.PAGES for module in self._modules(page)]
+        assert len(documented) == len(set(documented))
+        assert len(self.PAGES) >= 10
+        assert all(self._modules(page) for page in self.PAGES)
+
+    def test_the_index_page_lists_every_page_and_documents_no_members(self) -> None:
+        index = (DOCS / "api.md").read_text(encoding="utf-8")
+        (toctree,) = re.findall(r"```\{toctree\}\n(.*?)```", index, re.S)
+        listed = [line for line in toctree.splitlines() if line and not line.startswith(":")]
+        assert sorted(listed) == [f"api/{page.stem}" for page in self.PAGES]
+        assert ":members:" not in index  # the package's names are on the pages below

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -263,6 +264,11 @@ class TestHtml:
         html = result._repr_html_()
         assert "40 simulated runs" in html
         assert html.count("<tr>") == 1 + len(MODELS)
+        # Names wrap at spaces in a narrow column, amounts never: each on one line.
+        assert "<td>pay per appointment</td>" in html
+        amounts = re.findall(r"<td([^>]*)>[\d,.-]+</td>", html)
+        assert len(amounts) >= 6 * len(MODELS)  # total cost (4), per held meeting, ROI
+        assert set(amounts) == {' style="text-align:right;white-space:nowrap"'}
 
     def test_a_sweep_point_escapes_model_names(self) -> None:
         (point,) = sweep(PLAN, {"show_rate": ["0.7"]}, {"<b>": Retainer(fee=eur(1))}, runs=2)

@@ -231,7 +231,7 @@ def plot_cost_vs_show_rate(
     axes.set_xlabel("show rate")
     axes.set_ylabel(f"{_metric(metric)[1]}" + ("" if metric == "roi" else f" ({currency})"))
     axes.set_title(f"mean {_metric(metric)[1]} by show rate (band: p10 to p90)")
-    axes.legend()
+    axes.legend(fontsize="small")
     return axes
 
 

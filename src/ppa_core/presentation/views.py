@@ -395,7 +395,7 @@ def scenario_html(result: ScenarioResult) -> str:
         rows.append(
             (
                 summary.name,
-                summary.model.value,
+                summary.model.value.replace("_", " "),  # wraps at its spaces in a narrow column
                 _amount(cost.mean),
                 _amount(cost.p10),
                 _amount(cost.p50),
