@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +24,7 @@ from ppa_core.domain.contract import (
 from ppa_core.domain.duplicates import DuplicateRule, DuplicateScope
 from ppa_core.domain.guarantee import Guarantee, GuaranteeRemedy
 from ppa_core.domain.lifecycle import Actor
-from ppa_core.domain.money import Currency, Money, RoundingMode
+from ppa_core.domain.money import Currency, RoundingMode
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import (
     Commission,
@@ -46,33 +46,40 @@ from ppa_core.testing._prospects import _COMPANY_NAMES
 from ppa_core.testing._qualification import _criteria
 from ppa_core.testing._values import (
     TIMEZONES,
+    _amount,
     _currency_option,
     _flags,
-    _ids,
-    _maybe,
+    _ints,
+    _maybe_amount,
+    _maybe_int,
     _pdate,
+    _pick,
     _subsets,
     _zone_option,
     currencies,
-    money,
 )
 
-_FEES = st.integers(0, 100).map(lambda n: Decimal(n).scaleb(-2))
-# Each term of the policy that may differ from the market default, and how to draw it;
-# a yes/no term is its flipped default, so its flag is its only draw.
-_POLICY_TERMS: tuple[tuple[str, st.SearchStrategy[Any] | None], ...] = (
-    ("grace_minutes", st.integers(0, 30)),
-    ("minimum_duration_minutes", st.integers(0, 45)),
-    ("prospect_no_show_fee", _FEES),
-    ("replacement_days", st.integers(1, 30)),
+
+def _hundredths(n: int) -> Decimal:
+    return Decimal(n).scaleb(-2)
+
+
+# Each term of the policy that may differ from the market default, and the whole numbers
+# one draw reads it from (low, high, how to read one); a yes/no term is its flipped
+# default, so its flag is its only draw.
+_POLICY_TERMS: tuple[tuple[str, tuple[int, int, Callable[[int], Any]] | None], ...] = (
+    ("grace_minutes", (0, 30, int)),
+    ("minimum_duration_minutes", (0, 45, int)),
+    ("prospect_no_show_fee", (0, 100, _hundredths)),
+    ("replacement_days", (1, 30, int)),
     ("host_no_show_billable", None),
-    ("late_cancellation_hours", st.integers(0, 72)),
+    ("late_cancellation_hours", (0, 72, int)),
     ("late_prospect_cancellation_is_no_show", None),
     ("client_late_cancellation_billable", None),
-    ("free_reschedules", st.integers(0, 5)),
-    ("reschedule_window_days", st.integers(0, 90)),
-    ("correction_window_days", st.integers(0, 30)),
-    ("unknown_canceller", st.sampled_from((Actor.CLIENT, Actor.AGENCY))),
+    ("free_reschedules", (0, 5, int)),
+    ("reschedule_window_days", (0, 90, int)),
+    ("correction_window_days", (0, 30, int)),
+    ("unknown_canceller", (0, 1, (Actor.CLIENT, Actor.AGENCY).__getitem__)),
     ("unknown_attendance_billable", None),
 )
 _POLICY_DEFAULTS = {f.name: f.default for f in attrs.fields(NoShowPolicy)}
@@ -80,12 +87,15 @@ _POLICY_DEFAULTS = {f.name: f.default for f in attrs.fields(NoShowPolicy)}
 
 @st.composite
 def _policies(draw: st.DrawFn) -> NoShowPolicy:
-    on = draw(_flags(len(_POLICY_TERMS)))
-    given = {
-        name: (not _POLICY_DEFAULTS[name]) if strategy is None else draw(strategy)
-        for i, (name, strategy) in enumerate(_POLICY_TERMS)
-        if on >> i & 1
-    }
+    on = _flags(draw, len(_POLICY_TERMS))
+    given: dict[str, Any] = {}
+    for i, (name, values) in enumerate(_POLICY_TERMS):
+        if on >> i & 1:
+            if values is None:
+                given[name] = not _POLICY_DEFAULTS[name]
+            else:
+                low, high, read = values
+                given[name] = read(draw(_ints(low, high)))
     return NoShowPolicy(**given)
 
 
@@ -116,136 +126,129 @@ def _models_option(models: Iterable[PricingModel | str] | None) -> tuple[Pricing
 
 _PRICED_SENIORITIES = _subsets(tuple(Seniority), min_size=1)
 _TIER_BOUNDS = _subsets((1, 2, 3, 5, 10, 20, 30, 50), min_size=1, max_size=3)
+_PRICE_KINDS = ("flat", "seniority", "tiers", "package")
+_FREE_UNITS = (0, 0, 0, 1, 2)
+_TIER_MODES = tuple(TierMode)
+_BOOLEANS = st.booleans()
+
+# The pricing and term drawers below take ``draw`` and a currency: one draw per choice,
+# no strategy built per currency, and no ``one_of``/``builds``/``.map`` wrapped around
+# a choice (each adds a nested draw: benchmarks/bench_strategies.py --profile contracts).
 
 
-_PRICE_KINDS = st.sampled_from(("flat", "seniority", "tiers", "package"))
-_FREE_UNITS = st.sampled_from((0, 0, 0, 1, 2))
-_PACKAGE_SIZES = st.integers(1, 10)
-_TIER_MODES = st.sampled_from(TierMode)
-_RATES = st.integers(1, 30).map(lambda n: Decimal(n).scaleb(-2))
-
-
-@functools.cache  # strategies built once per currency: a new one is validated on first draw
-def _amounts(
-    cur: Currency, low: int, high: int, *, optional: bool = False
-) -> st.SearchStrategy[Any]:
-    return _maybe(money(cur, low, high)) if optional else money(cur, low, high)
-
-
-@functools.cache
-@st.composite
 def _per_appointment(draw: st.DrawFn, cur: Currency) -> PerAppointment:
-    price = _amounts(cur, 50, 1_000)
-    kind = draw(_PRICE_KINDS)
-    free = draw(_FREE_UNITS)
+    kind = _pick(draw, _PRICE_KINDS)
+    free = _pick(draw, _FREE_UNITS)
     if kind == "flat":
-        return PerAppointment(price=draw(price), free_units=free)
+        return PerAppointment(price=_amount(draw, cur, 50, 1_000), free_units=free)
     if kind == "seniority":
-        prices = {s: draw(price) for s in sorted(draw(_PRICED_SENIORITIES))}
-        base = draw(_amounts(cur, 50, 1_000, optional=True))
+        prices = {s: _amount(draw, cur, 50, 1_000) for s in sorted(draw(_PRICED_SENIORITIES))}
+        base = _maybe_amount(draw, cur, 50, 1_000)
         return PerAppointment(price=base, seniority_prices=prices, free_units=free)
     if kind == "package":
-        package = Package(draw(_PACKAGE_SIZES), draw(_amounts(cur, 500, 5_000)))
+        package = Package(draw(_ints(1, 10)), _amount(draw, cur, 500, 5_000))
         return PerAppointment(package=package, free_units=free)
-    bounds = sorted(draw(_TIER_BOUNDS))
-    fee = _amounts(cur, 100, 2_000, optional=True)
-    tiers = [Tier(b, draw(price), draw(fee)) for b in bounds] + [Tier(None, draw(price), draw(fee))]
+    bounds: list[int | None] = [*sorted(draw(_TIER_BOUNDS)), None]
+    tiers = [
+        Tier(b, _amount(draw, cur, 50, 1_000), _maybe_amount(draw, cur, 100, 2_000)) for b in bounds
+    ]
     return PerAppointment(
         tiers=tiers,
-        tier_mode=draw(_TIER_MODES),
+        tier_mode=_pick(draw, _TIER_MODES),
         free_units=free,
-        flat_fee_at_zero=draw(st.booleans()),
+        flat_fee_at_zero=draw(_BOOLEANS),
     )
 
 
-@functools.cache
-@st.composite
+def _rate(draw: st.DrawFn) -> Decimal:
+    return _hundredths(draw(_ints(1, 30)))
+
+
 def _commission(draw: st.DrawFn, cur: Currency) -> Commission:
-    if draw(st.booleans()):
-        return Commission(draw(_RATES), cur)
-    bound = draw(_amounts(cur, 10_000, 200_000))
-    tiers = (CommissionTier(bound, draw(_RATES)), CommissionTier(None, draw(_RATES)))
-    low = draw(_amounts(cur, 0, 500, optional=True))
+    if draw(_BOOLEANS):
+        return Commission(_rate(draw), cur)
+    bound = _amount(draw, cur, 10_000, 200_000)
+    tiers = (CommissionTier(bound, _rate(draw)), CommissionTier(None, _rate(draw)))
+    low = _maybe_amount(draw, cur, 0, 500)
     return Commission(currency=cur, tiers=tiers, minimum_per_deal=low)
 
 
-@functools.cache
-def _pricing(cur: Currency, models: tuple[PricingModel, ...]) -> st.SearchStrategy[Pricing]:
-    by_model: dict[PricingModel, st.SearchStrategy[Pricing]] = {
-        PricingModel.PAY_PER_APPOINTMENT: _per_appointment(cur),
-        PricingModel.PAY_PER_LEAD: st.builds(PayPerLead, money(cur, 10, 300)),
-        PricingModel.RETAINER: st.builds(Retainer, money(cur, 1_000, 20_000)),
-        PricingModel.COMMISSION: _commission(cur),
-        PricingModel.HYBRID: st.builds(
-            Hybrid,
-            st.builds(Retainer, money(cur, 1_000, 20_000)),
-            st.builds(PerAppointment, price=money(cur, 50, 1_000)),
-        ),
-    }
-    return st.one_of(*(by_model[m] for m in models))
-
-
-_DUPLICATES = st.builds(
-    DuplicateRule, scope=st.sampled_from(DuplicateScope), window_days=_maybe(st.integers(1, 365))
-)
-
-
-@functools.cache
-def _guarantees(cur: Currency) -> st.SearchStrategy[Guarantee]:
-    credit, held = money(cur, 50, 1_000), st.integers(1, 20)
-    return st.one_of(
-        st.builds(Guarantee, held, st.just(GuaranteeRemedy.SERVICE_CREDIT), credit),
-        st.builds(Guarantee, held, st.just(GuaranteeRemedy.ROLL_OVER), _maybe(credit)),
+def _pricing(draw: st.DrawFn, cur: Currency, models: tuple[PricingModel, ...]) -> Pricing:
+    """A pricing of one of ``models`` (in their order: shrinks towards the first)."""
+    model = _pick(draw, models)
+    if model is PricingModel.PAY_PER_APPOINTMENT:
+        return _per_appointment(draw, cur)
+    if model is PricingModel.PAY_PER_LEAD:
+        return PayPerLead(_amount(draw, cur, 10, 300))
+    if model is PricingModel.RETAINER:
+        return Retainer(_amount(draw, cur, 1_000, 20_000))
+    if model is PricingModel.COMMISSION:
+        return _commission(draw, cur)
+    return Hybrid(
+        Retainer(_amount(draw, cur, 1_000, 20_000)),
+        PerAppointment(price=_amount(draw, cur, 50, 1_000)),
     )
 
 
-# Strategies are built once, not on every draw: building and validating one costs more
-# than drawing from it (benchmarks/bench_strategies.py --profile contracts).
-_DISPUTE_WINDOWS = st.integers(0, 14)
-_CAPS = _maybe(st.integers(0, 50))
-_ROUNDINGS = st.sampled_from(RoundingMode)
-_TAXES = _maybe(tax_treatments())
+_REMEDIES = (GuaranteeRemedy.SERVICE_CREDIT, GuaranteeRemedy.ROLL_OVER)
+
+
+def _guarantee(draw: st.DrawFn, cur: Currency) -> Guarantee:
+    # A service credit names its credit; a roll-over may (shrinks to a service credit).
+    remedy = _pick(draw, _REMEDIES)
+    held = draw(_ints(1, 20))
+    if remedy is GuaranteeRemedy.SERVICE_CREDIT:
+        return Guarantee(held, remedy, _amount(draw, cur, 50, 1_000))
+    return Guarantee(held, remedy, _maybe_amount(draw, cur, 50, 1_000))
+
+
+_SCOPES = tuple(DuplicateScope)
+
+
+def _duplicates(draw: st.DrawFn, _cur: Currency) -> DuplicateRule:
+    return DuplicateRule(scope=_pick(draw, _SCOPES), window_days=_maybe_int(draw, 1, 365))
+
+
+def _commitment(draw: st.DrawFn, cur: Currency) -> Commitment:
+    # A minimum, a maximum or both (shrinks towards a minimum alone).
+    kind = draw(_ints(0, 2))
+    low = _amount(draw, cur, 1_000, 10_000) if kind != 1 else None
+    high = _amount(draw, cur, 20_000, 100_000) if kind != 0 else None
+    return Commitment(minimum=low, maximum=high)
+
+
+_TAXES = tax_treatments()
 _PAYMENT_TERMS = payment_terms()
 _PARTIES = parties()
 
 
-@functools.cache
-def _maybe_guarantee(cur: Currency) -> st.SearchStrategy[Guarantee | None]:
-    return _maybe(_guarantees(cur))
+def _strategy(strategy: st.SearchStrategy[Any]) -> Callable[[st.DrawFn, Currency], Any]:
+    return lambda draw, _cur: draw(strategy)
 
 
-@functools.cache
-def _setup_fees(cur: Currency) -> st.SearchStrategy[Money | None]:
-    return _maybe(money(cur, 500, 5_000))
+def _integer(low: int, high: int) -> Callable[[st.DrawFn, Currency], int]:
+    return lambda draw, _cur: draw(_ints(low, high))
 
 
-@functools.cache
-def _maybe_commitment(cur: Currency) -> st.SearchStrategy[Commitment | None]:
-    return _maybe(_commitments(cur))
+def _pick_of(items: tuple[Any, ...]) -> Callable[[st.DrawFn, Currency], Any]:
+    return lambda draw, _cur: _pick(draw, items)
 
 
-@functools.cache
-def _term_draws(cur: Currency) -> tuple[tuple[str, st.SearchStrategy[Any]], ...]:
-    """Each term but the pricing, and how to draw it in ``cur``: flags choose which."""
-    return (
-        ("criteria", _criteria(cur)),
-        ("policy", _POLICIES),
-        ("dispute_window_days", _DISPUTE_WINDOWS),
-        ("cap", _CAPS),
-        ("guarantee", _maybe_guarantee(cur)),
-        ("duplicates", _DUPLICATES),
-        ("rounding", _ROUNDINGS),
-        ("setup_fee", _setup_fees(cur)),
-        ("commitment", _maybe_commitment(cur)),
-        ("tax", _TAXES),
-        ("payment_terms", _PAYMENT_TERMS),
-    )
-
-
-_TERM_FLAGS = _flags(11)
-
-
-_AMENDED_FLAGS = _flags(9)
+# Each term but the pricing, and how to draw it: flags choose which differ from the
+# default, so a term that is None by default is always drawn present here.
+_TERM_DRAWS: tuple[tuple[str, Callable[[st.DrawFn, Currency], Any]], ...] = (
+    ("criteria", lambda draw, cur: draw(_criteria(cur))),
+    ("policy", _strategy(_policies())),
+    ("dispute_window_days", _integer(0, 14)),
+    ("cap", _integer(0, 50)),
+    ("guarantee", _guarantee),
+    ("duplicates", _duplicates),
+    ("rounding", _pick_of(tuple(RoundingMode))),
+    ("setup_fee", lambda draw, cur: _amount(draw, cur, 500, 5_000)),
+    ("commitment", _commitment),
+    ("tax", _strategy(_TAXES)),
+    ("payment_terms", _strategy(_PAYMENT_TERMS)),
+)
 
 
 def _term_changes(draw: st.DrawFn, cur: Currency, *, amending: bool = False) -> dict[str, Any]:
@@ -254,15 +257,15 @@ def _term_changes(draw: st.DrawFn, cur: Currency, *, amending: bool = False) -> 
     An amendment keeps the criteria and the policy (the two costliest to draw, drawn
     for the contract's own terms) and may change any other term.
     """
-    table = _term_draws(cur)[2:] if amending else _term_draws(cur)
-    on = draw(_AMENDED_FLAGS if amending else _TERM_FLAGS)
-    return {name: draw(strategy) for i, (name, strategy) in enumerate(table) if on >> i & 1}
+    table = _TERM_DRAWS[2:] if amending else _TERM_DRAWS
+    on = _flags(draw, len(table))
+    return {name: drawer(draw, cur) for i, (name, drawer) in enumerate(table) if on >> i & 1}
 
 
 @functools.cache
 @st.composite
 def _terms(draw: st.DrawFn, cur: Currency, models: tuple[PricingModel, ...]) -> ContractTerms:
-    return ContractTerms(pricing=draw(_pricing(cur, models)), **_term_changes(draw, cur))
+    return ContractTerms(pricing=_pricing(draw, cur, models), **_term_changes(draw, cur))
 
 
 def _amended(
@@ -271,17 +274,7 @@ def _amended(
     # An amendment restates every term (complete terms), changing the pricing and
     # some others: drawing all of them anew would cost a contract's worth of draws.
     changes = _term_changes(draw, cur, amending=True)
-    return attrs.evolve(before, pricing=draw(_pricing(cur, models)), **changes)
-
-
-@functools.cache
-def _commitments(cur: Currency) -> st.SearchStrategy[Commitment]:
-    low, high = money(cur, 1_000, 10_000), money(cur, 20_000, 100_000)
-    return st.one_of(
-        st.builds(Commitment, minimum=low),
-        st.builds(Commitment, maximum=high),
-        st.builds(Commitment, minimum=low, maximum=high),
-    )
+    return attrs.evolve(before, pricing=_pricing(draw, cur, models), **changes)
 
 
 def contract_terms(
@@ -310,18 +303,12 @@ def contract_terms(
     return currencies().flatmap(lambda cur: _terms(cur, chosen))
 
 
-_TERM_STARTS = st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)).map(_pdate)
-_LENGTH_DAYS = st.integers(0, 3 * 365)
-_PERIOD_RULES = st.one_of(
-    st.builds(BillingPeriodRule, kind=st.just(PeriodKind.MONTHLY), anchor_day=st.integers(1, 31)),
-    st.builds(BillingPeriodRule, kind=st.just(PeriodKind.WEEKLY), anchor_day=st.integers(0, 6)),
-)
-_AGENCIES = st.sampled_from(("Outbound Co", "Pipeline Partners", "Meetly"))
-_CLIENTS = st.sampled_from(_COMPANY_NAMES)
-_ZONES = st.sampled_from(TIMEZONES)
-_NOTICE_DAYS = st.integers(0, 90)
-_REVIEW_MONTHS = st.integers(1, 12)
-_CONTRACT_FLAGS = _flags(6)
+_FIRST_DAY = dt.date(2020, 1, 1).toordinal()
+_LAST_DAY = dt.date(2030, 12, 31).toordinal()
+_AGENCIES = ("Outbound Co", "Pipeline Partners", "Meetly")
+# Who signs, in one draw: every agency and client pair (shrinks to the first of each).
+_SIGNATORIES = st.sampled_from([(a, c) for a in _AGENCIES for c in _COMPANY_NAMES])
+_WEEKLY_FROM = 31  # period rules 0-30 are monthly on day 1-31, 31-37 weekly on day 0-6
 
 
 @functools.cache  # per count only: one strategy per term length would be built per draw
@@ -334,6 +321,14 @@ def _offsets(draw: st.DrawFn, span: int, max_amendments: int) -> list[int]:
     return sorted({1 + n % span for n in draw(_offset_draws(max_amendments))})
 
 
+def _period_rule(draw: st.DrawFn) -> BillingPeriodRule:
+    """Monthly on any day 1-31 or weekly on any weekday, in one draw (shrinks to the 1st)."""
+    n = draw(_ints(0, _WEEKLY_FROM + 6))
+    if n < _WEEKLY_FROM:
+        return BillingPeriodRule(kind=PeriodKind.MONTHLY, anchor_day=n + 1)
+    return BillingPeriodRule(kind=PeriodKind.WEEKLY, anchor_day=n - _WEEKLY_FROM)
+
+
 @st.composite
 def _contracts(
     draw: st.DrawFn,
@@ -343,10 +338,10 @@ def _contracts(
     models: tuple[PricingModel, ...],
 ) -> Contract:
     cur = cur or draw(currencies())
-    first = draw(_TERM_STARTS)
+    first = _pdate(dt.date.fromordinal(draw(_ints(_FIRST_DAY, _LAST_DAY))))
     # One draw says which of the contract's optional parts differ from the default.
-    on = draw(_CONTRACT_FLAGS)
-    length = draw(_LENGTH_DAYS) if on & 1 else None
+    on = _flags(draw, 6)
+    length = draw(_ints(0, 3 * 365)) if on & 1 else None
     span = 2 * 365 if length is None else length
     most = min(max_amendments, span)
     offsets = _offsets(draw, span, most) if on & 2 and most else []
@@ -361,21 +356,22 @@ def _contracts(
                 note=f"amendment {i + 1}",
             )
         )
+    agency, client = draw(_SIGNATORIES)
     return Contract(
-        id=draw(_ids("c")),
-        agency=draw(_AGENCIES),
-        client=draw(_CLIENTS),
+        id=f"c-{draw(_ints(1, 99_999))}",
+        agency=agency,
+        client=client,
         currency=cur,
-        timezone=zone or draw(_ZONES),
+        timezone=zone or _pick(draw, TIMEZONES),
         term=Term(
             first,
             None if length is None else first.add(days=length),
-            draw(_NOTICE_DAYS) if on & 4 else 30,
+            draw(_ints(0, 90)) if on & 4 else 30,
         ),
         terms=terms,
-        billing_period=draw(_PERIOD_RULES) if on & 8 else BillingPeriodRule(),
+        billing_period=_period_rule(draw) if on & 8 else BillingPeriodRule(),
         amendments=amendments,
-        review_every_months=draw(_REVIEW_MONTHS) if on & 16 else None,
+        review_every_months=draw(_ints(1, 12)) if on & 16 else None,
         parties=draw(_PARTIES) if on & 32 else None,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from hypothesis import strategies as st
@@ -25,15 +26,25 @@ def tax_treatments(
     Returns:
         A strategy of :class:`~ppa_core.domain.tax.TaxTreatment`.
     """
-    rates = st.integers(min_value=0, max_value=3000).map(
-        lambda hundredths: TaxTreatment.rate(Decimal(hundredths).scaleb(-2))
-    )
-    options = [rates]
-    if exempt:
-        options.append(st.just(TaxTreatment.exempt("Exempt under Article 132")))
-    if reverse_charge:
-        options.append(st.just(TaxTreatment.reverse_charge()))
-    return st.one_of(*options)
+    options = (None, *(["exempt"] if exempt else []), *(["reverse"] if reverse_charge else []))
+    return _tax_treatments(tuple(options))
+
+
+_EXEMPT = TaxTreatment.exempt("Exempt under Article 132")
+_REVERSE_CHARGE = TaxTreatment.reverse_charge()
+_RATES = st.integers(0, 3000)
+
+
+@functools.cache
+@st.composite
+def _tax_treatments(draw: st.DrawFn, options: tuple[str | None, ...]) -> TaxTreatment:
+    # The kind first (as likely as each other), then a rate in hundredths of a percent.
+    kind = options[draw(st.integers(0, len(options) - 1))] if len(options) > 1 else None
+    if kind == "exempt":
+        return _EXEMPT
+    if kind == "reverse":
+        return _REVERSE_CHARGE
+    return TaxTreatment.rate(Decimal(draw(_RATES)).scaleb(-2))
 
 
 def payment_terms() -> st.SearchStrategy[PaymentTerms]:
@@ -44,30 +55,50 @@ def payment_terms() -> st.SearchStrategy[PaymentTerms]:
     Returns:
         A strategy of :class:`~ppa_core.domain.payment_terms.PaymentTerms`.
     """
-    return st.builds(PaymentTerms, st.integers(0, 90), st.sampled_from(PaymentBasis))
+    return _payment_terms()
+
+
+_DAYS = st.integers(0, 90)
+_BASES = tuple(PaymentBasis)
+_BASIS_INDEX = st.integers(0, len(_BASES) - 1)
+
+
+@st.composite
+def _payment_terms(draw: st.DrawFn) -> PaymentTerms:
+    return PaymentTerms(draw(_DAYS), _BASES[draw(_BASIS_INDEX)])
 
 
 _NAMES = ("Outbound Co GmbH", "Acme Analytics GmbH", "Globex B.V.", "Initech SARL", "Zoë & Co")
 _STREETS = ("Torstraße 1", "Keizersgracht 12", "1 Rue de Rivoli", "Via Roma 3")
 
 
-_COUNTRIES = st.sampled_from(("DE", "NL", "FR", "IT", "AT"))
-_ADDRESSES = st.sampled_from([(), *((s,) for s in _STREETS), (_STREETS[0], _STREETS[1])])
+_COUNTRIES = ("DE", "NL", "FR", "IT", "AT")
+_ADDRESSES = ((), *((s,) for s in _STREETS), (_STREETS[0], _STREETS[1]))
+_PARTY_FLAGS = st.integers(0, 15)
+_NAME_INDEX = st.integers(0, len(_NAMES) - 1)
+_ADDRESS_INDEX = st.integers(0, len(_ADDRESSES) - 1)
+_COUNTRY_INDEX = st.integers(0, len(_COUNTRIES) - 1)
 _VAT_NUMBERS = st.integers(10**8, 10**9 - 1)
 
 
-@st.composite
 def _party(draw: st.DrawFn) -> Party:
-    # One draw of flags says which optional facts the party has (shrinks to none).
-    on = draw(st.integers(0, 15))
-    country = draw(_COUNTRIES)
+    # One draw of flags says which optional facts the party has (shrinks to none); the
+    # country, when there is one, is also the VAT id's prefix.
+    on = draw(_PARTY_FLAGS)
+    name = _NAMES[draw(_NAME_INDEX)]
+    country = _COUNTRIES[draw(_COUNTRY_INDEX)] if on & 6 else None
     return Party(
-        legal_name=draw(st.sampled_from(_NAMES)),
-        address=draw(_ADDRESSES) if on & 1 else (),
+        legal_name=name,
+        address=_ADDRESSES[draw(_ADDRESS_INDEX)] if on & 1 else (),
         country=country if on & 2 else None,
         vat_id=f"{country}{draw(_VAT_NUMBERS)}" if on & 4 else None,
         email="billing@example.com" if on & 8 else None,
     )
+
+
+@st.composite
+def _parties(draw: st.DrawFn) -> Parties:
+    return Parties(_party(draw), _party(draw))
 
 
 def parties() -> st.SearchStrategy[Parties]:
@@ -78,4 +109,4 @@ def parties() -> st.SearchStrategy[Parties]:
     Returns:
         A strategy of :class:`~ppa_core.domain.party.Parties`.
     """
-    return st.builds(Parties, _party(), _party())
+    return _parties()

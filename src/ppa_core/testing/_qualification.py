@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from decimal import Decimal
 from typing import Any
 
@@ -43,7 +44,10 @@ from ppa_core.testing._values import (
     T,
     _currency_option,
     _flags,
+    _ints,
     _maybe,
+    _maybe_amount,
+    _maybe_int,
     _money_in,
     _subsets,
     _unit_bounds,
@@ -51,9 +55,6 @@ from ppa_core.testing._values import (
     money,
 )
 
-_MAYBE_SENIORITY = _maybe(st.sampled_from(Seniority))
-_MIN_EMPLOYEES = _maybe(st.integers(0, 5_000))
-_EMPLOYEE_SPAN = _maybe(st.integers(0, 100_000))
 # Sets are one draw each, from every subset built once (_subsets): a strategy of sets
 # draws once per element and again to stop, and criteria hold a dozen of them.
 _INCLUDED = _subsets(_TITLE_KEYWORDS, min_size=1, max_size=2)
@@ -62,44 +63,41 @@ _SOME_COUNTRIES = _subsets(_COUNTRIES, min_size=1, max_size=3)
 _SOME_REGIONS = _subsets(_REGIONS, min_size=1, max_size=2)
 _SOME_INDUSTRIES = _subsets(_INDUSTRIES, min_size=1, max_size=3)
 _SOME_EXCLUDED_INDUSTRIES = _subsets(_EXCLUDED_INDUSTRIES, min_size=1, max_size=2)
-_INTENT = st.integers(0, 100)
 _STAGES = _subsets(tuple(BuyingStage), min_size=1)
 _ELEMENTS = _subsets(tuple(BantElement))
 _ROLES = _subsets(tuple(AuthorityRole), min_size=1)
-_MAX_DAYS = _maybe(st.integers(0, 365))
-_MET = st.integers(0, 4)
-# Which filters are on, in one draw: bit i switches on filter i of _criteria (13 bits).
-_CRITERIA_FLAGS = _flags(13)
-
-
-@functools.cache
-def _seniorities_from(minimum: Seniority | None) -> st.SearchStrategy[frozenset[Seniority]]:
-    return _subsets(tuple(s for s in Seniority if minimum is None or s >= minimum))
-
-
-@functools.cache  # built once per currency and bound, not on every draw
-def _maybe_money(cur: Currency, high: int) -> st.SearchStrategy[Money | None]:
-    return _maybe(money(cur, 0, high))
+# Every (minimum seniority, allowed seniorities) pair where the allowed ones respect the
+# minimum, in one draw: no minimum and any seniority first, then by minimum and size.
+_SENIORITY_RULES = st.sampled_from(
+    [
+        (minimum, frozenset(allowed))
+        for minimum in (None, *Seniority)
+        for k in range(len(Seniority) + 1)
+        for allowed in itertools.combinations(
+            [s for s in Seniority if minimum is None or s >= minimum], k
+        )
+    ]
+)
 
 
 @functools.cache
 @st.composite
 def _criteria(draw: st.DrawFn, cur_option: Currency | None) -> QualificationCriteria:
     cur = cur_option or draw(currencies())
-    on = draw(_CRITERIA_FLAGS)
+    on = _flags(draw, 13)  # bit i switches on filter i below
     given: dict[str, Any] = {}
     if on & 1:
-        minimum = draw(_MAYBE_SENIORITY)
-        given.update(minimum_seniority=minimum, seniorities=draw(_seniorities_from(minimum)))
+        given["minimum_seniority"], given["seniorities"] = draw(_SENIORITY_RULES)
     if on & 2:
         given["title_include"] = tuple(sorted(draw(_INCLUDED)))
     if on & 4:
         given["title_exclude"] = tuple(sorted(draw(_EXCLUDED)))
     if on & 8:
-        low, span = draw(_MIN_EMPLOYEES), draw(_EMPLOYEE_SPAN)
+        low, span = _maybe_int(draw, 0, 5_000), _maybe_int(draw, 0, 100_000)
         given.update(min_employees=low, max_employees=None if span is None else (low or 0) + span)
     if on & 16:
-        low_revenue, revenue_span = draw(_maybe_money(cur, 10**8)), draw(_maybe_money(cur, 10**9))
+        low_revenue = _maybe_amount(draw, cur, 0, 10**8)
+        revenue_span = _maybe_amount(draw, cur, 0, 10**9)
         base = low_revenue or Money.zero(cur)
         given["min_revenue"] = low_revenue
         given["max_revenue"] = None if revenue_span is None else base + revenue_span
@@ -107,14 +105,14 @@ def _criteria(draw: st.DrawFn, cur_option: Currency | None) -> QualificationCrit
         if on & bit:
             given[name] = draw(strategy)
     if on & 1024:
-        given["min_intent_score"] = draw(_INTENT)
+        given["min_intent_score"] = draw(_ints(0, 100))
     if on & 2048:
         given["bant"] = BantRequirements(
             required=draw(_ELEMENTS),
-            minimum_met=draw(_MET),
-            minimum_budget=draw(_maybe_money(cur, 10**6)),
+            minimum_met=draw(_ints(0, 4)),
+            minimum_budget=_maybe_amount(draw, cur, 0, 10**6),
             authority_roles=draw(_ROLES),
-            max_days_to_decision=draw(_MAX_DAYS),
+            max_days_to_decision=_maybe_int(draw, 0, 365),
         )
     return QualificationCriteria(unknown_passes=bool(on & 4096), **given)
 

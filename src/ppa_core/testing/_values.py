@@ -57,12 +57,22 @@ def _around(default: int, low: int, high: int) -> st.SearchStrategy[int]:
     return st.one_of(st.just(default), st.integers(low, high))
 
 
-def _flags(count: int) -> st.SearchStrategy[int]:
-    """Which of ``count`` optional parts to draw, as the bits of one whole number.
+# Hypothesis draws a whole number from a wide range mostly small (13 bits: the top bit
+# is set in about 15 % of draws, not half; up to 10 bits, each is set half the time):
+# flags come 10 bits to a draw.
+_FLAG_CHUNKS = tuple(st.integers(0, 2**n - 1) for n in range(11))
 
-    One draw where a boolean per part would take ``count``; shrinks towards 0 (none).
+
+def _flags(draw: st.DrawFn, count: int) -> int:
+    """Which of ``count`` optional parts to draw, as bits: each part is on half the time.
+
+    One draw per 10 parts where a boolean per part would take ``count``; shrinks towards 0
+    (none).
     """
-    return st.integers(0, 2**count - 1)
+    on = 0
+    for shift in range(0, count, 10):
+        on |= draw(_FLAG_CHUNKS[min(10, count - shift)]) << shift
+    return on
 
 
 def _subsets(
@@ -128,6 +138,51 @@ def _money_in(cur: Currency, bounds: tuple[int, int]) -> st.SearchStrategy[Money
     return st.integers(*bounds).map(
         lambda units: Money(Decimal(units).scaleb(-digits, _BOUNDS), cur)
     )
+
+
+# -- flat draws: one choice each, decoded here ----------------------------------------
+# Inside a composite, ``draw(_ints(a, b))`` and a line of Python cost one choice; a
+# ``one_of``, ``.map`` or ``builds`` around it adds a nested draw (Hypothesis's
+# bookkeeping per draw is most of a contract's cost: benchmarks/bench_strategies.py).
+
+
+@functools.cache
+def _ints(low: int, high: int) -> st.SearchStrategy[int]:
+    """Whole numbers in ``[low, high]``, one strategy per range; shrinks towards ``low``."""
+    return st.integers(low, high)
+
+
+_BOOLEANS = st.booleans()
+
+
+def _maybe_int(draw: st.DrawFn, low: int, high: int) -> int | None:
+    """None or a whole number in ``[low, high]``, each half the time, as ``_maybe`` does.
+
+    A yes/no draw, then the number: the choices of ``_maybe`` without its two nested
+    draws. Shrinks to None, then ``low``.
+    """
+    return draw(_ints(low, high)) if draw(_BOOLEANS) else None
+
+
+def _pick(draw: st.DrawFn, items: tuple[T, ...]) -> T:
+    """One of ``items`` in one draw; shrinks towards the first."""
+    return items[draw(_ints(0, len(items) - 1))]
+
+
+def _amount(draw: st.DrawFn, cur: Currency, low: int, high: int) -> Money:
+    """Money in ``cur`` rounded to its minor unit, ``low`` to ``high`` whole units; one draw.
+
+    The same values and shrinking as :func:`money` (``low`` first), without building a
+    strategy per currency: a new strategy is validated on its first draw.
+    """
+    scale = 10**cur.minor_units
+    units = draw(_ints(low * scale, high * scale))
+    return Money(Decimal(units).scaleb(-cur.minor_units, _BOUNDS), cur)
+
+
+def _maybe_amount(draw: st.DrawFn, cur: Currency, low: int, high: int) -> Money | None:
+    """None or :func:`_amount`, each half the time; shrinks to None, then ``low``."""
+    return _amount(draw, cur, low, high) if draw(_BOOLEANS) else None
 
 
 def currencies(*, codes: Iterable[str] | None = None) -> st.SearchStrategy[Currency]:
