@@ -126,8 +126,10 @@ def _models_option(models: Iterable[PricingModel | str] | None) -> tuple[Pricing
 
 _PRICED_SENIORITIES = _subsets(tuple(Seniority), min_size=1)
 _TIER_BOUNDS = _subsets((1, 2, 3, 5, 10, 20, 30, 50), min_size=1, max_size=3)
-_PRICE_KINDS = ("flat", "seniority", "tiers", "package")
-_FREE_UNITS = (0, 0, 0, 1, 2)
+# The kind of price and the free units (none 3 times in 5) in one draw: every pair.
+_PRICE_SHAPES = tuple(
+    (kind, free) for kind in ("flat", "seniority", "tiers", "package") for free in (0, 0, 0, 1, 2)
+)
 _TIER_MODES = tuple(TierMode)
 _BOOLEANS = st.booleans()
 
@@ -137,8 +139,7 @@ _BOOLEANS = st.booleans()
 
 
 def _per_appointment(draw: st.DrawFn, cur: Currency) -> PerAppointment:
-    kind = _pick(draw, _PRICE_KINDS)
-    free = _pick(draw, _FREE_UNITS)
+    kind, free = _pick(draw, _PRICE_SHAPES)
     if kind == "flat":
         return PerAppointment(price=_amount(draw, cur, 50, 1_000), free_units=free)
     if kind == "seniority":

@@ -55,17 +55,13 @@ def payment_terms() -> st.SearchStrategy[PaymentTerms]:
     Returns:
         A strategy of :class:`~ppa_core.domain.payment_terms.PaymentTerms`.
     """
-    return _payment_terms()
+    return _PAYMENT_TERMS
 
 
-_DAYS = st.integers(0, 90)
-_BASES = tuple(PaymentBasis)
-_BASIS_INDEX = st.integers(0, len(_BASES) - 1)
-
-
-@st.composite
-def _payment_terms(draw: st.DrawFn) -> PaymentTerms:
-    return PaymentTerms(draw(_DAYS), _BASES[draw(_BASIS_INDEX)])
+# Every payment term, built once: one draw picks one (net 0 first, then end of month 0).
+_PAYMENT_TERMS = st.sampled_from(
+    [PaymentTerms(days, basis) for days in range(91) for basis in PaymentBasis]
+)
 
 
 _NAMES = ("Outbound Co GmbH", "Acme Analytics GmbH", "Globex B.V.", "Initech SARL", "Zoë & Co")
