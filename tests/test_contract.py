@@ -14,6 +14,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from ppa_core.domain.billing_period import start_of_day
 from ppa_core.domain.contract import (
     Amendment,
     BillingPeriod,
@@ -650,6 +651,25 @@ def anchor_of(period: BillingPeriod, rule: BillingPeriodRule, tz: str) -> bool:
     if rule.kind is PeriodKind.WEEKLY:
         return day.weekday() == rule.anchor_day
     return day.day == min(rule.anchor_day, calendar.monthrange(day.year, day.month)[1])
+
+
+class TestStartOfDay:
+    @given(tz=zones(), day=st.dates(dt.date(1901, 1, 1), dt.date(2099, 12, 31)))
+    @example(tz="America/Santiago", day=dt.date(2024, 9, 8)).via("a skipped midnight")
+    @example(tz="America/Havana", day=dt.date(2026, 11, 1)).via("a repeated midnight")
+    @example(tz="Europe/Berlin", day=dt.date(2026, 3, 29)).via("a 23-hour day")
+    @example(tz="America/Asuncion", day=dt.date(2010, 10, 3)).via("a skipped midnight in Paraguay")
+    def test_is_the_day_read_by_pendulum_in_the_zone_given(self, tz: str, day: dt.date) -> None:
+        """The direct construction of a steady midnight gives pendulum's own reading."""
+        zone = pendulum.timezone(tz)
+        expected = pendulum.datetime(day.year, day.month, day.day, tz=zone, fold=0)
+        if expected.day != day.day:  # skipped: the first instant after the gap
+            expected = pendulum.datetime(day.year, day.month, day.day, tz=zone)
+        found = start_of_day(pendulum.Date(day.year, day.month, day.day), zone)
+        assert found.tzinfo is zone
+        assert type(found) is pendulum.DateTime
+        assert (found.isoformat(), found.fold) == (expected.isoformat(), expected.fold)
+        assert found.timestamp() == expected.timestamp()
 
 
 class TestBillingPeriodsTileTime:
