@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from ppa_core.domain.billing_period import start_of_day
+from ppa_core.domain.billing_period import day_start, start_of_day
 from ppa_core.domain.contract import (
     Amendment,
     BillingPeriod,
@@ -670,6 +670,9 @@ class TestStartOfDay:
         assert type(found) is pendulum.DateTime
         assert (found.isoformat(), found.fold) == (expected.isoformat(), expected.fold)
         assert found.timestamp() == expected.timestamp()
+        first, posix, offset = day_start(day.toordinal(), zone)
+        assert (first, first.fold, first.tzinfo) == (found, found.fold, zone)
+        assert (posix, offset) == (expected.timestamp(), expected.utcoffset())
 
 
 class TestBillingPeriodsTileTime:

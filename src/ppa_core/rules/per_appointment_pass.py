@@ -20,7 +20,7 @@ from typing import Any
 import pendulum
 
 from ppa_core.domain.appointment import Appointment
-from ppa_core.domain.billing_period import start_of_day
+from ppa_core.domain.billing_period import day_start, start_of_day
 from ppa_core.domain.contract import BillingPeriod, Contract
 from ppa_core.domain.history import HistoryEntry
 from ppa_core.domain.lifecycle import AppointmentState
@@ -232,14 +232,13 @@ def _days_around(
         following = pendulum.Date.fromordinal(start.toordinal() + 1)
         last_day = contract.local(start_of_day(following, zone)).toordinal()
     found: list[_Day] = []
-    first = start_of_day(pendulum.Date.fromordinal(first_day), tz)
+    first, first_at, offset = day_start(first_day, tz)
     for ordinal in range(first_day, last_day + 1):
-        after = start_of_day(pendulum.Date.fromordinal(ordinal + 1), tz)
-        first_at, after_at = first.timestamp(), after.timestamp()
-        steady = after_at - first_at == 86400 and first.utcoffset() == after.utcoffset()
-        day = pendulum.Date.fromordinal(ordinal)
+        after, after_at, after_offset = day_start(ordinal + 1, tz)
+        steady = after_at - first_at == 86400 and offset == after_offset
+        day = pendulum.Date(first.year, first.month, first.day)  # a day begins on its date
         found.append((first, after, day, _period(contract, first, periods), first_at, steady))
-        first = after
+        first, first_at, offset = after, after_at, after_offset
     return tuple(found)
 
 
