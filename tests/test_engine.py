@@ -60,7 +60,7 @@ from ppa_core import (
 from ppa_core.domain.history import HistoryEntry
 from ppa_core.exceptions import RuleDefinitionError
 from ppa_core.rules.context import RuleContext
-from ppa_core.rules.verdict import Finding, Verdict, rendered
+from ppa_core.rules.verdict import Finding, Verdict, rendered, trusted_decision
 from ppa_core.testing import appointments, aware_datetimes, contracts
 
 R = ReasonCode
@@ -1525,3 +1525,29 @@ class TestCancellationLinesAtAZeroHourWindow:
         assert traced["a-1"].reason_codes == plain["a-1"].reason_codes
         assert traced["a-2"].reason_codes == plain["a-2"].reason_codes
         assert traced["a-2"].reason_codes == (R.CANCELLED,)
+
+
+def test_a_trusted_decision_is_the_decision_attrs_builds() -> None:
+    """The engine's direct construction sets every field as ``Decision(...)`` does."""
+    start = pendulum.datetime(2026, 3, 2, 10, tz="Europe/Berlin")
+    price = Money("350", "EUR")
+    line = Verdict("term", "pass", None, "within the term")
+    values = (
+        "a-1",
+        start,
+        AppointmentState.HELD,
+        DecisionStatus.BILLABLE,
+        price,
+        ("HOST_NO_SHOW",),
+        price,
+        2,
+        3,
+        start.start_of("month"),
+        start.subtract(days=40),
+    )
+    made = trusted_decision(*values, (line,))
+    expected = Decision(*values, trace=(line,))
+    assert attrs.asdict(made, recurse=False) == attrs.asdict(expected, recurse=False)
+    assert made.provisional is False
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        made.unit = 4  # type: ignore[misc]

@@ -50,7 +50,13 @@ from ppa_core.rules.per_appointment_pass import (
     new_calendar,
 )
 from ppa_core.rules.rule_set import RuleSet, _per_appointment, _TermsInfo
-from ppa_core.rules.verdict import Decision, ReasonCode, RuleOutcome, Verdict
+from ppa_core.rules.verdict import (
+    Decision,
+    ReasonCode,
+    RuleOutcome,
+    Verdict,
+    trusted_decision,
+)
 
 # RuleSet is defined in ppa_core.rules.rule_set; it stays importable from here.
 __all__ = ["BillingEngine", "RuleSet", "decide", "decide_all"]
@@ -216,10 +222,11 @@ class BillingEngine:
                 amount = found[1]
         verdicts = item.verdicts
         trace = None if verdicts is _UNTRACED else tuple(verdicts)
-        return Decision(
-            item.appointment.id,
-            item.appointment.start,
-            item.appointment.state,
+        appointment = item.appointment
+        return trusted_decision(
+            appointment.id,
+            appointment.start,
+            appointment.state,
             item.status,
             amount,
             tuple(item.codes),
@@ -228,7 +235,7 @@ class BillingEngine:
             item.unit,
             item.period.start,
             item.info.terms_from,
-            trace=trace,
+            trace,
         )
 
     def _unborn(self, appointment: Appointment, as_of: pendulum.DateTime) -> Decision:
