@@ -183,6 +183,9 @@ def _evaluate(  # noqa: PLR0915 - one hot loop: a helper call per appointment co
             if shared is not None:
                 _trace(item, shared)
             else:
+                fused = info.fused
+                if fused is not None:
+                    fused(item)
                 for rule in info.by_state[appointment.state]:
                     finding = rule(item)
                     if finding is not None:

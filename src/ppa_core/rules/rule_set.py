@@ -22,6 +22,7 @@ from ppa_core.domain.duplicates import DuplicateScope
 from ppa_core.domain.lifecycle import AppointmentState
 from ppa_core.domain.pricing import Hybrid, PerAppointment
 from ppa_core.exceptions import RuleDefinitionError
+from ppa_core.rules._fused import BUILTIN_TYPES, Fused, fuse
 from ppa_core.rules.builtin import builtin_rules
 from ppa_core.rules.context import Rule
 
@@ -71,15 +72,22 @@ class _TermsInfo:
     # True when a unit price has more decimals than the currency: the period's units
     # at that price are then rounded once together, not one by one.
     sub_minor: bool = attrs.field(init=False)
-    # The fast path's rules for each state: those whose applies_to excludes the
-    # state cannot find anything there.
+    # The fast path's built-in rules fused into one function (None: call them one by one).
+    fused: Fused | None = attrs.field(init=False)
+    # The fast path's other rules for each state (all of them when not fused): those
+    # whose applies_to excludes the state cannot find anything there.
     by_state: Mapping[AppointmentState, tuple[Rule, ...]] = attrs.field(init=False)
+
+    @fused.default
+    def _fuse(self) -> Fused | None:
+        return fuse(self.rules)
 
     @by_state.default
     def _by_state(self) -> Mapping[AppointmentState, tuple[Rule, ...]]:
+        rest = self.rules[len(BUILTIN_TYPES) :] if self.fused is not None else self.rules
         return MappingProxyType(
             {
-                state: tuple(_callable(rule) for rule in self.rules if _applies(rule, state))
+                state: tuple(_callable(rule) for rule in rest if _applies(rule, state))
                 for state in AppointmentState
             }
         )
