@@ -74,6 +74,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "rules/qualification.py": _RULES_TESTS,
     "rules/dispute.py": _RULES_TESTS,
     "rules/builtin.py": _RULES_TESTS,
+    "rules/_fused.py": (*_RULES_TESTS, "tests/test_fused_rules.py"),
     # Its sub-minor shares, packages, free units and refused tiers are tested there.
     "rules/across_appointment_pass.py": (*_RULES_TESTS, "tests/test_pricing_models.py"),
 }
