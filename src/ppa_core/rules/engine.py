@@ -158,11 +158,18 @@ class BillingEngine:
     ) -> tuple[Decision, ...]:
         # A function of its own so the working objects are freed on return, before the
         # collector resumes: it then scans only the decisions, not the scaffolding too.
-        decisions: list[Decision | None] = []
-        for rank, _appointment, decision in self._each_decision(appointments, moment, trace):
-            if len(decisions) <= rank:  # ranks come in the order given, not in order
-                decisions.extend([None] * (rank + 1 - len(decisions)))
-            decisions[rank] = decision
+        # The loop of _each_decision written out: resuming a generator per decision
+        # costs more than the loop's body.
+        items, ranks, billable = self._prepare(appointments, moment, trace)
+        decisions: list[Decision | None] = [None] * len(items)
+        decide = self._decision
+        index = 0
+        while items:
+            item = items.pop()
+            if trace and not billable[index]:
+                item.verdicts += (_DUPLICATE_SKIPPED, _CAP_SKIPPED, _price_skipped(item))
+            decisions[ranks[index]] = decide(item)
+            index += 1
         return cast("tuple[Decision, ...]", tuple(decisions))
 
     def _each_decision(
@@ -174,6 +181,22 @@ class BillingEngine:
         place in meeting order. Each work item is let go once its decision is made,
         so a caller that keeps only what it needs (an invoice line) never holds every
         decision at once: fewer pages to fault in at a million appointments.
+        """
+        items, ranks, billable = self._prepare(appointments, moment, trace)
+        index = 0
+        while items:
+            item = items.pop()
+            if trace and not billable[index]:
+                item.verdicts += (_DUPLICATE_SKIPPED, _CAP_SKIPPED, _price_skipped(item))
+            yield ranks[index], item.appointment, self._decision(item)
+            index += 1
+
+    def _prepare(
+        self, appointments: Iterable[Appointment], moment: pendulum.DateTime, trace: bool
+    ) -> tuple[list[_Item], list[int], list[bool]]:
+        """Both passes: the work items (last first, to pop), their ranks and billable flags.
+
+        Ranks and flags are in the order the items were made (first first).
         """
         # The rules across appointments take the billable ones in meeting order; all the
         # rest walks them in the order given, usually the order they sit in memory:
@@ -198,13 +221,7 @@ class BillingEngine:
         )
         del ranked
         items.reverse()
-        index = 0
-        while items:
-            item = items.pop()
-            if trace and not billable[index]:
-                item.verdicts += (_DUPLICATE_SKIPPED, _CAP_SKIPPED, _price_skipped(item))
-            yield ranks[index], item.appointment, self._decision(item)
-            index += 1
+        return items, ranks, billable
 
     # -- results ----------------------------------------------------------------------
 
