@@ -63,6 +63,7 @@ class _Item(RuleContext):
         meeting_date: pendulum.Date,
         period: BillingPeriod,
         late: tuple[HistoryEntry, ...],
+        order: tuple[float, str],
     ) -> None:
         # RuleContext's fields, set here rather than through super().__init__: this runs
         # once per appointment, and the call costs as much as the assignments.
@@ -90,7 +91,7 @@ class _Item(RuleContext):
         self.amount: Money | None = None
         self.price_note = ""
         # The meeting start as a POSIX time, then the id: the meeting order.
-        self.order: tuple[float, str] = (0.0, "")
+        self.order = order
         self.seniority: Seniority | None = None
         self.who = ""
 

@@ -94,7 +94,11 @@ def _apply_duplicates_cap_and_price(
             _price_by_volume(amounts, by_volume, counts, trace, price_lines, shares)
             by_volume = []
             period = item.period
-        prospect_key = _check_duplicate(contract, item, billed, trace)
+        # The first billable meeting of its prospect, untraced (most of them): the key
+        # without a call; the rest through _check_duplicate.
+        prospect_key: tuple[DuplicateScope, str] | None = (item.terms.duplicates.scope, item.who)
+        if trace or prospect_key in billed:
+            prospect_key = _check_duplicate(contract, item, billed, trace)
         if prospect_key is None:
             if trace:
                 item.verdicts += (_CAP_SKIPPED, _price_skipped(item))

@@ -145,7 +145,7 @@ def _evaluate(  # noqa: PLR0915 - one hot loop: a helper call per appointment co
             continue
         info = only or infos[id(terms_at(appointment.booked_at))]
         late: tuple[HistoryEntry, ...] = ()
-        if appointment.is_corrected:  # a correction after the window does not count
+        if appointment._facts.corrected:  # a correction after the window does not count
             window = info.terms.policy.correction_window_days
             appointment, late = appointment.within_correction_window(window)
         if trace and (shared is None or shared.info is not info):
@@ -177,8 +177,7 @@ def _evaluate(  # noqa: PLR0915 - one hot loop: a helper call per appointment co
             if steady and zone is tz
             else start.timestamp()
         )
-        item = _Item(appointment, info, contract, moment, day, period, late)
-        item.order = (when, appointment_id)
+        item = _Item(appointment, info, contract, moment, day, period, late, (when, appointment_id))
         try:  # free unless raised (Python 3.11+)
             if shared is not None:
                 _trace(item, shared)
@@ -186,10 +185,11 @@ def _evaluate(  # noqa: PLR0915 - one hot loop: a helper call per appointment co
                 fused = info.fused
                 if fused is not None:
                     fused(item)
-                for rule in info.by_state[appointment.state]:
-                    finding = rule(item)
-                    if finding is not None:
-                        item.add(finding)
+                if info.others:
+                    for rule in info.by_state[appointment.state]:
+                        finding = rule(item)
+                        if finding is not None:
+                            item.add(finding)
         except RuleDefinitionError:
             raise  # names its rule already
         except Exception as error:  # a library error too: Money / 2 inside a custom rule

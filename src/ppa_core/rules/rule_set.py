@@ -78,6 +78,13 @@ class _TermsInfo:
     # whose applies_to excludes the state cannot find anything there.
     by_state: Mapping[AppointmentState, tuple[Rule, ...]] = attrs.field(init=False)
 
+    # Whether by_state holds any rule at all (not when the built-ins are all, and fused).
+    others: bool = attrs.field(init=False)
+
+    @others.default
+    def _has_others(self) -> bool:
+        return any(self.by_state.values())
+
     @fused.default
     def _fuse(self) -> Fused | None:
         return fuse(self.rules)
