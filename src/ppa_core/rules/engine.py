@@ -51,15 +51,17 @@ from ppa_core.rules.per_appointment_pass import (
 )
 from ppa_core.rules.rule_set import RuleSet, _per_appointment, _TermsInfo
 from ppa_core.rules.verdict import (
+    DECISION_SLOTS,
     Decision,
     ReasonCode,
     RuleOutcome,
     Verdict,
-    trusted_decision,
 )
 
 # RuleSet is defined in ppa_core.rules.rule_set; it stays importable from here.
 __all__ = ["BillingEngine", "RuleSet", "decide", "decide_all"]
+
+_new = object.__new__
 
 
 class BillingEngine:
@@ -239,21 +241,24 @@ class BillingEngine:
                 amount = found[1]
         verdicts = item.verdicts
         trace = None if verdicts is _UNTRACED else tuple(verdicts)
+        # trusted_decision() written out: this runs once per appointment.
         appointment = item.appointment
-        return trusted_decision(
-            appointment.id,
-            appointment.start,
-            appointment.state,
-            item.status,
-            amount,
-            tuple(item.codes),
-            price,
-            item.tier,
-            item.unit,
-            item.period.start,
-            item.info.terms_from,
-            trace,
-        )
+        decision = _new(Decision)
+        s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12 = DECISION_SLOTS
+        s0(decision, appointment.id)
+        s1(decision, appointment.start)
+        s2(decision, appointment.state)
+        s3(decision, item.status)
+        s4(decision, amount)
+        s5(decision, tuple(item.codes))
+        s6(decision, price)
+        s7(decision, item.tier)
+        s8(decision, item.unit)
+        s9(decision, item.period.start)
+        s10(decision, item.info.terms_from)
+        s11(decision, False)  # noqa: FBT003 - provisional: a run's decisions are final
+        s12(decision, trace)
+        return decision
 
     def _unborn(self, appointment: Appointment, as_of: pendulum.DateTime) -> Decision:
         reason = f"booked at {appointment.booked_at}, after {as_of}"

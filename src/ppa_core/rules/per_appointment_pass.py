@@ -140,12 +140,19 @@ def _evaluate(  # noqa: PLR0915 - one hot loop: a helper call per appointment co
         if appointment_id in ids:
             raise ValidationError(f"appointments[{i}].id", appointment_id, "unique")
         ids.add(appointment_id)
-        appointment = given._as_of_utc(utc)  # utc is checked and in UTC already
-        if appointment is None:
-            continue
+        # _as_of_utc's common case inline (its whole history known, no dispute): utc is
+        # checked and in UTC already.
+        facts = given._facts
+        if facts.last_utc <= utc and facts.first_utc <= utc and not given.disputes:
+            appointment = given
+        else:
+            known = given._as_of_utc(utc)
+            if known is None:
+                continue
+            appointment, facts = known, known._facts
         info = only or infos[id(terms_at(appointment.booked_at))]
         late: tuple[HistoryEntry, ...] = ()
-        if appointment._facts.corrected:  # a correction after the window does not count
+        if facts.corrected:  # a correction after the window does not count
             window = info.terms.policy.correction_window_days
             appointment, late = appointment.within_correction_window(window)
         if trace and (shared is None or shared.info is not info):

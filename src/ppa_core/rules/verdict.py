@@ -382,7 +382,8 @@ class Decision:
         return _rendering.html(self)
 
 
-_SET = tuple(Decision.__dict__[field.name].__set__ for field in attrs.fields(Decision))
+DECISION_SLOTS = tuple(Decision.__dict__[field.name].__set__ for field in attrs.fields(Decision))
+"""Each Decision field's slot setter, in field order (for building trusted decisions)."""
 _new = object.__new__
 
 
@@ -408,7 +409,7 @@ def trusted_decision(  # noqa: PLR0917 - the fields in order, as Decision takes 
     (a third of building a decision, once per appointment).
     """
     decision = _new(Decision)
-    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12 = _SET
+    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12 = DECISION_SLOTS
     s0(decision, appointment_id)
     s1(decision, meeting_start)
     s2(decision, state)
