@@ -75,17 +75,21 @@ def _expected() -> set[str]:
     )
 
 
+# Generation only, the same examples every run: these tests count what is drawn.
+GENERATE_ONLY = settings(
+    max_examples=EXAMPLES,
+    phases=[Phase.generate],
+    database=None,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+
+
 def test_a_few_hundred_contracts_reach_every_term_filter_and_pricing_model() -> None:
     seen: set[str] = set()
 
-    @settings(
-        max_examples=EXAMPLES,
-        phases=[Phase.generate],
-        database=None,
-        deadline=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
+    @GENERATE_ONLY
     @given(contracts())
     def collect(contract: Contract) -> None:
         seen.update(_features(contract))
@@ -100,14 +104,7 @@ def test_the_last_criteria_filters_are_on_as_often_as_the_first() -> None:
     on: dict[str, int] = {"seniority": 0, "bant": 0, "unknown_passes": 0}
     drawn = 0
 
-    @settings(
-        max_examples=EXAMPLES,
-        phases=[Phase.generate],
-        database=None,
-        deadline=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
+    @GENERATE_ONLY
     @given(qualification_criteria(currency="EUR"))
     def count(criteria: QualificationCriteria) -> None:
         nonlocal drawn
