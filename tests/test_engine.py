@@ -60,7 +60,7 @@ from ppa_core import (
 from ppa_core.domain.history import HistoryEntry
 from ppa_core.exceptions import RuleDefinitionError
 from ppa_core.rules.context import RuleContext
-from ppa_core.rules.verdict import Finding, Verdict, rendered, trusted_decision
+from ppa_core.rules.verdict import Finding, Verdict, rendered
 from ppa_core.testing import appointments, aware_datetimes, contracts
 
 R = ReasonCode
@@ -1527,27 +1527,28 @@ class TestCancellationLinesAtAZeroHourWindow:
         assert traced["a-2"].reason_codes == (R.CANCELLED,)
 
 
-def test_a_trusted_decision_is_the_decision_attrs_builds() -> None:
-    """The engine's direct construction sets every field as ``Decision(...)`` does."""
-    start = pendulum.datetime(2026, 3, 2, 10, tz="Europe/Berlin")
-    price = Money("350", "EUR")
-    line = Verdict("term", "pass", None, "within the term")
-    values = (
-        "a-1",
-        start,
-        AppointmentState.HELD,
-        DecisionStatus.BILLABLE,
-        price,
-        ("HOST_NO_SHOW",),
-        price,
-        2,
-        3,
-        start.start_of("month"),
-        start.subtract(days=40),
-    )
-    made = trusted_decision(*values, (line,))
-    expected = Decision(*values, trace=(line,))
-    assert attrs.asdict(made, recurse=False) == attrs.asdict(expected, recurse=False)
-    assert made.provisional is False
-    with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        made.unit = 4  # type: ignore[misc]
+class TestDecisionsBuiltThroughTheirSlots:
+    """The engine sets a Decision's slots directly, skipping attrs' ``__init__``."""
+
+    def test_decision_has_nothing_its_init_would_run_beyond_setting_fields(self) -> None:
+        for field in attrs.fields(Decision):
+            assert field.validator is None, field.name
+            assert field.converter is None, field.name
+        assert not hasattr(Decision, "__attrs_post_init__")
+        assert not hasattr(Decision, "__attrs_pre_init__")
+
+    @given(contract=contracts(), appointments=st.lists(appointments(), max_size=6))
+    def test_every_decision_equals_the_one_attrs_builds_from_its_fields(
+        self, contract: Contract, appointments: list[Appointment]
+    ) -> None:
+        # Any instant: before a meeting some decisions wait, after it they are final.
+        as_of = max((a.start for a in appointments), default=LATER).add(days=30)
+        for trace in (False, True):
+            for made in decide_all(contract, appointments, as_of=as_of, trace=trace):
+                fields = attrs.asdict(made, recurse=False)  # fails on a slot left unset
+                expected = Decision(**fields)
+                assert made == expected
+                assert hash(made) == hash(expected)
+                assert made.provisional is False
+                with pytest.raises(attrs.exceptions.FrozenInstanceError):
+                    made.unit = 4  # type: ignore[misc]

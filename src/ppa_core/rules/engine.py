@@ -244,7 +244,7 @@ class BillingEngine:
                 amount = found[1]
         verdicts = item.verdicts
         trace = None if verdicts is _UNTRACED else tuple(verdicts)
-        # trusted_decision() written out: this runs once per appointment.
+        # Through the slots (see DECISION_SLOTS): this runs once per appointment.
         appointment = item.appointment
         decision = _new(Decision)
         s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12 = DECISION_SLOTS

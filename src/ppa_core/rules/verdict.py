@@ -383,44 +383,10 @@ class Decision:
 
 
 DECISION_SLOTS = tuple(Decision.__dict__[field.name].__set__ for field in attrs.fields(Decision))
-"""Each Decision field's slot setter, in field order (for building trusted decisions)."""
-_new = object.__new__
+"""Each Decision field's slot setter, in field order.
 
-
-def trusted_decision(  # noqa: PLR0917 - the fields in order, as Decision takes them
-    appointment_id: str,
-    meeting_start: pendulum.DateTime,
-    state: AppointmentState,
-    status: DecisionStatus,
-    amount: Money,
-    reason_codes: tuple[str, ...],
-    unit_price: Money | None,
-    tier: int | None,
-    unit: int | None,
-    period_start: pendulum.DateTime | None,
-    terms_from: pendulum.DateTime | None,
-    trace: tuple[Verdict, ...] | None,
-) -> Decision:
-    """A final (not provisional) Decision from values the engine made (private).
-
-    Equal to ``Decision(...)`` with the same values: Decision has no converters or
-    validators, and its slots are set here through their descriptors directly,
-    where attrs' ``__init__`` goes through ``object.__setattr__`` by name for each
-    (a third of building a decision, once per appointment).
-    """
-    decision = _new(Decision)
-    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12 = DECISION_SLOTS
-    s0(decision, appointment_id)
-    s1(decision, meeting_start)
-    s2(decision, state)
-    s3(decision, status)
-    s4(decision, amount)
-    s5(decision, reason_codes)
-    s6(decision, unit_price)
-    s7(decision, tier)
-    s8(decision, unit)
-    s9(decision, period_start)
-    s10(decision, terms_from)
-    s11(decision, False)  # noqa: FBT003 - provisional, set positionally like the rest
-    s12(decision, trace)
-    return decision
+The engine builds its decisions through them, where attrs' ``__init__`` goes through
+``object.__setattr__`` by name for each field (a third of building a decision, once
+per appointment). That gives what ``Decision(...)`` gives only while Decision has
+no converter, validator or post-init step: ``tests/test_engine.py`` checks both.
+"""
