@@ -1537,7 +1537,10 @@ class TestDecisionsBuiltThroughTheirSlots:
         assert not hasattr(Decision, "__attrs_post_init__")
         assert not hasattr(Decision, "__attrs_pre_init__")
 
-    @given(contract=contracts(), appointments=st.lists(appointments(), max_size=6))
+    @given(
+        contract=contracts(),
+        appointments=st.lists(appointments(), max_size=6, unique_by=lambda a: a.id),
+    )
     def test_every_decision_equals_the_one_attrs_builds_from_its_fields(
         self, contract: Contract, appointments: list[Appointment]
     ) -> None:
