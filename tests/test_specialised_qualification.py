@@ -6,6 +6,8 @@ import pendulum
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _scenario import TZ, contract, held, terms, verdict
+from ppa_core import BillingEngine, RuleOutcome
 from ppa_core.domain.bant_requirements import BantElement, BantRequirements
 from ppa_core.domain.money import Money
 from ppa_core.domain.prospect import AuthorityRole, Seniority
@@ -71,3 +73,26 @@ def test_required_bant_element_refuses_even_when_enough_others_hold() -> None:
     assert criteria.qualifies(prospect, DAY) is criteria.qualifies_generic(prospect, DAY)
     assert refusing.qualifies(prospect, DAY) is False
     assert refusing.qualifies_generic(prospect, DAY) is False
+
+
+@given(_cases())
+def test_a_traced_line_shows_what_evaluate_finds(
+    case: tuple[QualificationCriteria, object, pendulum.Date],
+) -> None:
+    criteria, prospect, day = case
+    start = pendulum.datetime(day.year, day.month, day.day, 10, tz=TZ)
+    a = held("a-1", start, who=prospect)  # type: ignore[arg-type]
+    c = contract(terms(criteria=criteria))
+    result = criteria.evaluate(prospect, day)  # type: ignore[arg-type]
+
+    decision = BillingEngine(c).decide(a, as_of=start.add(days=1), trace=True)
+
+    line = verdict(decision, "qualification")
+
+    # A qualified prospect's facts are assessed on first read: they must still be evaluate's.
+    assert {r.criterion: r.summary for r in result.results} == dict(line.facts)
+    assert list(line.facts) == [r.criterion for r in result.results]
+    assert len(line.facts) == len(result.results)
+    assert (line.outcome is RuleOutcome.PASS) is result.qualified
+    if result.qualified:
+        assert line.reason == f"qualified: meets the {criteria.name} criteria"

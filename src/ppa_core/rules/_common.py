@@ -8,6 +8,7 @@ arithmetic.
 from __future__ import annotations
 
 from decimal import Decimal
+from types import MappingProxyType
 
 from ppa_core.domain.lifecycle import AppointmentState
 from ppa_core.rules.verdict import Finding, ReasonCode, RuleOutcome, Verdict
@@ -33,7 +34,8 @@ _CLOCK_SLACK = 1.5 * _DAY
 def _verdict(rule_id: str, finding: Finding | None, reason: str, **facts: object) -> Verdict:
     outcome = PASS if finding is None else finding.outcome
     code = None if finding is None else finding.code
-    return Verdict(rule_id, outcome, code, reason, {k: str(v) for k, v in facts.items()})
+    shown = MappingProxyType({k: v if type(v) is str else str(v) for k, v in facts.items()})
+    return Verdict.trusted(rule_id, outcome, code, reason, shown)
 
 
 def _charge_or_fail(code: str, fee: Decimal, reason: str) -> Finding:

@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import attrs
+import pendulum
 
 from ppa_core.domain.criteria_set import CriteriaSet, CriterionResult, not_qualified_reason
+from ppa_core.domain.prospect import Prospect
 from ppa_core.rules._common import FAIL, PASS, R
 from ppa_core.rules.context import RuleContext
 from ppa_core.rules.verdict import Finding, FrozenFacts, Verdict
@@ -74,7 +76,14 @@ class QualificationRule:
         if assess is None:
             finding = self(ctx)
             return finding, self.explain(ctx, finding)
-        qualified, results = assess(ctx.appointment.prospect, ctx.meeting_date)
+        prospect = ctx.appointment.prospect
+        day = ctx.meeting_date
+        qualifies = self._qualifies
+        if qualifies is not None and qualifies(prospect, day):
+            # The reason is fixed; each criterion's words wait until the facts are read.
+            facts: FrozenFacts = _LazyCriteriaFacts(assess, prospect, day)
+            return None, Verdict.trusted(self.rule_id, PASS, None, self._qualified, facts)
+        qualified, results = assess(prospect, day)
         facts = _CriteriaFacts(results)
         if qualified:
             return None, Verdict.trusted(self.rule_id, PASS, None, self._qualified, facts)
@@ -109,6 +118,31 @@ class _CriteriaFacts(FrozenFacts):
 
     def __len__(self) -> int:
         return len(self._results)
+
+
+class _LazyCriteriaFacts(_CriteriaFacts):
+    """:class:`_CriteriaFacts` of a qualified prospect, assessed on first read.
+
+    A traced run reads most trace lines' reasons and few of their facts: a qualified
+    prospect's reason is fixed, so the words of every criterion wait until asked for.
+    The assessment is a pure function of the prospect and the day, so reading later
+    gives the same words.
+    """
+
+    __slots__ = ("_assess", "_day", "_prospect")
+
+    def __init__(self, assess: Any, prospect: Prospect, day: pendulum.Date) -> None:
+        self._assess = assess
+        self._prospect = prospect
+        self._day = day
+
+    def __getattr__(self, name: str) -> Any:
+        # Only ``_results`` is ever missing: the first read assesses and keeps it.
+        if name != "_results":
+            raise AttributeError(name)
+        results: tuple[CriterionResult, ...] = self._assess(self._prospect, self._day)[1]
+        self._results = results
+        return results
 
 
 _NOT_QUALIFIED = Finding(FAIL, R.NOT_QUALIFIED, "does not meet the criteria")

@@ -124,13 +124,20 @@ Source = tuple[Any, Any, "Finding | None"]
 """What a deferred verdict renders from: the rule, the context it judged, its finding."""
 
 
-def _render(source: Source) -> tuple[str, Mapping[str, object]]:
-    rule, ctx, finding = source
+def _explained(rule: Any, ctx: Any, finding: Finding | None) -> Verdict | None:
+    """``rule``'s own line for ``ctx``, when it explains itself with a Verdict."""
     explain = getattr(rule, "explain", None)
-    if explain is not None:
-        verdict = explain(ctx, finding)
-        if isinstance(verdict, Verdict):
-            return verdict.reason, verdict.facts
+    verdict = None if explain is None else explain(ctx, finding)
+    return verdict if isinstance(verdict, Verdict) else None
+
+
+def _render(source: Source) -> tuple[str, Mapping[str, object]]:
+    return _words(_explained(*source), source[2])
+
+
+def _words(verdict: Verdict | None, finding: Finding | None) -> tuple[str, Mapping[str, object]]:
+    if verdict is not None:
+        return verdict.reason, verdict.facts
     if finding is None:
         return "passed", _NO_FACTS
     return finding.reason or finding.outcome.value, _NO_FACTS
@@ -288,7 +295,15 @@ def rendered(rule: Any, ctx: Any, finding: Finding | None) -> Verdict:
     """``rule``'s trace line for ``ctx``, its words rendered now (for sharing between decisions)."""
     outcome = RuleOutcome.PASS if finding is None else finding.outcome
     code = None if finding is None else finding.code
-    reason, facts = _render((rule, ctx, finding))
+    verdict = _explained(rule, ctx, finding)
+    if (
+        type(verdict) is Verdict  # not a deferred one: it would keep the context alive
+        and verdict.rule_id == rule.rule_id
+        and verdict.outcome is outcome
+        and verdict.code == code
+    ):
+        return verdict  # a built-in rule's line is the one wanted already: no copy
+    reason, facts = _words(verdict, finding)
     return Verdict(rule.rule_id, outcome, code, reason, facts)
 
 
