@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from types import MappingProxyType
 
 import attrs
 import pendulum
@@ -1536,6 +1537,16 @@ class TestDecisionsBuiltThroughTheirSlots:
             assert field.converter is None, field.name
         assert not hasattr(Decision, "__attrs_post_init__")
         assert not hasattr(Decision, "__attrs_pre_init__")
+
+    def test_trusted_verdicts_are_frozen_verdicts_equal_to_built_ones(self) -> None:
+        facts = MappingProxyType({"state": "held"})
+        made = Verdict.trusted("void", RuleOutcome.PASS, None, "not void", facts)
+
+        assert type(made) is Verdict
+        assert made == Verdict("void", RuleOutcome.PASS, None, "not void", {"state": "held"})
+        assert made.facts is facts
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            made.reason = "changed"
 
     @given(
         contract=contracts(),

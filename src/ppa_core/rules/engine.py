@@ -15,7 +15,11 @@ Decisions do not depend on the order appointments are given in, and the
 trace is only built when asked for (``trace=True``). Both paths run the very
 same rule objects, so the trace always matches the decision; a traced run
 renders each distinct line once (per ``trace_key``, or per state outside a
-rule's ``applies_to``) and shares it between decisions.
+rule's ``applies_to``) and shares it between decisions. When every rule is
+built-in, an engine keeps those lines between runs (up to ``LINES_LIMIT``), as
+it keeps the contract's calendar: a back end re-deciding a month renders its
+lines once. A qualified prospect's criteria are put into words when the
+qualification line's facts are first read.
 """
 
 from __future__ import annotations
@@ -45,7 +49,9 @@ from ppa_core.rules.across_appointment_pass import (
 )
 from ppa_core.rules.per_appointment_pass import (
     CALENDAR_LIMIT,
+    LINES_LIMIT,
     Calendar,
+    Lines,
     _evaluate,
     new_calendar,
 )
@@ -95,6 +101,9 @@ class BillingEngine:
         # of each run. Replaced (never cleared) when full, so a run in another thread
         # keeps one period object per period.
         self._calendar: Calendar = new_calendar()
+        # The built-in rules' trace lines, kept between runs as the calendar is: a back
+        # end re-deciding the month every night renders mostly the same lines.
+        self._lines: Lines = {}
         # Keyed by identity: hashing Money (a Decimal and a Currency) costs more
         # than the rounding it saves; prices are few and long-lived objects.
         self._amounts: _Amounts = {}
@@ -210,8 +219,11 @@ class BillingEngine:
         calendar = self._calendar
         if len(calendar[0]) > CALENDAR_LIMIT:
             calendar = self._calendar = new_calendar()
+        lines = self._lines
+        if trace and sum(map(len, lines.values())) > LINES_LIMIT:
+            lines = self._lines = {}  # replaced, not cleared: a run in another thread keeps its own
         items, orders, billable = _evaluate(
-            self.contract, self._infos, numbered, moment, trace, calendar=calendar
+            self.contract, self._infos, numbered, moment, trace, calendar=calendar, lines=lines
         )
         # By id, then (stable) by instant: the meeting order, in two sorts of plain
         # strings and floats, which compare in a fraction of the time of the tuples.

@@ -86,8 +86,8 @@ class OutcomeRule:
         return _PENDING if ctx.appointment.state in _OPEN else None
 
     def trace_key(self, ctx: RuleContext) -> Hashable:
-        """The state (the moment of the decision is the same for a whole run)."""
-        return ctx.appointment.state
+        """The state and the moment of the decision (its line names both)."""
+        return (ctx.appointment.state, ctx.as_of)
 
     def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
         state = ctx.appointment.state

@@ -48,6 +48,10 @@ class _Shared:
         self.memos: list[dict[Hashable, tuple[Finding | None, Verdict]]] = [{} for _ in info.rules]
         self.templates: dict[AppointmentState, _Template] = {}
 
+    def __len__(self) -> int:
+        """The lines kept (for bounding a store of them)."""
+        return sum(map(len, self.memos))
+
     def template(self, ctx: RuleContext) -> _Template:
         """The trace of ``ctx``'s state with the state-only lines filled in."""
         state = ctx.appointment.state
@@ -91,6 +95,13 @@ zones those keys name by identity, kept alive so that no other zone takes their 
 CALENDAR_LIMIT = 4096
 """Calendar days an engine keeps before it starts a fresh calendar (bounds memory)."""
 
+Lines = dict[int, _Shared]
+"""An engine's trace lines kept between runs, by the id of the terms' info (built-in
+rules only: their trace keys hold every fact a line depends on, the moment included)."""
+
+LINES_LIMIT = 65536
+"""Trace lines an engine keeps between runs before it starts afresh (bounds memory)."""
+
 
 def new_calendar() -> Calendar:
     """An empty calendar."""
@@ -105,13 +116,15 @@ def _evaluate(  # noqa: PLR0915 - one hot loop: a helper call per appointment co
     trace: bool,
     *,
     calendar: Calendar | None = None,
+    lines: Lines | None = None,
 ) -> tuple[list[_Item], list[tuple[float, str]], list[bool]]:
     """Check, take as of ``moment`` and run the per-appointment rules, in the order given.
 
     ``infos``: what the engine derived from each version of ``contract``'s terms, by
     the terms' id. ``numbered``: each appointment with its position in the caller's
     input (for errors). ``calendar``: the engine's days and periods, kept between
-    runs (None: a fresh one for this run).
+    runs (None: a fresh one for this run). ``lines``: the engine's trace lines of
+    built-in rules, kept between runs (None: this run's only).
 
     Returns:
         The work items, and for each its meeting order and whether it is still
@@ -158,7 +171,11 @@ def _evaluate(  # noqa: PLR0915 - one hot loop: a helper call per appointment co
         if trace and (shared is None or shared.info is not info):
             shared = shares.get(id(info))
             if shared is None:
-                shared = shares[id(info)] = _Shared(info)
+                kept = lines if lines is not None and info.builtin_only else {}
+                shared = kept.get(id(info))
+                if shared is None:
+                    shared = kept[id(info)] = _Shared(info)
+                shares[id(info)] = shared
         # The local day and billing period through a cache of the contract's days
         # around each calendar day of the start: converting every start is slow.
         start = appointment.start

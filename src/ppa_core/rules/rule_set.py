@@ -80,6 +80,13 @@ class _TermsInfo:
 
     # Whether by_state holds any rule at all (not when the built-ins are all, and fused).
     others: bool = attrs.field(init=False)
+    # Whether every rule is built-in: their trace keys hold every fact their lines
+    # depend on, so an engine may keep the lines between runs.
+    builtin_only: bool = attrs.field(init=False)
+
+    @builtin_only.default
+    def _is_builtin_only(self) -> bool:
+        return self.fused is not None and not self.others
 
     @others.default
     def _has_others(self) -> bool:

@@ -196,13 +196,17 @@ class Verdict:
 
         ``facts`` must be read-only with str values, e.g. a :class:`FrozenFacts`.
         """
-        verdict = object.__new__(cls)
-        _RULE_ID.__set__(verdict, rule_id)
-        _OUTCOME.__set__(verdict, outcome)
-        _CODE.__set__(verdict, code)
-        _REASON.__set__(verdict, reason)
-        _FACTS.__set__(verdict, facts)
-        return verdict
+        if cls is not Verdict:  # a subclass may have other slots: its own constructor
+            return cls(rule_id, outcome, code, reason, facts)
+        # Filled as a plain slotted object, then made a Verdict (see _VerdictParts).
+        verdict = object.__new__(_VerdictParts)
+        verdict.rule_id = rule_id
+        verdict.outcome = outcome
+        verdict.code = code
+        verdict.reason = reason
+        verdict.facts = facts
+        verdict.__class__ = cls  # type: ignore[assignment]
+        return verdict  # type: ignore[return-value]
 
     @classmethod
     def deferred(cls, outcome: RuleOutcome, code: str | None, source: Source) -> Verdict:
@@ -247,13 +251,26 @@ class Verdict:
         return (Verdict, (self.rule_id, self.outcome, self.code, self.reason, dict(self.facts)))
 
 
+class _VerdictParts:
+    """A Verdict's slots without its frozen guard (for :meth:`Verdict.trusted`).
+
+    Setting plain slots and then the class costs a third of going through the slot
+    descriptors' ``__set__``; the slots are the same, so the layout is too.
+    """
+
+    __slots__ = Verdict.__slots__
+
+    rule_id: str
+    outcome: RuleOutcome
+    code: str | None
+    reason: str
+    facts: Mapping[str, str]
+
+
 # The slots themselves: _Deferred shadows reason and facts with properties that
 # render first, then read and write the storage through these.
 _REASON = Verdict.__dict__["reason"]
 _FACTS = Verdict.__dict__["facts"]
-_RULE_ID = Verdict.__dict__["rule_id"]
-_OUTCOME = Verdict.__dict__["outcome"]
-_CODE = Verdict.__dict__["code"]
 
 
 class _Deferred(Verdict):
