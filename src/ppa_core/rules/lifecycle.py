@@ -44,8 +44,10 @@ class TermRule:
 
     def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
         term = ctx.contract.term
-        span = f"{term.start} to {term.end or 'open-ended'}"
-        day = ctx.meeting_date
+        # isoformat() is what str() of a date gives, without pendulum's Python layers.
+        end = "open-ended" if term.end is None else term.end.isoformat()
+        span = f"{term.start.isoformat()} to {end}"
+        day = ctx.meeting_date.isoformat()
         reason = f"meeting on {day} is {'outside' if finding else 'within'} the term {span}"
         return _verdict(self.rule_id, finding, reason, meeting_date=day, term=span)
 
