@@ -61,7 +61,7 @@ from ppa_core import (
 from ppa_core.domain.history import HistoryEntry
 from ppa_core.exceptions import RuleDefinitionError
 from ppa_core.rules.context import RuleContext
-from ppa_core.rules.verdict import Finding, Verdict, rendered
+from ppa_core.rules.verdict import DecisionParts, Finding, Verdict, rendered
 from ppa_core.testing import appointments, aware_datetimes, contracts
 
 R = ReasonCode
@@ -1529,7 +1529,7 @@ class TestCancellationLinesAtAZeroHourWindow:
 
 
 class TestDecisionsBuiltThroughTheirSlots:
-    """The engine sets a Decision's slots directly, skipping attrs' ``__init__``."""
+    """The engine fills DecisionParts and makes them Decisions, skipping attrs' ``__init__``."""
 
     def test_decision_has_nothing_its_init_would_run_beyond_setting_fields(self) -> None:
         for field in attrs.fields(Decision):
@@ -1537,6 +1537,11 @@ class TestDecisionsBuiltThroughTheirSlots:
             assert field.converter is None, field.name
         assert not hasattr(Decision, "__attrs_post_init__")
         assert not hasattr(Decision, "__attrs_pre_init__")
+
+    def test_the_parts_have_the_decisions_slots_and_nothing_else(self) -> None:
+        assert DecisionParts.__slots__ == Decision.__slots__  # type: ignore[attr-defined]
+        assert DecisionParts.__mro__ == (DecisionParts, object)
+        assert list(DecisionParts.__annotations__) == [f.name for f in attrs.fields(Decision)]
 
     def test_trusted_verdicts_are_frozen_verdicts_equal_to_built_ones(self) -> None:
         facts = MappingProxyType({"state": "held"})

@@ -52,6 +52,19 @@ class TestLinesKeptBetweenRuns:
 
         assert reasons == [f"no outcome recorded as of {m} (state scheduled)" for m in moments]
 
+    def test_the_same_instant_in_another_zone_is_shown_in_that_zone(self) -> None:
+        engine = BillingEngine(contract())
+        meeting = booked("a-1", at(20))
+        moments = (at(14), at(14).in_timezone("UTC"))  # equal instants, different clocks
+
+        reasons = [
+            verdict(engine.decide(meeting, as_of=m, others=(), trace=True), "outcome").reason
+            for m in moments
+        ]
+
+        assert reasons == [f"no outcome recorded as of {m} (state scheduled)" for m in moments]
+        assert reasons[0] != reasons[1]
+
     def test_custom_rules_lines_are_rendered_afresh_in_each_run(self) -> None:
         # A custom rule's trace key may leave out what is the same within one run.
         rule = Require("germany_only", condition("in DE", lambda ctx: True), code="ELSEWHERE")

@@ -57,8 +57,8 @@ from ppa_core.rules.per_appointment_pass import (
 )
 from ppa_core.rules.rule_set import RuleSet, _per_appointment, _TermsInfo
 from ppa_core.rules.verdict import (
-    DECISION_SLOTS,
     Decision,
+    DecisionParts,
     ReasonCode,
     RuleOutcome,
     Verdict,
@@ -256,24 +256,24 @@ class BillingEngine:
                 amount = found[1]
         verdicts = item.verdicts
         trace = None if verdicts is _UNTRACED else tuple(verdicts)
-        # Through the slots (see DECISION_SLOTS): this runs once per appointment.
+        # Filled as DecisionParts, then made a Decision: this runs once per appointment.
         appointment = item.appointment
-        decision = _new(Decision)
-        s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12 = DECISION_SLOTS
-        s0(decision, appointment.id)
-        s1(decision, appointment.start)
-        s2(decision, appointment.state)
-        s3(decision, item.status)
-        s4(decision, amount)
-        s5(decision, tuple(item.codes))
-        s6(decision, price)
-        s7(decision, item.tier)
-        s8(decision, item.unit)
-        s9(decision, item.period.start)
-        s10(decision, item.info.terms_from)
-        s11(decision, False)  # noqa: FBT003 - provisional: a run's decisions are final
-        s12(decision, trace)
-        return decision
+        decision = _new(DecisionParts)
+        decision.appointment_id = appointment.id
+        decision.meeting_start = appointment.start
+        decision.state = appointment.state
+        decision.status = item.status
+        decision.amount = amount
+        decision.reason_codes = tuple(item.codes)
+        decision.unit_price = price
+        decision.tier = item.tier
+        decision.unit = item.unit
+        decision.period_start = item.period.start
+        decision.terms_from = item.info.terms_from
+        decision.provisional = False  # a run's decisions are final
+        decision.trace = trace
+        decision.__class__ = Decision  # type: ignore[assignment]
+        return decision  # type: ignore[return-value]
 
     def _unborn(self, appointment: Appointment, as_of: pendulum.DateTime) -> Decision:
         reason = f"booked at {appointment.booked_at}, after {as_of}"

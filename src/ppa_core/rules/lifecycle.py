@@ -88,8 +88,11 @@ class OutcomeRule:
         return _PENDING if ctx.appointment.state in _OPEN else None
 
     def trace_key(self, ctx: RuleContext) -> Hashable:
-        """The state and the moment of the decision (its line names both)."""
-        return (ctx.appointment.state, ctx.as_of)
+        """The state and the moment of the decision as its line shows it.
+
+        As shown, not as an instant: the same instant in another zone reads differently.
+        """
+        return (ctx.appointment.state, str(ctx.as_of))
 
     def explain(self, ctx: RuleContext, finding: Finding | None) -> Verdict:
         state = ctx.appointment.state

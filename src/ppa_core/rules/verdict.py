@@ -338,7 +338,7 @@ NOT_HELD_CODES = frozenset(
 """The reason codes that keep a meeting from counting as a qualified meeting held."""
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)  # no __weakref__: the engine builds it as DecisionParts
 class Decision:
     """The billing decision for one appointment under the terms that govern it.
 
@@ -414,11 +414,29 @@ class Decision:
         return _rendering.html(self)
 
 
-DECISION_SLOTS = tuple(Decision.__dict__[field.name].__set__ for field in attrs.fields(Decision))
-"""Each Decision field's slot setter, in field order.
+class DecisionParts:
+    """A Decision's slots without its frozen guard: the engine fills one, then makes it a Decision.
 
-The engine builds its decisions through them, where attrs' ``__init__`` goes through
-``object.__setattr__`` by name for each field (a third of building a decision, once
-per appointment). That gives what ``Decision(...)`` gives only while Decision has
-no converter, validator or post-init step: ``tests/test_engine.py`` checks both.
-"""
+    Setting plain slots and then the class costs a third of going through the slot
+    descriptors (attrs' ``__init__`` costs more still), once per appointment; the slots
+    are the same, so the layout is too (a ``__weakref__`` slot would make the layouts
+    differ for ``__class__`` assignment, so Decision has none). That gives what
+    ``Decision(...)`` gives only while Decision has no converter, validator or
+    post-init step: ``tests/test_engine.py`` checks both.
+    """
+
+    __slots__ = Decision.__slots__  # type: ignore[attr-defined] # attrs made Decision slotted
+
+    appointment_id: str
+    meeting_start: pendulum.DateTime
+    state: AppointmentState
+    status: DecisionStatus
+    amount: Money
+    reason_codes: tuple[str, ...]
+    unit_price: Money | None
+    tier: int | None
+    unit: int | None
+    period_start: pendulum.DateTime | None
+    terms_from: pendulum.DateTime | None
+    provisional: bool
+    trace: tuple[Verdict, ...] | None
