@@ -25,6 +25,8 @@ from ppa_core.domain.duplicates import DuplicateRule, DuplicateScope
 from ppa_core.domain.guarantee import Guarantee, GuaranteeRemedy
 from ppa_core.domain.lifecycle import Actor
 from ppa_core.domain.money import Currency, RoundingMode
+from ppa_core.domain.money import currency as currency_of
+from ppa_core.domain.party import Parties
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import (
     Commission,
@@ -41,15 +43,17 @@ from ppa_core.domain.pricing import (
 )
 from ppa_core.domain.prospect import Seniority
 from ppa_core.exceptions import ValidationError
-from ppa_core.testing._document_terms import parties, payment_terms, tax_treatments
+from ppa_core.testing._document_terms import _ALL_PAYMENT_TERMS, _parties_of, _tax_of
+from ppa_core.testing._pools import Pool
 from ppa_core.testing._prospects import _COMPANY_NAMES
-from ppa_core.testing._qualification import _criteria
+from ppa_core.testing._qualification import _criteria_of
 from ppa_core.testing._values import (
     TIMEZONES,
+    Choose,
     _amount,
     _currency_option,
+    _drawing,
     _flags,
-    _ints,
     _maybe_amount,
     _maybe_int,
     _pdate,
@@ -85,9 +89,8 @@ _POLICY_TERMS: tuple[tuple[str, tuple[int, int, Callable[[int], Any]] | None], .
 _POLICY_DEFAULTS = {f.name: f.default for f in attrs.fields(NoShowPolicy)}
 
 
-@st.composite
-def _policies(draw: st.DrawFn) -> NoShowPolicy:
-    on = _flags(draw, len(_POLICY_TERMS))
+def _policy_of(choose: Choose) -> NoShowPolicy:
+    on = _flags(choose, len(_POLICY_TERMS))
     given: dict[str, Any] = {}
     for i, (name, values) in enumerate(_POLICY_TERMS):
         if on >> i & 1:
@@ -95,8 +98,13 @@ def _policies(draw: st.DrawFn) -> NoShowPolicy:
                 given[name] = not _POLICY_DEFAULTS[name]
             else:
                 low, high, read = values
-                given[name] = read(draw(_ints(low, high)))
+                given[name] = read(choose(low, high))
     return NoShowPolicy(**given)
+
+
+@st.composite
+def _policies(draw: st.DrawFn) -> NoShowPolicy:
+    return _policy_of(_drawing(draw))
 
 
 def no_show_policies() -> st.SearchStrategy[NoShowPolicy]:
@@ -108,9 +116,6 @@ def no_show_policies() -> st.SearchStrategy[NoShowPolicy]:
         A strategy of :class:`~ppa_core.domain.policy.NoShowPolicy`.
     """
     return _policies()
-
-
-_POLICIES = no_show_policies()
 
 
 def _models_option(models: Iterable[PricingModel | str] | None) -> tuple[PricingModel, ...]:
@@ -126,156 +131,180 @@ def _models_option(models: Iterable[PricingModel | str] | None) -> tuple[Pricing
 
 _PRICED_SENIORITIES = _subsets(tuple(Seniority), min_size=1)
 _TIER_BOUNDS = _subsets((1, 2, 3, 5, 10, 20, 30, 50), min_size=1, max_size=3)
-# The kind of price and the free units (none 3 times in 5) in one draw: every pair.
+# The kind of price and the free units (none 3 times in 5) in one choice: every pair.
 _PRICE_SHAPES = tuple(
     (kind, free) for kind in ("flat", "seniority", "tiers", "package") for free in (0, 0, 0, 1, 2)
 )
 _TIER_MODES = tuple(TierMode)
-_BOOLEANS = st.booleans()
 
-# The pricing and term drawers below take ``draw`` and a currency: one draw per choice,
-# no strategy built per currency, and no ``one_of``/``builds``/``.map`` wrapped around
-# a choice (each adds a nested draw: benchmarks/bench_strategies.py --profile contracts).
+# The drawing code below takes a source of choices (Hypothesis's draws, or seeded
+# random numbers when a pool is built: _pools) and a currency: one choice per value, no
+# strategy built per currency.
 
 
-def _per_appointment(draw: st.DrawFn, cur: Currency) -> PerAppointment:
-    kind, free = _pick(draw, _PRICE_SHAPES)
+def _per_appointment(choose: Choose, cur: Currency) -> PerAppointment:
+    kind, free = _pick(choose, _PRICE_SHAPES)
     if kind == "flat":
-        return PerAppointment(price=_amount(draw, cur, 50, 1_000), free_units=free)
+        return PerAppointment(price=_amount(choose, cur, 50, 1_000), free_units=free)
     if kind == "seniority":
-        prices = {s: _amount(draw, cur, 50, 1_000) for s in sorted(draw(_PRICED_SENIORITIES))}
-        base = _maybe_amount(draw, cur, 50, 1_000)
+        chosen = sorted(_pick(choose, _PRICED_SENIORITIES))
+        prices = {s: _amount(choose, cur, 50, 1_000) for s in chosen}
+        base = _maybe_amount(choose, cur, 50, 1_000)
         return PerAppointment(price=base, seniority_prices=prices, free_units=free)
     if kind == "package":
-        package = Package(draw(_ints(1, 10)), _amount(draw, cur, 500, 5_000))
+        package = Package(choose(1, 10), _amount(choose, cur, 500, 5_000))
         return PerAppointment(package=package, free_units=free)
-    bounds: list[int | None] = [*sorted(draw(_TIER_BOUNDS)), None]
+    bounds: list[int | None] = [*sorted(_pick(choose, _TIER_BOUNDS)), None]
     tiers = [
-        Tier(b, _amount(draw, cur, 50, 1_000), _maybe_amount(draw, cur, 100, 2_000)) for b in bounds
+        Tier(b, _amount(choose, cur, 50, 1_000), _maybe_amount(choose, cur, 100, 2_000))
+        for b in bounds
     ]
     return PerAppointment(
         tiers=tiers,
-        tier_mode=_pick(draw, _TIER_MODES),
+        tier_mode=_pick(choose, _TIER_MODES),
         free_units=free,
-        flat_fee_at_zero=draw(_BOOLEANS),
+        flat_fee_at_zero=bool(choose(0, 1)),
     )
 
 
-def _rate(draw: st.DrawFn) -> Decimal:
-    return _hundredths(draw(_ints(1, 30)))
+def _rate(choose: Choose) -> Decimal:
+    return _hundredths(choose(1, 30))
 
 
-def _commission(draw: st.DrawFn, cur: Currency) -> Commission:
-    if draw(_BOOLEANS):
-        return Commission(_rate(draw), cur)
-    bound = _amount(draw, cur, 10_000, 200_000)
-    tiers = (CommissionTier(bound, _rate(draw)), CommissionTier(None, _rate(draw)))
-    low = _maybe_amount(draw, cur, 0, 500)
+def _commission(choose: Choose, cur: Currency) -> Commission:
+    if choose(0, 1):
+        return Commission(_rate(choose), cur)
+    bound = _amount(choose, cur, 10_000, 200_000)
+    tiers = (CommissionTier(bound, _rate(choose)), CommissionTier(None, _rate(choose)))
+    low = _maybe_amount(choose, cur, 0, 500)
     return Commission(currency=cur, tiers=tiers, minimum_per_deal=low)
 
 
-def _pricing(draw: st.DrawFn, cur: Currency, models: tuple[PricingModel, ...]) -> Pricing:
-    """A pricing of one of ``models`` (in their order: shrinks towards the first)."""
-    model = _pick(draw, models)
+def _pricing(choose: Choose, key: tuple[Currency, tuple[PricingModel, ...]]) -> Pricing:
+    """A pricing in ``key``'s currency of one of its models (shrinks towards the first)."""
+    cur, models = key
+    model = _pick(choose, models)
     if model is PricingModel.PAY_PER_APPOINTMENT:
-        return _per_appointment(draw, cur)
+        return _per_appointment(choose, cur)
     if model is PricingModel.PAY_PER_LEAD:
-        return PayPerLead(_amount(draw, cur, 10, 300))
+        return PayPerLead(_amount(choose, cur, 10, 300))
     if model is PricingModel.RETAINER:
-        return Retainer(_amount(draw, cur, 1_000, 20_000))
+        return Retainer(_amount(choose, cur, 1_000, 20_000))
     if model is PricingModel.COMMISSION:
-        return _commission(draw, cur)
+        return _commission(choose, cur)
     return Hybrid(
-        Retainer(_amount(draw, cur, 1_000, 20_000)),
-        PerAppointment(price=_amount(draw, cur, 50, 1_000)),
+        Retainer(_amount(choose, cur, 1_000, 20_000)),
+        PerAppointment(price=_amount(choose, cur, 50, 1_000)),
     )
 
 
 _REMEDIES = (GuaranteeRemedy.SERVICE_CREDIT, GuaranteeRemedy.ROLL_OVER)
 
 
-def _guarantee(draw: st.DrawFn, cur: Currency) -> Guarantee:
+def _guarantee(choose: Choose, cur: Currency) -> Guarantee:
     # A service credit names its credit; a roll-over may (shrinks to a service credit).
-    remedy = _pick(draw, _REMEDIES)
-    held = draw(_ints(1, 20))
+    remedy = _pick(choose, _REMEDIES)
+    held = choose(1, 20)
     if remedy is GuaranteeRemedy.SERVICE_CREDIT:
-        return Guarantee(held, remedy, _amount(draw, cur, 50, 1_000))
-    return Guarantee(held, remedy, _maybe_amount(draw, cur, 50, 1_000))
+        return Guarantee(held, remedy, _amount(choose, cur, 50, 1_000))
+    return Guarantee(held, remedy, _maybe_amount(choose, cur, 50, 1_000))
 
 
 _SCOPES = tuple(DuplicateScope)
 
 
-def _duplicates(draw: st.DrawFn, _cur: Currency) -> DuplicateRule:
-    return DuplicateRule(scope=_pick(draw, _SCOPES), window_days=_maybe_int(draw, 1, 365))
+def _duplicates(choose: Choose, _cur: Currency) -> DuplicateRule:
+    return DuplicateRule(scope=_pick(choose, _SCOPES), window_days=_maybe_int(choose, 1, 365))
 
 
-def _commitment(draw: st.DrawFn, cur: Currency) -> Commitment:
+def _commitment(choose: Choose, cur: Currency) -> Commitment:
     # A minimum, a maximum or both (shrinks towards a minimum alone).
-    kind = draw(_ints(0, 2))
-    low = _amount(draw, cur, 1_000, 10_000) if kind != 1 else None
-    high = _amount(draw, cur, 20_000, 100_000) if kind != 0 else None
+    kind = choose(0, 2)
+    low = _amount(choose, cur, 1_000, 10_000) if kind != 1 else None
+    high = _amount(choose, cur, 20_000, 100_000) if kind != 0 else None
     return Commitment(minimum=low, maximum=high)
 
 
-_TAXES = tax_treatments()
-_PAYMENT_TERMS = payment_terms()
-_PARTIES = parties()
+def _integer(low: int, high: int) -> Callable[[Choose, Currency], int]:
+    return lambda choose, _cur: choose(low, high)
 
 
-def _strategy(strategy: st.SearchStrategy[Any]) -> Callable[[st.DrawFn, Currency], Any]:
-    return lambda draw, _cur: draw(strategy)
-
-
-def _integer(low: int, high: int) -> Callable[[st.DrawFn, Currency], int]:
-    return lambda draw, _cur: draw(_ints(low, high))
-
-
-def _pick_of(items: tuple[Any, ...]) -> Callable[[st.DrawFn, Currency], Any]:
-    return lambda draw, _cur: _pick(draw, items)
+def _pick_of(items: tuple[Any, ...]) -> Callable[[Choose, Currency], Any]:
+    return lambda choose, _cur: _pick(choose, items)
 
 
 # Each term but the pricing, and how to draw it: flags choose which differ from the
 # default, so a term that is None by default is always drawn present here.
-_TERM_DRAWS: tuple[tuple[str, Callable[[st.DrawFn, Currency], Any]], ...] = (
-    ("criteria", lambda draw, cur: draw(_criteria(cur))),
-    ("policy", _strategy(_policies())),
+_TERM_DRAWS: tuple[tuple[str, Callable[[Choose, Currency], Any]], ...] = (
+    ("criteria", _criteria_of),
+    ("policy", lambda choose, _cur: _policy_of(choose)),
     ("dispute_window_days", _integer(0, 14)),
     ("cap", _integer(0, 50)),
     ("guarantee", _guarantee),
     ("duplicates", _duplicates),
     ("rounding", _pick_of(tuple(RoundingMode))),
-    ("setup_fee", lambda draw, cur: _amount(draw, cur, 500, 5_000)),
+    ("setup_fee", lambda choose, cur: _amount(choose, cur, 500, 5_000)),
     ("commitment", _commitment),
-    ("tax", _strategy(_TAXES)),
-    ("payment_terms", _strategy(_PAYMENT_TERMS)),
+    ("tax", lambda choose, _cur: _tax_of(choose)),
+    ("payment_terms", _pick_of(_ALL_PAYMENT_TERMS)),
 )
 
 
-def _term_changes(draw: st.DrawFn, cur: Currency, *, amending: bool = False) -> dict[str, Any]:
-    """Some terms drawn anew, chosen by one draw of flags (none when shrunk).
+def _term_changes(choose: Choose, cur: Currency, *, amending: bool = False) -> dict[str, Any]:
+    """Some terms drawn anew, chosen by one choice of flags (none when shrunk).
 
-    An amendment keeps the criteria and the policy (the two costliest to draw, drawn
-    for the contract's own terms) and may change any other term.
+    An amendment keeps the criteria and the policy and may change any other term.
     """
     table = _TERM_DRAWS[2:] if amending else _TERM_DRAWS
-    on = _flags(draw, len(table))
-    return {name: drawer(draw, cur) for i, (name, drawer) in enumerate(table) if on >> i & 1}
+    on = _flags(choose, len(table))
+    return {name: drawer(choose, cur) for i, (name, drawer) in enumerate(table) if on >> i & 1}
+
+
+def _eur(cur: Currency) -> Currency:
+    return _EUR
+
+
+def _eur_models(
+    key: tuple[Currency, tuple[PricingModel, ...]],
+) -> tuple[Currency, tuple[PricingModel, ...]]:
+    return _EUR, key[1]
+
+
+_EUR = currency_of("EUR")
+# Pools (_pools): a contract's pricing, its terms but the pricing, and an amendment's
+# changes are each one choice, where drawing them anew took about 4, 19 and 9. A pool
+# holds ``size`` values per currency (and set of models), so a partner's test sees at
+# most that many distinct shapes of each from the pool; one index in 9 draws anew
+# instead, so every value stays reachable (docs/howto-testing.md).
+_POOL_SIZE = 1024
+_FRESH = 128
+_PRICINGS: Pool[tuple[Currency, tuple[PricingModel, ...]], Pricing] = Pool(
+    _pricing, _POOL_SIZE, _eur_models, _FRESH
+)
+_TERM_SETS: Pool[Currency, dict[str, Any]] = Pool(_term_changes, _POOL_SIZE, _eur, _FRESH)
+_AMENDING: Pool[Currency, dict[str, Any]] = Pool(
+    functools.partial(_term_changes, amending=True), _POOL_SIZE, _eur, _FRESH
+)
+
+
+def _terms_of(choose: Choose, cur: Currency, models: tuple[PricingModel, ...]) -> ContractTerms:
+    pricing = _PRICINGS.draw(choose, (cur, models))
+    return ContractTerms(pricing=pricing, **_TERM_SETS.draw(choose, cur))
 
 
 @functools.cache
 @st.composite
 def _terms(draw: st.DrawFn, cur: Currency, models: tuple[PricingModel, ...]) -> ContractTerms:
-    return ContractTerms(pricing=_pricing(draw, cur, models), **_term_changes(draw, cur))
+    return _terms_of(_drawing(draw), cur, models)
 
 
 def _amended(
-    draw: st.DrawFn, cur: Currency, models: tuple[PricingModel, ...], before: ContractTerms
+    choose: Choose, cur: Currency, models: tuple[PricingModel, ...], before: ContractTerms
 ) -> ContractTerms:
     # An amendment restates every term (complete terms), changing the pricing and
-    # some others: drawing all of them anew would cost a contract's worth of draws.
-    changes = _term_changes(draw, cur, amending=True)
-    return attrs.evolve(before, pricing=_pricing(draw, cur, models), **changes)
+    # some others: drawing all of them anew would cost a contract's worth of choices.
+    changes = _AMENDING.draw(choose, cur)
+    return attrs.evolve(before, pricing=_PRICINGS.draw(choose, (cur, models)), **changes)
 
 
 def contract_terms(
@@ -307,24 +336,27 @@ def contract_terms(
 _FIRST_DAY = dt.date(2020, 1, 1).toordinal()
 _LAST_DAY = dt.date(2030, 12, 31).toordinal()
 _AGENCIES = ("Outbound Co", "Pipeline Partners", "Meetly")
-# Who signs, in one draw: every agency and client pair (shrinks to the first of each).
-_SIGNATORIES = st.sampled_from([(a, c) for a in _AGENCIES for c in _COMPANY_NAMES])
+# Who signs, in one choice: every agency and client pair (shrinks to the first of each).
+_SIGNATORIES = tuple((a, c) for a in _AGENCIES for c in _COMPANY_NAMES)
 _WEEKLY_FROM = 31  # period rules 0-30 are monthly on day 1-31, 31-37 weekly on day 0-6
+_PARTY_PAIRS: Pool[None, Parties] = Pool(
+    lambda choose, _key: _parties_of(choose), _POOL_SIZE, lambda key: key, _FRESH
+)
 
 
-@functools.cache  # per count only: one strategy per term length would be built per draw
-def _offset_draws(max_amendments: int) -> st.SearchStrategy[list[int]]:
-    return st.lists(st.integers(0, 3 * 365), min_size=1, max_size=max_amendments)
+def _offsets(choose: Choose, span: int, max_amendments: int) -> list[int]:
+    """Distinct days 1 to ``span`` after the start, 1 to ``max_amendments`` of them, sorted.
+
+    A day is read modulo ``span`` from one range for all terms: a range per term length
+    would build a strategy per length.
+    """
+    count = choose(1, max_amendments)
+    return sorted({1 + choose(0, 3 * 365) % span for _ in range(count)})
 
 
-def _offsets(draw: st.DrawFn, span: int, max_amendments: int) -> list[int]:
-    """Distinct days 1 to ``span`` after the start, 1 to ``max_amendments`` of them, sorted."""
-    return sorted({1 + n % span for n in draw(_offset_draws(max_amendments))})
-
-
-def _period_rule(draw: st.DrawFn) -> BillingPeriodRule:
-    """Monthly on any day 1-31 or weekly on any weekday, in one draw (shrinks to the 1st)."""
-    n = draw(_ints(0, _WEEKLY_FROM + 6))
+def _period_rule(choose: Choose) -> BillingPeriodRule:
+    """Monthly on any day 1-31 or weekly on any weekday, in one choice (shrinks to the 1st)."""
+    n = choose(0, _WEEKLY_FROM + 6)
     if n < _WEEKLY_FROM:
         return BillingPeriodRule(kind=PeriodKind.MONTHLY, anchor_day=n + 1)
     return BillingPeriodRule(kind=PeriodKind.WEEKLY, anchor_day=n - _WEEKLY_FROM)
@@ -338,42 +370,43 @@ def _contracts(
     max_amendments: int,
     models: tuple[PricingModel, ...],
 ) -> Contract:
+    choose = _drawing(draw)
     cur = cur or draw(currencies())
-    first = _pdate(dt.date.fromordinal(draw(_ints(_FIRST_DAY, _LAST_DAY))))
-    # One draw says which of the contract's optional parts differ from the default.
-    on = _flags(draw, 6)
-    length = draw(_ints(0, 3 * 365)) if on & 1 else None
+    first = _pdate(dt.date.fromordinal(choose(_FIRST_DAY, _LAST_DAY)))
+    # One choice says which of the contract's optional parts differ from the default.
+    on = _flags(choose, 6)
+    length = choose(0, 3 * 365) if on & 1 else None
     span = 2 * 365 if length is None else length
     most = min(max_amendments, span)
-    offsets = _offsets(draw, span, most) if on & 2 and most else []
-    terms = draw(_terms(cur, models))
+    offsets = _offsets(choose, span, most) if on & 2 and most else []
+    terms = _terms_of(choose, cur, models)
     amendments: list[Amendment] = []
     for i, offset in enumerate(offsets):
         before = amendments[-1].terms if amendments else terms
         amendments.append(
             Amendment(
                 first.add(days=offset),
-                _amended(draw, cur, models, before),
+                _amended(choose, cur, models, before),
                 note=f"amendment {i + 1}",
             )
         )
-    agency, client = draw(_SIGNATORIES)
+    agency, client = _pick(choose, _SIGNATORIES)
     return Contract(
-        id=f"c-{draw(_ints(1, 99_999))}",
+        id=f"c-{choose(1, 99_999)}",
         agency=agency,
         client=client,
         currency=cur,
-        timezone=zone or _pick(draw, TIMEZONES),
+        timezone=zone or _pick(choose, TIMEZONES),
         term=Term(
             first,
             None if length is None else first.add(days=length),
-            draw(_ints(0, 90)) if on & 4 else 30,
+            choose(0, 90) if on & 4 else 30,
         ),
         terms=terms,
-        billing_period=_period_rule(draw) if on & 8 else BillingPeriodRule(),
+        billing_period=_period_rule(choose) if on & 8 else BillingPeriodRule(),
         amendments=amendments,
-        review_every_months=draw(_ints(1, 12)) if on & 16 else None,
-        parties=draw(_PARTIES) if on & 32 else None,
+        review_every_months=choose(1, 12) if on & 16 else None,
+        parties=_PARTY_PAIRS.draw(choose, None) if on & 32 else None,
     )
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from ppa_core.domain.party import Parties, Party
 from ppa_core.domain.payment_terms import PaymentBasis, PaymentTerms
 from ppa_core.domain.tax import TaxTreatment
+from ppa_core.testing._values import Choose, _drawing, _pick
 
 
 def tax_treatments(
@@ -32,19 +33,23 @@ def tax_treatments(
 
 _EXEMPT = TaxTreatment.exempt("Exempt under Article 132")
 _REVERSE_CHARGE = TaxTreatment.reverse_charge()
-_RATES = st.integers(0, 3000)
+_ALL_TAX_OPTIONS = (None, "exempt", "reverse")
+
+
+def _tax_of(choose: Choose, options: tuple[str | None, ...] = _ALL_TAX_OPTIONS) -> TaxTreatment:
+    # The kind first (as likely as each other), then a rate in hundredths of a percent.
+    kind = _pick(choose, options) if len(options) > 1 else None
+    if kind == "exempt":
+        return _EXEMPT
+    if kind == "reverse":
+        return _REVERSE_CHARGE
+    return TaxTreatment.rate(Decimal(choose(0, 3000)).scaleb(-2))
 
 
 @functools.cache
 @st.composite
 def _tax_treatments(draw: st.DrawFn, options: tuple[str | None, ...]) -> TaxTreatment:
-    # The kind first (as likely as each other), then a rate in hundredths of a percent.
-    kind = options[draw(st.integers(0, len(options) - 1))] if len(options) > 1 else None
-    if kind == "exempt":
-        return _EXEMPT
-    if kind == "reverse":
-        return _REVERSE_CHARGE
-    return TaxTreatment.rate(Decimal(draw(_RATES)).scaleb(-2))
+    return _tax_of(_drawing(draw), options)
 
 
 def payment_terms() -> st.SearchStrategy[PaymentTerms]:
@@ -58,10 +63,11 @@ def payment_terms() -> st.SearchStrategy[PaymentTerms]:
     return _PAYMENT_TERMS
 
 
-# Every payment term, built once: one draw picks one (net 0 first, then end of month 0).
-_PAYMENT_TERMS = st.sampled_from(
-    [PaymentTerms(days, basis) for days in range(91) for basis in PaymentBasis]
+# Every payment term, built once: one choice picks one (net 0 first, then end of month 0).
+_ALL_PAYMENT_TERMS = tuple(
+    PaymentTerms(days, basis) for days in range(91) for basis in PaymentBasis
 )
+_PAYMENT_TERMS = st.sampled_from(_ALL_PAYMENT_TERMS)
 
 
 _NAMES = ("Outbound Co GmbH", "Acme Analytics GmbH", "Globex B.V.", "Initech SARL", "Zoë & Co")
@@ -70,31 +76,30 @@ _STREETS = ("Torstraße 1", "Keizersgracht 12", "1 Rue de Rivoli", "Via Roma 3")
 
 _COUNTRIES = ("DE", "NL", "FR", "IT", "AT")
 _ADDRESSES = ((), *((s,) for s in _STREETS), (_STREETS[0], _STREETS[1]))
-_PARTY_FLAGS = st.integers(0, 15)
-_NAME_INDEX = st.integers(0, len(_NAMES) - 1)
-_ADDRESS_INDEX = st.integers(0, len(_ADDRESSES) - 1)
-_COUNTRY_INDEX = st.integers(0, len(_COUNTRIES) - 1)
-_VAT_NUMBERS = st.integers(10**8, 10**9 - 1)
 
 
-def _party(draw: st.DrawFn) -> Party:
-    # One draw of flags says which optional facts the party has (shrinks to none); the
+def _party(choose: Choose) -> Party:
+    # One choice of flags says which optional facts the party has (shrinks to none); the
     # country, when there is one, is also the VAT id's prefix.
-    on = draw(_PARTY_FLAGS)
-    name = _NAMES[draw(_NAME_INDEX)]
-    country = _COUNTRIES[draw(_COUNTRY_INDEX)] if on & 6 else None
+    on = choose(0, 15)
+    name = _pick(choose, _NAMES)
+    country = _pick(choose, _COUNTRIES) if on & 6 else None
     return Party(
         legal_name=name,
-        address=_ADDRESSES[draw(_ADDRESS_INDEX)] if on & 1 else (),
+        address=_pick(choose, _ADDRESSES) if on & 1 else (),
         country=country if on & 2 else None,
-        vat_id=f"{country}{draw(_VAT_NUMBERS)}" if on & 4 else None,
+        vat_id=f"{country}{choose(10**8, 10**9 - 1)}" if on & 4 else None,
         email="billing@example.com" if on & 8 else None,
     )
 
 
+def _parties_of(choose: Choose) -> Parties:
+    return Parties(_party(choose), _party(choose))
+
+
 @st.composite
 def _parties(draw: st.DrawFn) -> Parties:
-    return Parties(_party(draw), _party(draw))
+    return _parties_of(_drawing(draw))
 
 
 def parties() -> st.SearchStrategy[Parties]:

@@ -41,89 +41,89 @@ from ppa_core.testing._prospects import (
     _revenue,
 )
 from ppa_core.testing._values import (
+    Choose,
     T,
     _currency_option,
+    _drawing,
     _flags,
-    _ints,
     _maybe,
     _maybe_amount,
     _maybe_int,
     _money_in,
+    _pick,
     _subsets,
     _unit_bounds,
     currencies,
     money,
 )
 
-# Sets are one draw each, from every subset built once (_subsets): a strategy of sets
+# Sets are one choice each, from every subset built once (_subsets): a strategy of sets
 # draws once per element and again to stop, and criteria hold a dozen of them.
 _INCLUDED = _subsets(_TITLE_KEYWORDS, min_size=1, max_size=2)
 _EXCLUDED = _subsets(_EXCLUDED_KEYWORDS, min_size=1, max_size=2)
-_SOME_COUNTRIES = _subsets(_COUNTRIES, min_size=1, max_size=3)
-_SOME_REGIONS = _subsets(_REGIONS, min_size=1, max_size=2)
-_SOME_INDUSTRIES = _subsets(_INDUSTRIES, min_size=1, max_size=3)
-_SOME_EXCLUDED_INDUSTRIES = _subsets(_EXCLUDED_INDUSTRIES, min_size=1, max_size=2)
 _STAGES = _subsets(tuple(BuyingStage), min_size=1)
 _ELEMENTS = _subsets(tuple(BantElement))
 _ROLES = _subsets(tuple(AuthorityRole), min_size=1)
 # Every (minimum seniority, allowed seniorities) pair where the allowed ones respect the
-# minimum, in one draw: no minimum and any seniority first, then by minimum and size.
-_SENIORITY_RULES = st.sampled_from(
-    [
-        (minimum, frozenset(allowed))
-        for minimum in (None, *Seniority)
-        for k in range(len(Seniority) + 1)
-        for allowed in itertools.combinations(
-            [s for s in Seniority if minimum is None or s >= minimum], k
+# minimum, in one choice: no minimum and any seniority first, then by minimum and size.
+_SENIORITY_RULES = tuple(
+    (minimum, frozenset(allowed))
+    for minimum in (None, *Seniority)
+    for k in range(len(Seniority) + 1)
+    for allowed in itertools.combinations(
+        [s for s in Seniority if minimum is None or s >= minimum], k
+    )
+)
+
+
+def _criteria_of(choose: Choose, cur: Currency) -> QualificationCriteria:
+    """Satisfiable criteria from ``choose``'s choices (see :func:`qualification_criteria`)."""
+    on = _flags(choose, 13)  # bit i switches on filter i below
+    given: dict[str, Any] = {}
+    if on & 1:
+        given["minimum_seniority"], given["seniorities"] = _pick(choose, _SENIORITY_RULES)
+    if on & 2:
+        given["title_include"] = tuple(sorted(_pick(choose, _INCLUDED)))
+    if on & 4:
+        given["title_exclude"] = tuple(sorted(_pick(choose, _EXCLUDED)))
+    if on & 8:
+        low, span = _maybe_int(choose, 0, 5_000), _maybe_int(choose, 0, 100_000)
+        given.update(min_employees=low, max_employees=None if span is None else (low or 0) + span)
+    if on & 16:
+        low_revenue = _maybe_amount(choose, cur, 0, 10**8)
+        revenue_span = _maybe_amount(choose, cur, 0, 10**9)
+        base = low_revenue or Money.zero(cur)
+        given["min_revenue"] = low_revenue
+        given["max_revenue"] = None if revenue_span is None else base + revenue_span
+    for bit, name, subsets in _FILTER_SETS:
+        if on & bit:
+            given[name] = _pick(choose, subsets)
+    if on & 1024:
+        given["min_intent_score"] = choose(0, 100)
+    if on & 2048:
+        given["bant"] = BantRequirements(
+            required=_pick(choose, _ELEMENTS),
+            minimum_met=choose(0, 4),
+            minimum_budget=_maybe_amount(choose, cur, 0, 10**6),
+            authority_roles=_pick(choose, _ROLES),
+            max_days_to_decision=_maybe_int(choose, 0, 365),
         )
-    ]
+    return QualificationCriteria(unknown_passes=bool(on & 4096), **given)
+
+
+_FILTER_SETS: tuple[tuple[int, str, tuple[frozenset[Any], ...]], ...] = (
+    (32, "countries", _subsets(_COUNTRIES, min_size=1, max_size=3)),
+    (64, "regions", _subsets(_REGIONS, min_size=1, max_size=2)),
+    (128, "industries_include", _subsets(_INDUSTRIES, min_size=1, max_size=3)),
+    (256, "industries_exclude", _subsets(_EXCLUDED_INDUSTRIES, min_size=1, max_size=2)),
+    (512, "buying_stages", _STAGES),
 )
 
 
 @functools.cache
 @st.composite
 def _criteria(draw: st.DrawFn, cur_option: Currency | None) -> QualificationCriteria:
-    cur = cur_option or draw(currencies())
-    on = _flags(draw, 13)  # bit i switches on filter i below
-    given: dict[str, Any] = {}
-    if on & 1:
-        given["minimum_seniority"], given["seniorities"] = draw(_SENIORITY_RULES)
-    if on & 2:
-        given["title_include"] = tuple(sorted(draw(_INCLUDED)))
-    if on & 4:
-        given["title_exclude"] = tuple(sorted(draw(_EXCLUDED)))
-    if on & 8:
-        low, span = _maybe_int(draw, 0, 5_000), _maybe_int(draw, 0, 100_000)
-        given.update(min_employees=low, max_employees=None if span is None else (low or 0) + span)
-    if on & 16:
-        low_revenue = _maybe_amount(draw, cur, 0, 10**8)
-        revenue_span = _maybe_amount(draw, cur, 0, 10**9)
-        base = low_revenue or Money.zero(cur)
-        given["min_revenue"] = low_revenue
-        given["max_revenue"] = None if revenue_span is None else base + revenue_span
-    for bit, name, strategy in _FILTER_SETS:
-        if on & bit:
-            given[name] = draw(strategy)
-    if on & 1024:
-        given["min_intent_score"] = draw(_ints(0, 100))
-    if on & 2048:
-        given["bant"] = BantRequirements(
-            required=draw(_ELEMENTS),
-            minimum_met=draw(_ints(0, 4)),
-            minimum_budget=_maybe_amount(draw, cur, 0, 10**6),
-            authority_roles=draw(_ROLES),
-            max_days_to_decision=_maybe_int(draw, 0, 365),
-        )
-    return QualificationCriteria(unknown_passes=bool(on & 4096), **given)
-
-
-_FILTER_SETS: tuple[tuple[int, str, st.SearchStrategy[frozenset[Any]]], ...] = (
-    (32, "countries", _SOME_COUNTRIES),
-    (64, "regions", _SOME_REGIONS),
-    (128, "industries_include", _SOME_INDUSTRIES),
-    (256, "industries_exclude", _SOME_EXCLUDED_INDUSTRIES),
-    (512, "buying_stages", _STAGES),
-)
+    return _criteria_of(_drawing(draw), cur_option or draw(currencies()))
 
 
 def qualification_criteria(

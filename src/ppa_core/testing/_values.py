@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
 from typing import Any, TypeVar
 
@@ -57,34 +57,51 @@ def _around(default: int, low: int, high: int) -> st.SearchStrategy[int]:
     return st.one_of(st.just(default), st.integers(low, high))
 
 
+Choose = Callable[[int, int], int]
+"""A source of choices: a whole number in ``[low, high]``, shrinking towards ``low``.
+
+Hypothesis's draws inside a composite (:func:`_drawing`), or seeded random numbers when
+a pool is built (``_pools``): the same drawing code serves both.
+"""
+
+
+def _drawing(draw: st.DrawFn) -> Choose:
+    """Choices read from Hypothesis, one draw each."""
+
+    def choose(low: int, high: int) -> int:
+        return draw(_ints(low, high))
+
+    return choose
+
+
 # Hypothesis draws a whole number from a wide range mostly small (13 bits: the top bit
 # is set in about 15 % of draws, not half; up to 10 bits, each is set half the time):
-# flags come 10 bits to a draw.
-_FLAG_CHUNKS = tuple(st.integers(0, 2**n - 1) for n in range(11))
+# flags come 10 bits to a choice.
 
 
-def _flags(draw: st.DrawFn, count: int) -> int:
+def _flags(choose: Choose, count: int) -> int:
     """Which of ``count`` optional parts to draw, as bits: each part is on half the time.
 
-    One draw per 10 parts where a boolean per part would take ``count``; shrinks towards 0
-    (none).
+    One choice per 10 parts where a boolean per part would take ``count``; shrinks towards
+    0 (none).
     """
     on = 0
     for shift in range(0, count, 10):
-        on |= draw(_FLAG_CHUNKS[min(10, count - shift)]) << shift
+        on |= choose(0, 2 ** min(10, count - shift) - 1) << shift
     return on
 
 
 def _subsets(
     items: tuple[T, ...], *, min_size: int = 0, max_size: int | None = None
-) -> st.SearchStrategy[frozenset[T]]:
-    """Subsets of ``items`` of ``min_size`` to ``max_size`` elements, in one draw.
+) -> tuple[frozenset[T], ...]:
+    """Every subset of ``items`` of ``min_size`` to ``max_size`` elements, built once.
 
-    Every subset is built once here; shrinks towards the smallest, earliest subset.
+    Smallest and earliest first: one :func:`_pick` of them is one choice and shrinks
+    towards the smallest, earliest subset.
     """
     top = len(items) if max_size is None else max_size
-    return st.sampled_from(
-        [frozenset(c) for k in range(min_size, top + 1) for c in itertools.combinations(items, k)]
+    return tuple(
+        frozenset(c) for k in range(min_size, top + 1) for c in itertools.combinations(items, k)
     )
 
 
@@ -152,37 +169,33 @@ def _ints(low: int, high: int) -> st.SearchStrategy[int]:
     return st.integers(low, high)
 
 
-_BOOLEANS = st.booleans()
-
-
-def _maybe_int(draw: st.DrawFn, low: int, high: int) -> int | None:
+def _maybe_int(choose: Choose, low: int, high: int) -> int | None:
     """None or a whole number in ``[low, high]``, each half the time, as ``_maybe`` does.
 
-    A yes/no draw, then the number: the choices of ``_maybe`` without its two nested
-    draws. Shrinks to None, then ``low``.
+    A yes/no choice, then the number; shrinks to None, then ``low``.
     """
-    return draw(_ints(low, high)) if draw(_BOOLEANS) else None
+    return choose(low, high) if choose(0, 1) else None
 
 
-def _pick(draw: st.DrawFn, items: tuple[T, ...]) -> T:
-    """One of ``items`` in one draw; shrinks towards the first."""
-    return items[draw(_ints(0, len(items) - 1))]
+def _pick(choose: Choose, items: tuple[T, ...]) -> T:
+    """One of ``items`` in one choice; shrinks towards the first."""
+    return items[choose(0, len(items) - 1)]
 
 
-def _amount(draw: st.DrawFn, cur: Currency, low: int, high: int) -> Money:
-    """Money in ``cur`` rounded to its minor unit, ``low`` to ``high`` whole units; one draw.
+def _amount(choose: Choose, cur: Currency, low: int, high: int) -> Money:
+    """Money in ``cur`` rounded to its minor unit, ``low`` to ``high`` whole units; one choice.
 
     The same values and shrinking as :func:`money` (``low`` first), without building a
     strategy per currency: a new strategy is validated on its first draw.
     """
     scale = 10**cur.minor_units
-    units = draw(_ints(low * scale, high * scale))
+    units = choose(low * scale, high * scale)
     return Money(Decimal(units).scaleb(-cur.minor_units, _BOUNDS), cur)
 
 
-def _maybe_amount(draw: st.DrawFn, cur: Currency, low: int, high: int) -> Money | None:
+def _maybe_amount(choose: Choose, cur: Currency, low: int, high: int) -> Money | None:
     """None or :func:`_amount`, each half the time; shrinks to None, then ``low``."""
-    return _amount(draw, cur, low, high) if draw(_BOOLEANS) else None
+    return _amount(choose, cur, low, high) if choose(0, 1) else None
 
 
 def currencies(*, codes: Iterable[str] | None = None) -> st.SearchStrategy[Currency]:
