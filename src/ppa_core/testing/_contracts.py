@@ -27,6 +27,7 @@ from ppa_core.domain.lifecycle import Actor
 from ppa_core.domain.money import Currency, RoundingMode
 from ppa_core.domain.money import currency as currency_of
 from ppa_core.domain.party import Parties
+from ppa_core.domain.payment_terms import PaymentTerms
 from ppa_core.domain.policy import NoShowPolicy
 from ppa_core.domain.pricing import (
     Commission,
@@ -42,12 +43,14 @@ from ppa_core.domain.pricing import (
     TierMode,
 )
 from ppa_core.domain.prospect import Seniority
+from ppa_core.domain.qualification import QualificationCriteria
 from ppa_core.exceptions import ValidationError
 from ppa_core.testing._document_terms import _ALL_PAYMENT_TERMS, _parties_of, _tax_of
 from ppa_core.testing._pools import Pool
 from ppa_core.testing._prospects import _COMPANY_NAMES
 from ppa_core.testing._qualification import _criteria_of
 from ppa_core.testing._values import (
+    _CURRENCY_ORDER,
     TIMEZONES,
     Choose,
     _amount,
@@ -281,7 +284,21 @@ _FRESH = 128
 _PRICINGS: Pool[tuple[Currency, tuple[PricingModel, ...]], Pricing] = Pool(
     _pricing, _POOL_SIZE, _eur_models, _FRESH
 )
-_TERM_SETS: Pool[Currency, dict[str, Any]] = Pool(_term_changes, _POOL_SIZE, _eur, _FRESH)
+# Terms left at their default hold one shared default object: ContractTerms would
+# otherwise build a QualificationCriteria, a NoShowPolicy... per contract.
+_TERM_DEFAULTS = {
+    "criteria": QualificationCriteria(),
+    "policy": NoShowPolicy(),
+    "duplicates": DuplicateRule(),
+    "payment_terms": PaymentTerms(),
+}
+
+
+def _term_set(choose: Choose, cur: Currency) -> dict[str, Any]:
+    return {**_TERM_DEFAULTS, **_term_changes(choose, cur)}
+
+
+_TERM_SETS: Pool[Currency, dict[str, Any]] = Pool(_term_set, _POOL_SIZE, _eur, _FRESH)
 _AMENDING: Pool[Currency, dict[str, Any]] = Pool(
     functools.partial(_term_changes, amending=True), _POOL_SIZE, _eur, _FRESH
 )
@@ -371,7 +388,7 @@ def _contracts(
     models: tuple[PricingModel, ...],
 ) -> Contract:
     choose = _drawing(draw)
-    cur = cur or draw(currencies())
+    cur = cur or _pick(choose, _CURRENCY_ORDER)
     first = _pdate(dt.date.fromordinal(choose(_FIRST_DAY, _LAST_DAY)))
     # One choice says which of the contract's optional parts differ from the default.
     on = _flags(choose, 6)
