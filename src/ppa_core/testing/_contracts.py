@@ -236,11 +236,15 @@ def _pick_of(items: tuple[Any, ...]) -> Callable[[Choose, Currency], Any]:
     return lambda choose, _cur: _pick(choose, items)
 
 
+def _own_pool(_choose: Choose, _cur: Currency) -> bool:
+    return True  # the value comes from its own pool when the contract is drawn: _terms_of
+
+
 # Each term but the pricing, and how to draw it: flags choose which differ from the
 # default, so a term that is None by default is always drawn present here.
 _TERM_DRAWS: tuple[tuple[str, Callable[[Choose, Currency], Any]], ...] = (
-    ("criteria", _criteria_of),
-    ("policy", lambda choose, _cur: _policy_of(choose)),
+    ("criteria", _own_pool),
+    ("policy", _own_pool),
     ("dispute_window_days", _integer(0, 14)),
     ("cap", _integer(0, 50)),
     ("guarantee", _guarantee),
@@ -274,24 +278,26 @@ def _eur_models(
 
 
 _EUR = currency_of("EUR")
-# Pools (_pools): a contract's pricing, its terms but the pricing, and an amendment's
-# changes are each one choice, where drawing them anew took about 4, 19 and 9. A pool
-# holds ``size`` values per currency (and set of models), so a partner's test sees at
-# most that many distinct shapes of each from the pool; one index in 9 draws anew
-# instead, so every value stays reachable (docs/howto-testing.md).
+# Pools (_pools): a contract's pricing, its criteria, its policy, which other terms
+# differ from the default (with their values) and an amendment's changes are each one
+# choice, where drawing them anew took about 4, 12, 7, 12 and 9. A pool holds ``size``
+# values per currency (and set of models): a test sees fewer distinct values than when
+# each was drawn anew (benchmarks/README.md); one index in 9 draws a value anew, so
+# every value stays reachable (docs/howto-testing.md).
 _POOL_SIZE = 1024
 _FRESH = 128
 _PRICINGS: Pool[tuple[Currency, tuple[PricingModel, ...]], Pricing] = Pool(
     _pricing, _POOL_SIZE, _eur_models, _FRESH
 )
+_CRITERIA: Pool[Currency, QualificationCriteria] = Pool(_criteria_of, _POOL_SIZE, _eur, _FRESH)
+_POLICIES: Pool[None, NoShowPolicy] = Pool(
+    lambda choose, _key: _policy_of(choose), _POOL_SIZE, lambda key: key, _FRESH
+)
 # Terms left at their default hold one shared default object: ContractTerms would
 # otherwise build a QualificationCriteria, a NoShowPolicy... per contract.
-_TERM_DEFAULTS = {
-    "criteria": QualificationCriteria(),
-    "policy": NoShowPolicy(),
-    "duplicates": DuplicateRule(),
-    "payment_terms": PaymentTerms(),
-}
+_NO_CRITERIA = QualificationCriteria()
+_DEFAULT_POLICY = NoShowPolicy()
+_TERM_DEFAULTS = {"duplicates": DuplicateRule(), "payment_terms": PaymentTerms()}
 
 
 def _term_set(choose: Choose, cur: Currency) -> dict[str, Any]:
@@ -306,7 +312,10 @@ _AMENDING: Pool[Currency, dict[str, Any]] = Pool(
 
 def _terms_of(choose: Choose, cur: Currency, models: tuple[PricingModel, ...]) -> ContractTerms:
     pricing = _PRICINGS.draw(choose, (cur, models))
-    return ContractTerms(pricing=pricing, **_TERM_SETS.draw(choose, cur))
+    given = _TERM_SETS.draw(choose, cur)
+    criteria = _CRITERIA.draw(choose, cur) if "criteria" in given else _NO_CRITERIA
+    policy = _POLICIES.draw(choose, None) if "policy" in given else _DEFAULT_POLICY
+    return ContractTerms(pricing=pricing, **{**given, "criteria": criteria, "policy": policy})
 
 
 @functools.cache
