@@ -284,8 +284,8 @@ _EUR = currency_of("EUR")
 # values per currency (and set of models): a test sees fewer distinct values than when
 # each was drawn anew (benchmarks/README.md); one index in 9 draws a value anew, so
 # every value stays reachable (docs/howto-testing.md).
-_POOL_SIZE = 1024
-_FRESH = 128
+_POOL_SIZE = 256
+_FRESH = 32
 _PRICINGS: Pool[tuple[Currency, tuple[PricingModel, ...]], Pricing] = Pool(
     _pricing, _POOL_SIZE, _eur_models, _FRESH
 )
