@@ -405,6 +405,17 @@ class TestContractTerms:
             terms(criteria={"minimum_seniority": "vp"})
         assert raised.value.field == "criteria"
 
+    def test_any_criteria_set_is_accepted_not_only_bant(self) -> None:
+        # QualificationCriteria is checked by its type first; another framework by protocol.
+        class Meddic:
+            name = "MEDDIC"
+
+            def evaluate(self, prospect: Any, as_of: Any) -> Any:
+                raise NotImplementedError
+
+        meddic = Meddic()
+        assert terms(criteria=meddic).criteria is meddic
+
     def test_a_custom_rule_needs_a_rule_id(self) -> None:
         with pytest.raises(ValidationError) as raised:
             terms(extra_rules=[lambda *_: None])
