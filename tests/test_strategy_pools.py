@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
+from ppa_core.domain.billing_period import BillingPeriodRule
 from ppa_core.domain.contract import Contract
 from ppa_core.domain.duplicates import DuplicateRule
 from ppa_core.domain.money import Money, currency
@@ -99,6 +100,16 @@ class TestContractPools:
             "payment_terms": PaymentTerms(),
         }
         assert _contracts._AMENDING.value(EUR, 0) == {}
+        shape = _contracts._SHAPES.value(3, 0)
+        assert (shape.days, shape.offsets, shape.zone, shape.notice_days) == (None, (), "UTC", 30)
+        assert (shape.period, shape.review, shape.parties) == (BillingPeriodRule(), None, None)
+
+    def test_a_shape_has_at_most_the_amendments_allowed_within_its_term(self) -> None:
+        for most in (0, 1, 3):
+            for i in range(_contracts._POOL_SIZE):
+                shape = _contracts._SHAPES.value(most, i)
+                assert len(shape.offsets) <= most
+                assert all(1 <= day <= (shape.days or 2 * 365) for day in shape.offsets)
 
     def test_pooled_values_are_in_the_asked_currency(self) -> None:
         for i in range(_contracts._POOL_SIZE):

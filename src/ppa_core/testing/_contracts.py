@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 from hypothesis import strategies as st
@@ -279,8 +279,9 @@ def _eur_models(
 
 _EUR = currency_of("EUR")
 # Pools (_pools): a contract's pricing, its criteria, its policy, which other terms
-# differ from the default (with their values), an amendment's changes and the parties
-# are each one choice, where drawing them anew takes about 4, 12, 6, 9, 8 and 7. A pool
+# differ from the default (with their values) and an amendment's changes are each one
+# choice, where drawing them anew takes about 4, 12, 6, 9 and 8 (the contract's own
+# parts: _shape below, about 12 with the parties). A pool
 # holds 256 values per currency (and set of models): Hypothesis reads an index up to
 # 256 uniformly, wider ranges mostly small. A test sees fewer distinct values than when
 # each is drawn anew (benchmarks/README.md); one index in 9 draws a value anew, so every
@@ -342,7 +343,11 @@ def contract_terms(
     """Commercial terms in one currency: pricing, satisfiable criteria, policy, cap, guarantee.
 
     Shrinks towards a flat price per appointment, no criteria, the market defaults,
-    no cap and no guarantee, rounded half-up, no tax treatment, net 30.
+    no cap and no guarantee, rounded half-up, no tax treatment, net 30. The pricing,
+    the criteria, the policy and the other terms each come in one choice from a pool of
+    256 prebuilt values per currency, simplest first (one choice in 9 draws a new one):
+    fast to draw and to shrink, with fewer distinct terms in a run than drawing each
+    anew.
 
     Args:
         currency: the currency of every amount (default: drawn from :func:`currencies`).
@@ -366,19 +371,16 @@ _AGENCIES = ("Outbound Co", "Pipeline Partners", "Meetly")
 # Who signs, in one choice: every agency and client pair (shrinks to the first of each).
 _SIGNATORIES = tuple((a, c) for a in _AGENCIES for c in _COMPANY_NAMES)
 _WEEKLY_FROM = 31  # period rules 0-30 are monthly on day 1-31, 31-37 weekly on day 0-6
-_PARTY_PAIRS: Pool[None, Parties] = Pool(
-    lambda choose, _key: _parties_of(choose), _POOL_SIZE, lambda key: key, _FRESH
-)
 
 
-def _offsets(choose: Choose, span: int, max_amendments: int) -> list[int]:
+def _offsets(choose: Choose, span: int, max_amendments: int) -> tuple[int, ...]:
     """Distinct days 1 to ``span`` after the start, 1 to ``max_amendments`` of them, sorted.
 
     A day is read modulo ``span`` from one range for all terms: a range per term length
     would build a strategy per length.
     """
     count = choose(1, max_amendments)
-    return sorted({1 + choose(0, 3 * 365) % span for _ in range(count)})
+    return tuple(sorted({1 + choose(0, 3 * 365) % span for _ in range(count)}))
 
 
 def _period_rule(choose: Choose) -> BillingPeriodRule:
@@ -387,6 +389,45 @@ def _period_rule(choose: Choose) -> BillingPeriodRule:
     if n < _WEEKLY_FROM:
         return BillingPeriodRule(kind=PeriodKind.MONTHLY, anchor_day=n + 1)
     return BillingPeriodRule(kind=PeriodKind.WEEKLY, anchor_day=n - _WEEKLY_FROM)
+
+
+class _Shape(NamedTuple):
+    """A contract's parts but its currency, start day, id and terms: one pooled choice."""
+
+    days: int | None  # the term's length in days; None: open-ended
+    offsets: tuple[int, ...]  # the amendments' days after the start
+    agency: str
+    client: str
+    zone: str
+    notice_days: int
+    period: BillingPeriodRule
+    review: int | None
+    parties: Parties | None
+
+
+_MONTHLY = BillingPeriodRule()
+
+
+def _shape(choose: Choose, max_amendments: int) -> _Shape:
+    # One choice of flags says which of the optional parts differ from the default.
+    on = _flags(choose, 6)
+    days = choose(0, 3 * 365) if on & 1 else None
+    span = 2 * 365 if days is None else days
+    most = min(max_amendments, span)
+    return _Shape(
+        days,
+        _offsets(choose, span, most) if on & 2 and most else (),
+        *_pick(choose, _SIGNATORIES),
+        _pick(choose, TIMEZONES),
+        choose(0, 90) if on & 4 else 30,
+        _period_rule(choose) if on & 8 else _MONTHLY,
+        choose(1, 12) if on & 16 else None,
+        _parties_of(choose) if on & 32 else None,
+    )
+
+
+# Per most amendments allowed (each its own order: a shape is cheap to build).
+_SHAPES: Pool[int, _Shape] = Pool(_shape, _POOL_SIZE, lambda most: most, _FRESH)
 
 
 @st.composite
@@ -400,15 +441,10 @@ def _contracts(
     choose = _drawing(draw)
     cur = cur or _pick(choose, _CURRENCY_ORDER)
     first = _pdate(dt.date.fromordinal(choose(_FIRST_DAY, _LAST_DAY)))
-    # One choice says which of the contract's optional parts differ from the default.
-    on = _flags(choose, 6)
-    length = choose(0, 3 * 365) if on & 1 else None
-    span = 2 * 365 if length is None else length
-    most = min(max_amendments, span)
-    offsets = _offsets(choose, span, most) if on & 2 and most else []
+    shape = _SHAPES.draw(choose, max_amendments)
     terms = _terms_of(choose, cur, models)
     amendments: list[Amendment] = []
-    for i, offset in enumerate(offsets):
+    for i, offset in enumerate(shape.offsets):
         before = amendments[-1].terms if amendments else terms
         amendments.append(
             Amendment(
@@ -417,23 +453,20 @@ def _contracts(
                 note=f"amendment {i + 1}",
             )
         )
-    agency, client = _pick(choose, _SIGNATORIES)
     return Contract(
         id=f"c-{choose(1, 99_999)}",
-        agency=agency,
-        client=client,
+        agency=shape.agency,
+        client=shape.client,
         currency=cur,
-        timezone=zone or _pick(choose, TIMEZONES),
+        timezone=zone or shape.zone,
         term=Term(
-            first,
-            None if length is None else first.add(days=length),
-            choose(0, 90) if on & 4 else 30,
+            first, None if shape.days is None else first.add(days=shape.days), shape.notice_days
         ),
         terms=terms,
-        billing_period=_period_rule(choose) if on & 8 else BillingPeriodRule(),
+        billing_period=shape.period,
         amendments=amendments,
-        review_every_months=choose(1, 12) if on & 16 else None,
-        parties=_PARTY_PAIRS.draw(choose, None) if on & 32 else None,
+        review_every_months=shape.review,
+        parties=shape.parties,
     )
 
 
@@ -449,8 +482,9 @@ def contracts(
     Amendments take effect on distinct days after the term start (within the term when
     it ends), each with complete terms in the contract's currency: the terms before it
     with a new pricing and any of the other terms but the criteria and the policy
-    drawn anew. Shrinks towards an open-ended contract in UTC with calendar-month
-    periods, no amendment and the smallest terms of :func:`contract_terms`.
+    drawn anew (from pools, as :func:`contract_terms` draws). Shrinks towards an
+    open-ended contract in UTC with calendar-month periods, no amendment and the
+    smallest terms of :func:`contract_terms`.
 
     Args:
         currency: the billing currency (default: drawn from :func:`currencies`).
