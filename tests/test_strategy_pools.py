@@ -13,14 +13,13 @@ from ppa_core.domain.duplicates import DuplicateRule
 from ppa_core.domain.money import Money, currency
 from ppa_core.domain.payment_terms import PaymentTerms
 from ppa_core.domain.policy import NoShowPolicy
-from ppa_core.domain.pricing import PerAppointment, PricingModel
+from ppa_core.domain.pricing import PerAppointment, PricingModel, model_of
 from ppa_core.domain.qualification import QualificationCriteria
 from ppa_core.testing import _contracts, _pools, contracts
 from ppa_core.testing._pools import Pool
 from ppa_core.testing._values import Choose
 
 EUR, JPY = currency("EUR"), currency("JPY")
-ALL_MODELS = tuple(PricingModel)
 
 
 def digits(choose: Choose, scale: int) -> tuple[int, ...]:
@@ -90,9 +89,9 @@ class TestPool:
 
 class TestContractPools:
     def test_the_first_pooled_values_are_the_defaults_contracts_shrink_to(self) -> None:
-        assert _contracts._PRICINGS.value((EUR, ALL_MODELS), 0) == PerAppointment(
-            price=Money("50.00", "EUR")
-        )
+        assert _contracts._PRICINGS.value(
+            (EUR, PricingModel.PAY_PER_APPOINTMENT), 0
+        ) == PerAppointment(price=Money("50.00", "EUR"))
         assert _contracts._CRITERIA.value(JPY, 0) == QualificationCriteria()
         assert _contracts._POLICIES.value(None, 0) == NoShowPolicy()
         assert _contracts._TERM_SETS.value(EUR, 0) == {
@@ -113,7 +112,9 @@ class TestContractPools:
 
     def test_pooled_values_are_in_the_asked_currency(self) -> None:
         for i in range(_contracts._POOL_SIZE):
-            assert _contracts._PRICINGS.value((JPY, ALL_MODELS), i).currency == JPY
+            for model in PricingModel:
+                pricing = _contracts._PRICINGS.value((JPY, model), i)
+                assert (model_of(pricing), pricing.currency) == (model, JPY)
             criteria = _contracts._CRITERIA.value(JPY, i)
             for bound in (criteria.min_revenue, criteria.max_revenue, criteria.bant.minimum_budget):
                 assert bound is None or bound.currency == JPY

@@ -183,10 +183,9 @@ def _commission(choose: Choose, cur: Currency) -> Commission:
     return Commission(currency=cur, tiers=tiers, minimum_per_deal=low)
 
 
-def _pricing(choose: Choose, key: tuple[Currency, tuple[PricingModel, ...]]) -> Pricing:
-    """A pricing in ``key``'s currency of one of its models (shrinks towards the first)."""
-    cur, models = key
-    model = _pick(choose, models)
+def _pricing(choose: Choose, key: tuple[Currency, PricingModel]) -> Pricing:
+    """A pricing of ``key``'s model in its currency."""
+    cur, model = key
     if model is PricingModel.PAY_PER_APPOINTMENT:
         return _per_appointment(choose, cur)
     if model is PricingModel.PAY_PER_LEAD:
@@ -271,9 +270,7 @@ def _eur(cur: Currency) -> Currency:
     return _EUR
 
 
-def _eur_models(
-    key: tuple[Currency, tuple[PricingModel, ...]],
-) -> tuple[Currency, tuple[PricingModel, ...]]:
+def _eur_model(key: tuple[Currency, PricingModel]) -> tuple[Currency, PricingModel]:
     return _EUR, key[1]
 
 
@@ -288,8 +285,12 @@ _EUR = currency_of("EUR")
 # value stays reachable (docs/howto-testing.md).
 _POOL_SIZE = 256
 _FRESH = 32
-_PRICINGS: Pool[tuple[Currency, tuple[PricingModel, ...]], Pricing] = Pool(
-    _pricing, _POOL_SIZE, _eur_models, _FRESH
+# A pricing's model is its own choice, its prices one from the model's pool: a failing
+# example shrinks through the models, then through one model's prices, which its pool
+# orders by size (one amount: smallest first), rather than to whichever pricing of the
+# mixed pool failed first on the way down.
+_PRICINGS: Pool[tuple[Currency, PricingModel], Pricing] = Pool(
+    _pricing, _POOL_SIZE, _eur_model, _FRESH
 )
 _CRITERIA: Pool[Currency, QualificationCriteria] = Pool(_criteria_of, _POOL_SIZE, _eur, _FRESH)
 _POLICIES: Pool[None, NoShowPolicy] = Pool(
@@ -312,8 +313,13 @@ _AMENDING: Pool[Currency, dict[str, Any]] = Pool(
 )
 
 
+def _pricing_in(choose: Choose, cur: Currency, models: tuple[PricingModel, ...]) -> Pricing:
+    """A pricing of one of ``models`` (in their order: shrinks towards the first)."""
+    return _PRICINGS.draw(choose, (cur, _pick(choose, models)))
+
+
 def _terms_of(choose: Choose, cur: Currency, models: tuple[PricingModel, ...]) -> ContractTerms:
-    pricing = _PRICINGS.draw(choose, (cur, models))
+    pricing = _pricing_in(choose, cur, models)
     given = _TERM_SETS.draw(choose, cur)
     criteria = _CRITERIA.draw(choose, cur) if "criteria" in given else _NO_CRITERIA
     policy = _POLICIES.draw(choose, None) if "policy" in given else _DEFAULT_POLICY
@@ -332,7 +338,7 @@ def _amended(
     # An amendment restates every term (complete terms), changing the pricing and
     # some others: drawing all of them anew would cost a contract's worth of choices.
     changes = _AMENDING.draw(choose, cur)
-    return attrs.evolve(before, pricing=_PRICINGS.draw(choose, (cur, models)), **changes)
+    return attrs.evolve(before, pricing=_pricing_in(choose, cur, models), **changes)
 
 
 def contract_terms(
