@@ -7,6 +7,11 @@ in the same run (the machine is shared and noisy: read ratios, not absolutes).
 
     python benchmarks/bench_strategies.py               # 200 examples, best of 3
     python benchmarks/bench_strategies.py --profile contracts   # where the time goes
+    python benchmarks/bench_strategies.py --paired contracts --repeat 6   # steadier ratio
+
+``--paired`` draws once untimed (a strategy's first draws build its pools and caches),
+then alternates the baseline and the strategy ``--repeat`` times: the best of each comes
+from the same minutes, so the ratio moves less with the machine's load.
 
 Targets (issue 19): at least 200 contracts/s and 100 appointments/s.
 """
@@ -61,7 +66,17 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=200, help="examples per run (default 200)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per strategy (best of)")
     parser.add_argument("--profile", choices=sorted(STRATEGIES), help="profile one strategy")
+    parser.add_argument(
+        "--paired", choices=sorted(STRATEGIES), help="alternate one strategy with the baseline"
+    )
     args = parser.parse_args()
+    if args.paired:
+        make = STRATEGIES[args.paired]
+        rate(make(), args.n)  # untimed: pools and caches
+        runs = [(rate(st.integers(), args.n), rate(make(), args.n)) for _ in range(args.repeat)]
+        base, best = max(b for b, _ in runs), max(r for _, r in runs)
+        print(f"baseline {base:.0f}/s, {args.paired} {best:.0f}/s: ratio {best / base:.3f}")
+        return 0
     if args.profile:
         profiler = cProfile.Profile()
         profiler.runcall(rate, STRATEGIES[args.profile](), args.n)
