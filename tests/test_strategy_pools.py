@@ -32,16 +32,16 @@ def same_scale(_key: int) -> int:
     return 1
 
 
-def scripted(*values: int) -> Choose:
+class Scripted(Choose):
     """Choices read from ``values`` in order (each checked against its range)."""
-    left: Iterator[int] = iter(values)
 
-    def choose(low: int, high: int) -> int:
-        value = next(left)
+    def __init__(self, *values: int) -> None:
+        self._left: Iterator[int] = iter(values)
+
+    def __call__(self, low: int, high: int) -> int:
+        value = next(self._left)
         assert low <= value <= high
         return value
-
-    return choose
 
 
 class TestPool:
@@ -67,8 +67,8 @@ class TestPool:
 
     def test_an_index_in_range_is_one_choice_and_one_past_it_draws_anew(self) -> None:
         pool = Pool(digits, 10, same_scale, 4)
-        assert pool.draw(scripted(3), 1) == pool.value(1, 3)
-        assert pool.draw(scripted(12, 2, 5, 6), 1) == (5, 6)
+        assert pool.draw(Scripted(3), 1) == pool.value(1, 3)
+        assert pool.draw(Scripted(12, 2, 5, 6), 1) == (5, 6)
 
     def test_values_dropped_from_the_cache_come_back_equal(
         self, monkeypatch: pytest.MonkeyPatch

@@ -27,11 +27,14 @@ _NARROW = 1_024
 _CACHE_LIMIT = 20_000  # values kept per pool across keys (currencies): a few MB at most
 
 
-def _lowest(low: int, _high: int) -> int:
-    return low
+class _Lowest(Choose):
+    """The lowest choice everywhere: the simplest value."""
+
+    def __call__(self, low: int, high: int) -> int:
+        return low
 
 
-class _Seeded:
+class _Seeded(Choose):
     """Random choices from one seed, recorded as offsets from each range's low end.
 
     Like Hypothesis, it picks either end of a wide range (an amount, a day) more often
@@ -109,7 +112,7 @@ class Pool(Generic[K, T]):
         if found is None:
             if len(self._values) >= _CACHE_LIMIT:
                 self._values.clear()
-            choose = _lowest if seed < 0 else _Seeded(seed)
+            choose = _Lowest() if seed < 0 else _Seeded(seed)
             found = self._values[key, seed] = self._build(choose, key)
         return found
 
