@@ -265,11 +265,11 @@ def contract_terms(
     """Commercial terms in one currency: pricing, satisfiable criteria, policy, cap, guarantee.
 
     Shrinks towards a flat price per appointment, no criteria, the market defaults,
-    no cap and no guarantee, rounded half-up, no tax treatment, net 30. The pricing,
-    the criteria, the policy and the other terms each come in one choice from a pool of
-    256 prebuilt values per currency, simplest first (one choice in 9 draws a new one):
-    fast to draw and to shrink, with fewer distinct terms in a run than drawing each
-    anew.
+    no cap and no guarantee, rounded half-up, no tax treatment, net 30. The pricing's
+    model is one choice; its prices, the criteria, the policy and the other terms each
+    come in one choice from a pool of 256 prebuilt values per currency, simplest first
+    (one choice in 9 draws a new one): fast to draw, with fewer distinct terms in a run
+    than drawing each anew, and shrinking to the first pooled value that still fails.
 
     Args:
         currency: the currency of every amount (default: drawn from :func:`currencies`).
