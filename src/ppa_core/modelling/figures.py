@@ -20,9 +20,24 @@ import attrs
 from ppa_core.domain.money import Currency, Money, RoundingMode
 from ppa_core.exceptions import ValidationError
 from ppa_core.modelling.simulation import RunOutcome
-from ppa_core.modelling.summary import Summary, summarize, summarize_amounts
+from ppa_core.modelling.summary import (
+    Summary,
+    Tally,
+    TallyBuilder,
+    summarize_tally,
+    summarize_tally_amounts,
+)
 
-__all__ = ["ModelColumns", "RunFigures", "column_summaries", "per_run_figures"]
+__all__ = [
+    "ModelColumns",
+    "ModelTallies",
+    "RunFigures",
+    "RunTallies",
+    "RunTalliesBuilder",
+    "column_summaries",
+    "per_run_figures",
+    "tally_summaries",
+]
 
 _CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
 _ROI_PLACES = Decimal("1E-6")
@@ -162,17 +177,123 @@ class RunFigures:
         return len(self.meetings)
 
 
+@attrs.frozen
+class ModelTallies:
+    """One model's figures over consecutive runs, tallied (see :class:`ModelColumns`)."""
+
+    costs: Tally
+    per_meeting: Tally
+    per_opportunity: Tally
+    roi: Tally
+
+    @classmethod
+    def of(cls, columns: ModelColumns) -> ModelTallies:
+        """The tallies of ``columns``."""
+        return cls(
+            Tally.of(columns.costs),
+            Tally.of(columns.per_meeting),
+            Tally.of(columns.per_opportunity),
+            Tally.of(columns.roi),
+        )
+
+
+@attrs.frozen
+class RunTallies:
+    """The figures of runs ``first`` to ``first + runs - 1``, tallied column by column.
+
+    What a sweep's worker ships back for a chunk: sorted, counted by value, with exact
+    sums, so the process that gathers the chunks adds tallies up as they come in and
+    has little left to do after the last one.
+
+    Attributes:
+        first: the first run's number.
+        runs: how many runs.
+        meetings: qualified meetings held.
+        opportunities: opportunities.
+        revenue: revenue amounts.
+        models: one :class:`ModelTallies` per model, in model order.
+    """
+
+    first: int
+    runs: int
+    meetings: Tally
+    opportunities: Tally
+    revenue: Tally
+    models: tuple[ModelTallies, ...]
+
+    @classmethod
+    def of(cls, figures: RunFigures) -> RunTallies:
+        """The tallies of ``figures``."""
+        return cls(
+            figures.first,
+            figures.runs,
+            Tally.of_whole(figures.meetings),
+            Tally.of_whole(figures.opportunities),
+            Tally.of(figures.revenue),
+            tuple(ModelTallies.of(columns) for columns in figures.models),
+        )
+
+
+class RunTalliesBuilder:
+    """Adds up the tallies of consecutive chunks of runs, in run order, from run ``first``.
+
+    Args:
+        first: the first run expected (default 0).
+        models: how many models each chunk has figures for.
+    """
+
+    def __init__(self, models: int, first: int = 0) -> None:
+        self._first = first
+        self._next = first
+        self._models = models
+        self._columns = [TallyBuilder() for _ in range(3 + 4 * models)]
+
+    def add(self, part: RunTallies) -> None:
+        """Add the tallies of the next chunk.
+
+        Raises:
+            ValidationError: a chunk that does not start where the last one ended, or
+                with figures for another number of models.
+        """
+        if part.first != self._next or len(part.models) != self._models:
+            raise ValidationError(
+                "part.first", part.first, f"run {self._next}, {self._models} models"
+            )
+        self._next += part.runs
+        tallies = [part.meetings, part.opportunities, part.revenue]
+        for model in part.models:
+            tallies.extend((model.costs, model.per_meeting, model.per_opportunity, model.roi))
+        for column, tally in zip(self._columns, tallies, strict=True):
+            column.add(tally)
+
+    def build(self) -> RunTallies:
+        """The tallies of every chunk added."""
+        built = [column.build() for column in self._columns]
+        models = tuple(ModelTallies(*built[i : i + 4]) for i in range(3, len(built), 4))
+        meetings, opportunities, revenue = built[:3]
+        return RunTallies(
+            self._first, self._next - self._first, meetings, opportunities, revenue, models
+        )
+
+
 def column_summaries(
     columns: ModelColumns, currency: Currency
 ) -> tuple[Summary[Money], Summary[Money] | None, Summary[Money] | None, Summary[Decimal] | None]:
     """The total cost, cost per meeting, cost per opportunity and ROI summaries of a model."""
+    return tally_summaries(ModelTallies.of(columns), currency)
 
-    def maybe(amounts: tuple[Decimal, ...]) -> Summary[Money] | None:
-        return summarize_amounts(amounts, currency) if amounts else None
+
+def tally_summaries(
+    tallies: ModelTallies, currency: Currency
+) -> tuple[Summary[Money], Summary[Money] | None, Summary[Money] | None, Summary[Decimal] | None]:
+    """What :func:`column_summaries` gives, from a model's tallies."""
+
+    def maybe(tally: Tally) -> Summary[Money] | None:
+        return summarize_tally_amounts(tally, currency) if tally.values else None
 
     return (
-        summarize_amounts(columns.costs, currency),
-        maybe(columns.per_meeting),
-        maybe(columns.per_opportunity),
-        summarize(list(columns.roi)) if columns.roi else None,
+        summarize_tally_amounts(tallies.costs, currency),
+        maybe(tallies.per_meeting),
+        maybe(tallies.per_opportunity),
+        summarize_tally(tallies.roi) if tallies.roi.values else None,
     )

@@ -47,11 +47,11 @@ from ppa_core.domain.pricing import (
     model_of,
 )
 from ppa_core.exceptions import ValidationError
-from ppa_core.modelling.figures import RunFigures, column_summaries
+from ppa_core.modelling.figures import RunFigures, RunTallies, tally_summaries
 from ppa_core.modelling.plan import CampaignPlan
 from ppa_core.modelling.progress import ProgressOption, reporting, steps
 from ppa_core.modelling.simulation import Realization, RunOutcome, Simulator, for_simulation
-from ppa_core.modelling.summary import Summary, summarize, summarize_amounts
+from ppa_core.modelling.summary import Summary, summarize_tally, summarize_tally_amounts
 
 __all__ = [
     "ModelSummary",
@@ -390,14 +390,30 @@ class ScenarioResult:
             ValidationError: figures that do not start at run 0 or miss a model, or
                 outcomes other than one per run.
         """
-        if figures.first != 0 or len(figures.models) != len(scenario.models):
-            raise ValidationError("figures", figures.first, "runs from 0, one column per model")
-        if outcomes and len(outcomes) != figures.runs:
-            raise ValidationError("outcomes", len(outcomes), f"one per run ({figures.runs})")
+        return cls.from_tallies(scenario, seed, RunTallies.of(figures), outcomes)
+
+    @classmethod
+    def from_tallies(
+        cls,
+        scenario: Scenario,
+        seed: int,
+        tallies: RunTallies,
+        outcomes: Sequence[RunOutcome] = (),
+    ) -> ScenarioResult:
+        """Summarize the tallied figures of runs 0 to n - 1 of ``seed`` (see :meth:`from_figures`).
+
+        Raises:
+            ValidationError: tallies that do not start at run 0 or miss a model, or
+                outcomes other than one per run.
+        """
+        if tallies.first != 0 or len(tallies.models) != len(scenario.models):
+            raise ValidationError("figures", tallies.first, "runs from 0, one column per model")
+        if outcomes and len(outcomes) != tallies.runs:
+            raise ValidationError("outcomes", len(outcomes), f"one per run ({tallies.runs})")
         currency = scenario.contract.currency
         summaries = []
-        for model, columns in zip(scenario.models, figures.models, strict=True):
-            total, per_meeting, per_opportunity, roi = column_summaries(columns, currency)
+        for model, columns in zip(scenario.models, tallies.models, strict=True):
+            total, per_meeting, per_opportunity, roi = tally_summaries(columns, currency)
             summaries.append(
                 ModelSummary(model.name, model.model, total, per_meeting, per_opportunity, roi)
             )
@@ -406,12 +422,12 @@ class ScenarioResult:
             scenario.plan,
             scenario.models,
             seed,
-            figures.runs,
+            tallies.runs,
             currency,
             tuple(summaries),
-            summarize([Decimal(n) for n in figures.meetings]),
-            summarize([Decimal(n) for n in figures.opportunities]),
-            summarize_amounts(figures.revenue, currency) if with_roi else None,
+            summarize_tally(tallies.meetings),
+            summarize_tally(tallies.opportunities),
+            summarize_tally_amounts(tallies.revenue, currency) if with_roi else None,
             tuple(outcomes),
         )
 

@@ -18,8 +18,12 @@ Decimal('1.25')
 
 from __future__ import annotations
 
+import bisect
 import decimal
-from collections.abc import Sequence
+import itertools
+import operator
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Generic, TypeVar, overload
 
@@ -28,11 +32,26 @@ import attrs
 from ppa_core.domain.money import Currency, Money
 from ppa_core.exceptions import ValidationError
 
-__all__ = ["Summary", "percentile", "summarize", "summarize_amounts"]
+__all__ = [
+    "Summary",
+    "Tally",
+    "TallyBuilder",
+    "percentile",
+    "summarize",
+    "summarize_amounts",
+    "summarize_tally",
+    "summarize_tally_amounts",
+]
 
 V = TypeVar("V", Decimal, Money)
 
 _CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
+_EXACT = decimal.Context(
+    prec=200, rounding=decimal.ROUND_HALF_EVEN, traps=[decimal.Inexact, decimal.Overflow]
+)
+"""A tally's sums, exact (a Money amount has at most 30 digits); beyond, the tally keeps
+every value."""
+_ZERO = Decimal(0)
 _QUANTILES = {
     "p10": Decimal("0.1"),
     "p25": Decimal("0.25"),
@@ -192,3 +211,200 @@ def _statistics(values: list[Decimal]) -> tuple[Decimal, ...]:
             stdev = Decimal(0)
         quantiles = [_interpolate(ordered, q) for q in _QUANTILES.values()]
     return (mean, stdev, ordered[0], *quantiles, ordered[-1])
+
+
+@attrs.frozen
+class Tally:
+    """Samples as summaries need them: sorted, counted by value, with their exact sum.
+
+    The chunks of a sweep are tallied where they are computed and the tallies added
+    up (:class:`TallyBuilder`): the summary of the whole (:func:`summarize_tally`)
+    is what :func:`summarize` gives for every sample, digit for digit, with the
+    sorting and the sum done in pieces.
+
+    Samples are counted by value only when equal values are written alike (the same
+    exponent throughout, finite, no -0) and sum to at most 28 digits; otherwise
+    ``counts`` is empty and ``values`` holds every sample.
+
+    Attributes:
+        values: ascending; each value once when counted, else every sample (a stable sort).
+        counts: how many samples have each value; empty when every sample is kept.
+        total: the exact sum of the samples (counted tallies only; else 0).
+        magnitude: the exact sum of their absolute values (counted tallies only; else 0).
+    """
+
+    values: tuple[Decimal, ...]
+    counts: tuple[int, ...] = ()
+    total: Decimal = Decimal(0)
+    magnitude: Decimal = Decimal(0)
+
+    @classmethod
+    def of(cls, samples: Iterable[Decimal]) -> Tally:
+        """The tally of ``samples`` (Decimals, in any order; none gives an empty tally)."""
+        ordered = sorted(samples)
+        if not ordered:
+            return cls(())
+        first, size = ordered[0], len(ordered)
+        # Equal values written alike, or counting them would keep only one spelling;
+        # -0 equals 0 and would lose its sign.
+        zeros = ordered[bisect.bisect_left(ordered, _ZERO) : bisect.bisect_right(ordered, _ZERO)]
+        if (
+            not first.is_finite()
+            or not all(map(first.same_quantum, ordered))
+            or any(map(Decimal.is_signed, zeros))
+        ):
+            return cls(tuple(ordered))
+        # Where a new value starts: comparing neighbours (hashing Decimals costs more).
+        changes = map(operator.ne, ordered, itertools.islice(ordered, 1, None))
+        starts = [0, *itertools.compress(range(1, size), changes)]
+        values = tuple(map(ordered.__getitem__, starts))
+        counts = tuple(map(operator.sub, [*starts[1:], size], starts))
+        try:
+            with decimal.localcontext(_EXACT):
+                total = sum(map(operator.mul, values, counts), Decimal(0))
+                magnitude = (
+                    total
+                    if first >= 0
+                    else sum(map(operator.mul, map(abs, values), counts), Decimal(0))
+                )
+        except (decimal.Inexact, decimal.Overflow):
+            return cls(tuple(ordered))
+        return cls(values, counts, total, magnitude)
+
+    @classmethod
+    def of_whole(cls, numbers: Iterable[int]) -> Tally:
+        """The tally of whole numbers as Decimals (``Decimal(n)`` for each ``n``)."""
+        counted = Counter(numbers)
+        keys = sorted(counted)
+        counts = tuple(map(counted.__getitem__, keys))
+        total = sum(k * c for k, c in zip(keys, counts, strict=True))
+        magnitude = sum(abs(k) * c for k, c in zip(keys, counts, strict=True))
+        return cls(tuple(map(Decimal, keys)), counts, Decimal(total), Decimal(magnitude))
+
+    @property
+    def count(self) -> int:
+        """How many samples."""
+        return sum(self.counts) if self.counts else len(self.values)
+
+    def samples(self) -> list[Decimal]:
+        """Every sample, ascending."""
+        if not self.counts:
+            return list(self.values)
+        return list(itertools.chain.from_iterable(map(itertools.repeat, self.values, self.counts)))
+
+
+class TallyBuilder:
+    """Adds up the tallies of consecutive chunks of samples, in order, into one.
+
+    Each :meth:`add` costs the chunk's distinct values, so a sweep adds each chunk
+    as it comes in, while later chunks are computed.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[Tally] = []
+        self._counts: dict[Decimal, int] = {}
+        self._counted = True
+        self._total = self._magnitude = Decimal(0)
+
+    def add(self, part: Tally) -> None:
+        """Add the tally of the next chunk."""
+        self._parts.append(part)
+        if not part.values or not self._counted:
+            return
+        known = next(iter(self._counts), None)
+        if not part.counts or (known is not None and not known.same_quantum(part.values[0])):
+            self._counted = False
+            return
+        counts = self._counts
+        for value, count in zip(part.values, part.counts, strict=True):
+            counts[value] = counts.get(value, 0) + count
+        try:
+            with decimal.localcontext(_EXACT):
+                self._total += part.total
+                self._magnitude += part.magnitude
+        except (decimal.Inexact, decimal.Overflow):  # pragma: no cover - 200 digits
+            self._counted = False
+
+    def build(self) -> Tally:
+        """The tally of every chunk added."""
+        if self._counted:
+            values = tuple(sorted(self._counts))  # the chunks' ascending runs, merged
+            counts = tuple(map(self._counts.__getitem__, values))
+            return Tally(values, counts, self._total, self._magnitude)
+        # A stable sort of the chunks' stable sorts, in chunk order, is the stable sort
+        # of every sample in that order: what summarize() sorts.
+        return Tally(tuple(sorted(itertools.chain.from_iterable(p.samples() for p in self._parts))))
+
+
+class _Counted(Sequence[Decimal]):
+    """The samples of a counted tally by position, ascending, without listing them."""
+
+    def __init__(self, values: tuple[Decimal, ...], counts: tuple[int, ...]) -> None:
+        self._values = values
+        self._ends = list(itertools.accumulate(counts))
+
+    def __len__(self) -> int:
+        return self._ends[-1]
+
+    @overload
+    def __getitem__(self, index: int) -> Decimal: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Decimal]: ...
+
+    def __getitem__(self, index: int | slice) -> Decimal | Sequence[Decimal]:
+        if isinstance(index, slice):  # pragma: no cover - quantiles pick single values
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        return self._values[bisect.bisect_right(self._ends, index)]
+
+
+def _tally_statistics(tally: Tally) -> tuple[Decimal, ...]:
+    """What :func:`_statistics` gives for the tally's samples."""
+    values, counts = tally.values, tally.counts
+    if not counts:
+        return _statistics(list(values))
+    # Every partial sum of summarize()'s (in any order, from Decimal(0): at the exponent
+    # min(0, e)) is within the sum of the absolute values: with at most 28 digits there,
+    # it rounds nothing and is the exact total, written alike.
+    exponent = values[0].as_tuple().exponent
+    if not isinstance(exponent, int) or tally.magnitude.adjusted() - min(0, exponent) > 27:
+        return _statistics(tally.samples())
+    count = sum(counts)
+    with decimal.localcontext(_CONTEXT):
+        mean = tally.total / count
+        if count > 1:
+            # Each value's square once, added as many times as the value occurs, in
+            # ascending order: the additions summarize() rounds, one by one.
+            terms = map(pow, map(operator.sub, values, itertools.repeat(mean)), itertools.repeat(2))
+            repeated = itertools.chain.from_iterable(map(itertools.repeat, terms, counts))
+            stdev = (sum(repeated, Decimal(0)) / (count - 1)).sqrt()
+        else:
+            stdev = Decimal(0)
+        ordered = _Counted(values, counts)
+        quantiles = [_interpolate(ordered, q) for q in _QUANTILES.values()]
+    return (mean, stdev, values[0], *quantiles, values[-1])
+
+
+def summarize_tally(tally: Tally) -> Summary[Decimal]:
+    """What :func:`summarize` gives for the tally's samples.
+
+    Raises:
+        ValidationError: an empty tally.
+    """
+    if not tally.values:
+        raise ValidationError("tally", tally, "at least one value")
+    return Summary(tally.count, *_tally_statistics(tally))
+
+
+def summarize_tally_amounts(tally: Tally, currency: Currency) -> Summary[Money]:
+    """What :func:`summarize_amounts` gives for the tally's samples in ``currency``.
+
+    Raises:
+        ValidationError: an empty tally.
+    """
+    if not tally.values:
+        raise ValidationError("tally", tally, "at least one amount")
+    stats = _tally_statistics(tally)
+    return Summary(tally.count, *(_rounded(s, currency) for s in stats))

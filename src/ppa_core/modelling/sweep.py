@@ -43,13 +43,13 @@ from ppa_core import _validation as v
 from ppa_core.domain.contract import Contract, ContractTerms
 from ppa_core.domain.money import Money
 from ppa_core.exceptions import ValidationError
-from ppa_core.modelling.figures import RunFigures
+from ppa_core.modelling.figures import RunFigures, RunTallies, RunTalliesBuilder
 from ppa_core.modelling.plan import CampaignPlan
 from ppa_core.modelling.progress import ProgressOption, reporting
 from ppa_core.modelling.scenario import Models, PricedModel, Scenario, ScenarioResult
 from ppa_core.modelling.simulation import RunOutcome, Simulator
 
-__all__ = ["Chunk", "SweepPoint", "run_chunk", "run_chunk_figures", "sweep"]
+__all__ = ["Chunk", "SweepPoint", "run_chunk", "run_chunk_figures", "run_chunk_tallies", "sweep"]
 
 
 @attrs.frozen
@@ -118,6 +118,20 @@ def run_chunk_figures(chunk: Chunk) -> tuple[RunFigures, tuple[RunOutcome, ...]]
     with_roi = scenario.plan.deal_value is not None
     figures = RunFigures.of(outcomes, len(scenario.models), with_roi)
     return figures, outcomes if chunk.keep_outcomes else ()
+
+
+def run_chunk_tallies(chunk: Chunk) -> tuple[RunTallies, tuple[RunOutcome, ...]]:
+    """Simulate one chunk and tally its figures (the function :func:`sweep` has executors run).
+
+    The tallies are the figures sorted, counted by value and summed exactly, here,
+    while other chunks are computed elsewhere: the process that gathers them only
+    adds them up.
+
+    Returns:
+        The chunk's tallies, and its outcomes when ``chunk.keep_outcomes`` (else empty).
+    """
+    figures, outcomes = run_chunk_figures(chunk)
+    return RunTallies.of(figures), outcomes
 
 
 @attrs.frozen(repr=False)
@@ -266,30 +280,30 @@ def sweep(
         for index, (_, scenario) in enumerate(points)
         for start in range(0, runs, size)
     ]
-    figures: list[list[RunFigures]] = [[] for _ in points]
+    tallies = [RunTalliesBuilder(len(base.models)) for _ in points]
     outcomes: list[list[RunOutcome]] = [[] for _ in points]
     total, done = runs * len(points), 0
     with reporting(progress, total, "sweep") as report:
-        # A pool's results come back figures only (and outcomes when kept): this
-        # process then joins columns, where it would otherwise unpickle every outcome
-        # and compute every run's figures alone while the workers wait.
-        results: Iterator[tuple[RunFigures, tuple[RunOutcome, ...]]]
+        # A pool's results come back tallied (and with outcomes when kept): this process
+        # adds each chunk's tallies as it comes in, while the workers compute the next
+        # ones, and after the last one has only the summaries' last steps left.
+        results: Iterator[tuple[RunTallies, tuple[RunOutcome, ...]]]
         if executor is None:
-            results = map(run_chunk_figures, chunks)
+            results = map(run_chunk_tallies, chunks)
         else:
-            futures: list[Future[tuple[RunFigures, tuple[RunOutcome, ...]]]] = [
-                executor.submit(run_chunk_figures, chunk) for chunk in chunks
+            futures: list[Future[tuple[RunTallies, tuple[RunOutcome, ...]]]] = [
+                executor.submit(run_chunk_tallies, chunk) for chunk in chunks
             ]
             results = (future.result() for future in futures)
         for chunk, (part, kept) in zip(chunks, results, strict=True):
-            figures[chunk.point].append(part)
+            tallies[chunk.point].add(part)
             outcomes[chunk.point].extend(kept)
             done += chunk.stop - chunk.start
             report(done, total)
     return tuple(
         SweepPoint(
             parameters,
-            ScenarioResult.from_figures(scenario, seed, RunFigures.join(parts), kept),
+            ScenarioResult.from_tallies(scenario, seed, built.build(), kept),
         )
-        for (parameters, scenario), parts, kept in zip(points, figures, outcomes, strict=True)
+        for (parameters, scenario), built, kept in zip(points, tallies, outcomes, strict=True)
     )
