@@ -114,8 +114,8 @@ class TestTally:
         tally = Tally.of([Decimal("7.00"), Decimal("3.00"), Decimal("7.00"), Decimal("-1.00")])
         assert tally.values == (Decimal("-1.00"), Decimal("3.00"), Decimal("7.00"))
         assert tally.counts == (1, 1, 2)
-        assert (tally.total, tally.magnitude) == (Decimal("16.00"), Decimal("18.00"))
-        assert str(tally.total) == "16.00"
+        assert (tally.units, tally.exponent) == ((-100, 300, 700), -2)
+        assert (tally.total, tally.magnitude) == (1600, 1800)  # in hundredths
 
     @pytest.mark.parametrize(
         "values",
@@ -135,6 +135,8 @@ class TestTally:
         assert tally.counts == ()
         assert [str(v) for v in tally.values] == ["1.0", "1.00", "2.0"]  # run order for ties
         assert str(summarize_tally(tally).minimum) == "1.0"
+        first_apart = built([[Decimal("1.00"), Decimal("1.0")], [Decimal("0.5")]])
+        assert [str(v) for v in first_apart.values] == ["0.5", "1.00", "1.0"]
 
     def test_an_empty_tally_has_no_summary(self) -> None:
         empty = built([[], []])

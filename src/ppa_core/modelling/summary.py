@@ -47,11 +47,15 @@ V = TypeVar("V", Decimal, Money)
 
 _CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
 _EXACT = decimal.Context(
-    prec=200, rounding=decimal.ROUND_HALF_EVEN, traps=[decimal.Inexact, decimal.Overflow]
+    prec=decimal.MAX_PREC,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emax=decimal.MAX_EMAX,
+    Emin=decimal.MIN_EMIN,
+    traps=[decimal.Inexact, decimal.Overflow],
 )
-"""A tally's sums, exact (a Money amount has at most 30 digits); beyond, the tally keeps
-every value."""
+"""Moves a decimal point exactly, whatever the number of digits."""
 _ZERO = Decimal(0)
+_DIGITS_28 = 10**28
 _QUANTILES = {
     "p10": Decimal("0.1"),
     "p25": Decimal("0.25"),
@@ -220,23 +224,29 @@ class Tally:
     The chunks of a sweep are tallied where they are computed and the tallies added
     up (:class:`TallyBuilder`): the summary of the whole (:func:`summarize_tally`)
     is what :func:`summarize` gives for every sample, digit for digit, with the
-    sorting and the sum done in pieces.
+    sorting and the sums done in pieces. Build tallies with :meth:`of` or
+    :meth:`of_whole`.
 
-    Samples are counted by value only when equal values are written alike (the same
-    exponent throughout, finite, no -0) and sum to at most 28 digits; otherwise
-    ``counts`` is empty and ``values`` holds every sample.
+    Samples are counted by value only when equal values are written alike (finite,
+    one exponent throughout, no -0); otherwise ``counts`` is empty and ``values``
+    holds every sample.
 
     Attributes:
         values: ascending; each value once when counted, else every sample (a stable sort).
         counts: how many samples have each value; empty when every sample is kept.
-        total: the exact sum of the samples (counted tallies only; else 0).
-        magnitude: the exact sum of their absolute values (counted tallies only; else 0).
+        units: each value's coefficient at ``exponent`` (value = unit * 10 ** exponent),
+            as ints: a tally is added up by these, which hash and sort fast.
+        exponent: the samples' exponent (counted tallies only).
+        total: the sum of the samples, in units.
+        magnitude: the sum of their absolute values, in units.
     """
 
     values: tuple[Decimal, ...]
     counts: tuple[int, ...] = ()
-    total: Decimal = Decimal(0)
-    magnitude: Decimal = Decimal(0)
+    units: tuple[int, ...] = ()
+    exponent: int = 0
+    total: int = 0
+    magnitude: int = 0
 
     @classmethod
     def of(cls, samples: Iterable[Decimal]) -> Tally:
@@ -245,11 +255,12 @@ class Tally:
         if not ordered:
             return cls(())
         first, size = ordered[0], len(ordered)
+        exponent = first.as_tuple().exponent
         # Equal values written alike, or counting them would keep only one spelling;
         # -0 equals 0 and would lose its sign.
         zeros = ordered[bisect.bisect_left(ordered, _ZERO) : bisect.bisect_right(ordered, _ZERO)]
         if (
-            not first.is_finite()
+            not isinstance(exponent, int)
             or not all(map(first.same_quantum, ordered))
             or any(map(Decimal.is_signed, zeros))
         ):
@@ -259,27 +270,20 @@ class Tally:
         starts = [0, *itertools.compress(range(1, size), changes)]
         values = tuple(map(ordered.__getitem__, starts))
         counts = tuple(map(operator.sub, [*starts[1:], size], starts))
-        try:
-            with decimal.localcontext(_EXACT):
-                total = sum(map(operator.mul, values, counts), Decimal(0))
-                magnitude = (
-                    total
-                    if first >= 0
-                    else sum(map(operator.mul, map(abs, values), counts), Decimal(0))
-                )
-        except (decimal.Inexact, decimal.Overflow):
-            return cls(tuple(ordered))
-        return cls(values, counts, total, magnitude)
+        units = tuple(map(int, map(_EXACT.scaleb, values, itertools.repeat(-exponent))))
+        total = sum(map(operator.mul, units, counts))
+        magnitude = total if first >= 0 else sum(map(operator.mul, map(abs, units), counts))
+        return cls(values, counts, units, exponent, total, magnitude)
 
     @classmethod
     def of_whole(cls, numbers: Iterable[int]) -> Tally:
         """The tally of whole numbers as Decimals (``Decimal(n)`` for each ``n``)."""
         counted = Counter(numbers)
-        keys = sorted(counted)
-        counts = tuple(map(counted.__getitem__, keys))
-        total = sum(k * c for k, c in zip(keys, counts, strict=True))
-        magnitude = sum(abs(k) * c for k, c in zip(keys, counts, strict=True))
-        return cls(tuple(map(Decimal, keys)), counts, Decimal(total), Decimal(magnitude))
+        units = tuple(sorted(counted))
+        counts = tuple(map(counted.__getitem__, units))
+        total = sum(map(operator.mul, units, counts))
+        magnitude = sum(map(operator.mul, map(abs, units), counts))
+        return cls(tuple(map(Decimal, units)), counts, units, 0, total, magnitude)
 
     @property
     def count(self) -> int:
@@ -296,41 +300,43 @@ class Tally:
 class TallyBuilder:
     """Adds up the tallies of consecutive chunks of samples, in order, into one.
 
-    Each :meth:`add` costs the chunk's distinct values, so a sweep adds each chunk
-    as it comes in, while later chunks are computed.
+    Each :meth:`add` costs the chunk's distinct values (counted by their int units), so
+    a sweep adds each chunk as it comes in, while later chunks are computed.
     """
 
     def __init__(self) -> None:
         self._parts: list[Tally] = []
-        self._counts: dict[Decimal, int] = {}
+        self._counts: dict[int, int] = {}
+        self._values: dict[int, Decimal] = {}
+        self._exponent: int | None = None
         self._counted = True
-        self._total = self._magnitude = Decimal(0)
+        self._total = self._magnitude = 0
 
     def add(self, part: Tally) -> None:
         """Add the tally of the next chunk."""
         self._parts.append(part)
         if not part.values or not self._counted:
             return
-        known = next(iter(self._counts), None)
-        if not part.counts or (known is not None and not known.same_quantum(part.values[0])):
+        if not part.counts or self._exponent not in (None, part.exponent):
             self._counted = False
             return
+        self._exponent = part.exponent
         counts = self._counts
-        for value, count in zip(part.values, part.counts, strict=True):
-            counts[value] = counts.get(value, 0) + count
-        try:
-            with decimal.localcontext(_EXACT):
-                self._total += part.total
-                self._magnitude += part.magnitude
-        except (decimal.Inexact, decimal.Overflow):  # pragma: no cover - 200 digits
-            self._counted = False
+        for unit, count in zip(part.units, part.counts, strict=True):
+            counts[unit] = counts.get(unit, 0) + count
+        self._values.update(zip(part.units, part.values, strict=True))
+        self._total += part.total
+        self._magnitude += part.magnitude
 
     def build(self) -> Tally:
         """The tally of every chunk added."""
         if self._counted:
-            values = tuple(sorted(self._counts))  # the chunks' ascending runs, merged
-            counts = tuple(map(self._counts.__getitem__, values))
-            return Tally(values, counts, self._total, self._magnitude)
+            if self._exponent is None:  # nothing added, or only empty chunks
+                return Tally(())
+            units = tuple(sorted(self._counts))
+            values = tuple(map(self._values.__getitem__, units))
+            counts = tuple(map(self._counts.__getitem__, units))
+            return Tally(values, counts, units, self._exponent, self._total, self._magnitude)
         # A stable sort of the chunks' stable sorts, in chunk order, is the stable sort
         # of every sample in that order: what summarize() sorts.
         return Tally(tuple(sorted(itertools.chain.from_iterable(p.samples() for p in self._parts))))
@@ -368,12 +374,14 @@ def _tally_statistics(tally: Tally) -> tuple[Decimal, ...]:
     # Every partial sum of summarize()'s (in any order, from Decimal(0): at the exponent
     # min(0, e)) is within the sum of the absolute values: with at most 28 digits there,
     # it rounds nothing and is the exact total, written alike.
-    exponent = values[0].as_tuple().exponent
-    if not isinstance(exponent, int) or tally.magnitude.adjusted() - min(0, exponent) > 27:
+    exponent = tally.exponent
+    scale = 10 ** max(0, exponent)
+    if tally.magnitude * scale >= _DIGITS_28:
         return _statistics(tally.samples())
+    total = Decimal(tally.total * scale).scaleb(min(0, exponent), _EXACT)
     count = sum(counts)
     with decimal.localcontext(_CONTEXT):
-        mean = tally.total / count
+        mean = total / count
         if count > 1:
             # Each value's square once, added as many times as the value occurs, in
             # ascending order: the additions summarize() rounds, one by one.
