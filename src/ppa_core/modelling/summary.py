@@ -321,9 +321,11 @@ class TallyBuilder:
             self._counted = False
             return
         self._exponent = part.exponent
-        counts = self._counts
-        for unit, count in zip(part.units, part.counts, strict=True):
-            counts[unit] = counts.get(unit, 0) + count
+        # Each unit's count so far plus the chunk's (a chunk's units are distinct, so each
+        # is read before it is written), in C loops.
+        counts, units = self._counts, part.units
+        so_far = map(counts.get, units, itertools.repeat(0))
+        counts.update(zip(units, map(operator.add, so_far, part.counts), strict=True))
         self._values.update(zip(part.units, part.values, strict=True))
         self._total += part.total
         self._magnitude += part.magnitude
@@ -382,17 +384,27 @@ def _tally_statistics(tally: Tally) -> tuple[Decimal, ...]:
     count = sum(counts)
     with decimal.localcontext(_CONTEXT):
         mean = total / count
-        if count > 1:
-            # Each value's square once, added as many times as the value occurs, in
-            # ascending order: the additions summarize() rounds, one by one.
-            terms = map(pow, map(operator.sub, values, itertools.repeat(mean)), itertools.repeat(2))
-            repeated = itertools.chain.from_iterable(map(itertools.repeat, terms, counts))
-            stdev = (sum(repeated, Decimal(0)) / (count - 1)).sqrt()
-        else:
-            stdev = Decimal(0)
+        one = count == 1  # no spread: 0
+        stdev = Decimal(0) if one else (_squares(values, counts, mean) / (count - 1)).sqrt()
         ordered = _Counted(values, counts)
         quantiles = [_interpolate(ordered, q) for q in _QUANTILES.values()]
     return (mean, stdev, values[0], *quantiles, values[-1])
+
+
+def _squares(values: tuple[Decimal, ...], counts: tuple[int, ...], mean: Decimal) -> Decimal:
+    """The sum of squared deviations as :func:`_statistics` adds them (in the current context).
+
+    Each value's square is computed once and added as many times as the value occurs,
+    in ascending order: the same additions, rounded one by one.
+    """
+    terms = list(map(pow, map(operator.sub, values, itertools.repeat(mean)), itertools.repeat(2)))
+    repeated = itertools.compress(range(len(counts)), map(operator.gt, counts, itertools.repeat(1)))
+    total, start = Decimal(0), 0
+    for index in repeated:  # the runs of values seen once are added in C, slice by slice
+        total = sum(terms[start:index], total)
+        total = sum(itertools.repeat(terms[index], counts[index]), total)
+        start = index + 1
+    return sum(terms[start:], total)
 
 
 def summarize_tally(tally: Tally) -> Summary[Decimal]:
