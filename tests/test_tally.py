@@ -147,9 +147,19 @@ class TestTally:
         with pytest.raises(ValidationError, match="'tally'"):
             summarize_tally_amounts(empty, EUR)
 
-    def test_a_tally_pickles(self) -> None:
-        tally = Tally.of([Decimal("2.50"), Decimal("2.50"), Decimal("1.25")])
-        assert pickle.loads(pickle.dumps(tally)) == tally
+    @given(samples)
+    def test_a_tally_pickles_with_every_value_as_written(self, values: list[Decimal]) -> None:
+        tally = Tally.of(values)
+        back = pickle.loads(pickle.dumps(tally))
+        assert back == tally
+        assert [str(v) for v in back.values] == [str(v) for v in tally.values]
+
+    def test_an_empty_tally_and_special_values_pickle(self) -> None:
+        for values in ([], [Decimal("-0.00"), Decimal("1E+2"), Decimal("-Infinity")]):
+            tally = Tally.of(values)
+            assert [str(v) for v in pickle.loads(pickle.dumps(tally)).values] == [
+                str(v) for v in tally.values
+            ]
 
 
 def eur(amount: int | str) -> Money:

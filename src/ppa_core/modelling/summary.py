@@ -23,9 +23,9 @@ import decimal
 import itertools
 import operator
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, overload
 
 import attrs
 
@@ -290,11 +290,23 @@ class Tally:
         """How many samples."""
         return sum(self.counts) if self.counts else len(self.values)
 
+    def __reduce__(self) -> tuple[Callable[..., Tally], tuple[object, ...]]:
+        # A Decimal pickles as a call on its string, one call each: the values travel as
+        # one string instead, several times faster to write (str() gives back the same
+        # Decimal, exponent and sign included).
+        values = " ".join(map(str, self.values))
+        fields = (self.counts, self.units, self.exponent, self.total, self.magnitude)
+        return _unpickle_tally, (values, *fields)
+
     def samples(self) -> list[Decimal]:
         """Every sample, ascending."""
         if not self.counts:
             return list(self.values)
         return list(itertools.chain.from_iterable(map(itertools.repeat, self.values, self.counts)))
+
+
+def _unpickle_tally(values: str, *fields: Any) -> Tally:
+    return Tally(tuple(map(Decimal, values.split())), *fields)
 
 
 class TallyBuilder:
