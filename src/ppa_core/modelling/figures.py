@@ -3,10 +3,12 @@
 A run's figures under a model are its total cost, its cost per qualified meeting
 held and per opportunity (rounded half-up to the minor unit) and its ROI (six
 decimals), as :func:`per_run_figures` gives them. :class:`RunFigures` holds them
-for consecutive runs as plain amounts: a sweep's worker computes them next to
-the runs and ships these columns back rather than every
-:class:`~ppa_core.modelling.simulation.RunOutcome`, so the process that gathers
-the chunks only joins columns and summarizes (:func:`summaries`).
+for consecutive runs as plain amounts. A sweep's worker computes them next to
+the runs and ships them back tallied (:class:`RunTallies`: each column sorted,
+counted by value and summed exactly) rather than every
+:class:`~ppa_core.modelling.simulation.RunOutcome`; the process that gathers the
+chunks adds the tallies up as they come in (:class:`RunTalliesBuilder`) and
+summarizes (:func:`tally_summaries`).
 """
 
 from __future__ import annotations

@@ -108,7 +108,7 @@ def run_chunk(chunk: Chunk) -> tuple[RunOutcome, ...]:
 
 
 def run_chunk_figures(chunk: Chunk) -> tuple[RunFigures, tuple[RunOutcome, ...]]:
-    """Simulate one chunk and compute its figures (the function :func:`sweep` has executors run).
+    """Simulate one chunk and compute its figures (what :func:`run_chunk_tallies` tallies).
 
     Returns:
         The chunk's figures, and its outcomes when ``chunk.keep_outcomes`` (else empty).
