@@ -37,7 +37,6 @@ import argparse
 import cProfile
 import gc
 import os
-import pickle
 import pstats
 import time
 from collections.abc import Callable
@@ -55,9 +54,6 @@ from ppa_core import (
     Retainer,
     simulate,
 )
-from ppa_core.modelling import figures as figures_module
-from ppa_core.modelling import sweep as sweep_module
-from ppa_core.modelling.scenario import Scenario, ScenarioResult
 from ppa_core.modelling.sweep import sweep
 
 T = TypeVar("T")
@@ -148,73 +144,6 @@ def pooled(
     return points, wall, ended - parent, ended - last[0], used
 
 
-def split(runs: int, seed: int, chunks: int, repeat: int) -> None:
-    """Each worker's share of a sweep's chunks, run one after the other in this process.
-
-    The CPU of the chunks one worker would run (all; or every other one, as two workers
-    take them in turn), each share on a fresh simulator after a warm-up on another plan,
-    best of ``repeat``; and the parent's CPU: reading and adding the chunks' results
-    (overlapped with the workers) and its tail after the last one. Without two workers
-    running side by side, the load of other processes moves these figures less.
-    """
-    tallied = hasattr(sweep_module, "run_chunk_tallies")
-    work = sweep_module.run_chunk_tallies if tallied else sweep_module.run_chunk_figures
-    scenario = Scenario.build(PLAN, MODELS)
-    size = max(1, runs // chunks)
-    all_chunks = [
-        sweep_module.Chunk(0, scenario, seed, start, min(start + size, runs), keep_outcomes=False)
-        for start in range(0, runs, size)
-    ]
-    sweep(WARM_UP, {}, MODELS, runs=20, seed=1)
-
-    def share(picked: list[Any]) -> tuple[float, list[bytes]]:
-        sweep_module._KEPT.simulators = {}  # a fresh worker's simulator
-        gc.collect()
-        start = time.process_time()
-        blobs = [pickle.dumps(work(chunk)) for chunk in picked]
-        return time.process_time() - start, blobs
-
-    shares = {"all": all_chunks, "even": all_chunks[0::2], "odd": all_chunks[1::2]}
-    best = dict.fromkeys(shares, float("inf"))
-    blobs: list[bytes] = []
-    for _ in range(repeat):
-        for name, picked in shares.items():
-            took, made = share(picked)
-            best[name] = min(best[name], took)
-            blobs = made if name == "all" else blobs
-    overlapped = tail = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        start = time.process_time()
-        if tallied:
-            builder = figures_module.RunTalliesBuilder(len(scenario.models))
-            for blob in blobs[:-1]:
-                builder.add(pickle.loads(blob)[0])
-            middle = time.process_time()
-            builder.add(pickle.loads(blobs[-1])[0])
-            ScenarioResult.from_tallies(scenario, seed, builder.build())
-        else:
-            parts = [pickle.loads(blob)[0] for blob in blobs[:-1]]
-            middle = time.process_time()
-            parts.append(pickle.loads(blobs[-1])[0])
-            ScenarioResult.from_figures(scenario, seed, figures_module.RunFigures.join(parts))
-        end = time.process_time()
-        overlapped, tail = min(overlapped, middle - start), min(tail, end - middle)
-    one = best["all"] + tail
-    two = max(best["even"], best["odd"]) + tail
-    shared = (best["even"] + best["odd"] + overlapped) / 2 + tail
-    print(
-        f"{'tallies' if tallied else 'figures'}: CPU s, best of {repeat}: all chunks "
-        f"{best['all']:.2f}, every other chunk {best['even']:.2f} and {best['odd']:.2f}; "
-        f"the parent {overlapped:.2f} while chunks come in, {tail:.3f} after the last"
-    )
-    print(
-        f"2 vs 1 workers on idle cores: {one / two:.2f}x (busiest worker + tail), "
-        f"{one / shared:.2f}x (the parent's reading shares the two cores); load "
-        f"{os.getloadavg()[0]:.1f}"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10_000, help="simulated months")
@@ -223,14 +152,8 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, help="profile this many runs only")
     parser.add_argument("--chunks", type=int, default=40, help="chunks of runs (default 40)")
     parser.add_argument("--pool-repeat", type=int, default=1, help="rounds of 1, 2, 2, 1 workers")
-    parser.add_argument(
-        "--split", action="store_true", help="only each worker's share, one after the other"
-    )
     args = parser.parse_args()
     runs, seed = args.runs, args.seed
-    if args.split:
-        split(runs, seed, args.chunks, args.repeat)
-        return
     if args.profile:
         profile = cProfile.Profile()
         profile.runcall(simulate, PLAN, MODELS, runs=args.profile, seed=seed)
