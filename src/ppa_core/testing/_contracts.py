@@ -45,7 +45,7 @@ from ppa_core.testing._values import (
     Choose,
     _amount,
     _currency_option,
-    _drawing,
+    _Drawing,
     _flags,
     _maybe_amount,
     _maybe_int,
@@ -91,7 +91,7 @@ def _policy_of(choose: Choose) -> NoShowPolicy:
 
 @st.composite
 def _policies(draw: st.DrawFn) -> NoShowPolicy:
-    return _policy_of(_drawing(draw))
+    return _policy_of(_Drawing(draw))
 
 
 def no_show_policies() -> st.SearchStrategy[NoShowPolicy]:
@@ -245,7 +245,7 @@ def _terms_of(choose: Choose, cur: Currency, models: tuple[PricingModel, ...]) -
 @functools.cache
 @st.composite
 def _terms(draw: st.DrawFn, cur: Currency, models: tuple[PricingModel, ...]) -> ContractTerms:
-    return _terms_of(_drawing(draw), cur, models)
+    return _terms_of(_Drawing(draw), cur, models)
 
 
 def _amended(
@@ -360,7 +360,7 @@ def _contracts(
     max_amendments: int,
     models: tuple[PricingModel, ...],
 ) -> Contract:
-    choose = _drawing(draw)
+    choose = _Drawing(draw)
     cur = cur or _pick(choose, _CURRENCY_ORDER)
     first = _pdate(dt.date.fromordinal(choose(_FIRST_DAY, _LAST_DAY)))
     shape = _SHAPES.draw(choose, max_amendments)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from ppa_core.domain.party import Parties, Party
 from ppa_core.domain.payment_terms import PaymentBasis, PaymentTerms
 from ppa_core.domain.tax import TaxTreatment
-from ppa_core.testing._values import Choose, _drawing, _pick
+from ppa_core.testing._values import Choose, _Drawing, _pick
 
 
 def tax_treatments(
@@ -49,7 +49,7 @@ def _tax_of(choose: Choose, options: tuple[str | None, ...] = _ALL_TAX_OPTIONS) 
 @functools.cache
 @st.composite
 def _tax_treatments(draw: st.DrawFn, options: tuple[str | None, ...]) -> TaxTreatment:
-    return _tax_of(_drawing(draw), options)
+    return _tax_of(_Drawing(draw), options)
 
 
 def payment_terms() -> st.SearchStrategy[PaymentTerms]:
@@ -99,7 +99,7 @@ def _parties_of(choose: Choose) -> Parties:
 
 @st.composite
 def _parties(draw: st.DrawFn) -> Parties:
-    return _parties_of(_drawing(draw))
+    return _parties_of(_Drawing(draw))
 
 
 def parties() -> st.SearchStrategy[Parties]:

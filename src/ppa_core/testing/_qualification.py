@@ -44,7 +44,7 @@ from ppa_core.testing._values import (
     Choose,
     T,
     _currency_option,
-    _drawing,
+    _Drawing,
     _flags,
     _maybe,
     _maybe_amount,
@@ -123,7 +123,7 @@ _FILTER_SETS: tuple[tuple[int, str, tuple[frozenset[Any], ...]], ...] = (
 @functools.cache
 @st.composite
 def _criteria(draw: st.DrawFn, cur_option: Currency | None) -> QualificationCriteria:
-    return _criteria_of(_drawing(draw), cur_option or draw(currencies()))
+    return _criteria_of(_Drawing(draw), cur_option or draw(currencies()))
 
 
 def qualification_criteria(

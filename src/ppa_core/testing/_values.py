@@ -60,7 +60,7 @@ def _around(default: int, low: int, high: int) -> st.SearchStrategy[int]:
 class Choose:
     """A source of choices: whole numbers in a range, shrinking towards its low end.
 
-    Hypothesis's draws inside a composite (:func:`_drawing`), or seeded random numbers
+    Hypothesis's draws inside a composite (:class:`_Drawing`), or seeded random numbers
     when a pool is built (``_pools``): the same drawing code serves both.
     """
 
@@ -93,22 +93,14 @@ class _Drawing(Choose):
         return self._draw(_FLAG_CHUNKS[count])
 
 
-def _drawing(draw: st.DrawFn) -> Choose:
-    """Choices read from Hypothesis, one draw each."""
-    return _Drawing(draw)
-
-
-# Hypothesis draws a whole number from a wide range mostly small (13 bits: the top bit
-# is set in about 15 % of draws, not half; up to 10 bits, each is set half the time):
-# flags come 10 bits to a choice.
-
-
 def _flags(choose: Choose, count: int) -> int:
     """Which of ``count`` optional parts to draw, as bits: each part is on half the time.
 
     One choice per 10 parts where a boolean per part would take ``count``; shrinks towards
     0 (none).
     """
+    # 10 bits to a choice: Hypothesis draws a whole number from a wider range mostly
+    # small (with 13 bits the top one is set in about 15 % of draws, not half).
     on = 0
     for shift in range(0, count, 10):
         on |= choose.bits(min(10, count - shift)) << shift
