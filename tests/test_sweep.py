@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pickle
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from decimal import Decimal
+from typing import Any, TypeVar
 
 import attrs
 import pytest
@@ -23,6 +25,7 @@ from ppa_core import (
     PerAppointment,
     Retainer,
     Scenario,
+    ScenarioResult,
     Term,
     Tier,
     ValidationError,
@@ -30,7 +33,10 @@ from ppa_core import (
     build_invoice,
     simulate,
 )
+from ppa_core.domain.pricing import Pricing
 from ppa_core.modelling.sweep import Chunk, SweepPoint, run_chunk, sweep
+
+T = TypeVar("T")
 
 
 def eur(amount: int | str) -> Money:
@@ -44,15 +50,17 @@ PLAN = CampaignPlan(
     close_rate="0.3",
     deal_value=Choice([eur(10000), eur(25000)], weights=[3, 1]),
 )
-MODELS = {
+MODELS: dict[str, Pricing] = {
     "ppa": PerAppointment(price=eur(350)),
     "ppl": PayPerLead(price_per_lead=eur(100)),
     "retainer": Retainer(fee=eur(6000)),
     "commission": Commission(rate=Decimal("0.1"), currency="EUR"),
     "hybrid": Hybrid(Retainer(eur(2000)), PerAppointment(price=eur(200))),
 }
-GRID = {"show_rate": ["0.6", "0.8"], "ppa.price": [300, 400]}
-NO_DEALS = {name: model for name, model in MODELS.items() if name != "commission"}
+GRID: dict[str, list[Any]] = {"show_rate": ["0.6", "0.8"], "ppa.price": [300, 400]}
+NO_DEALS: dict[str, Pricing] = {
+    name: model for name, model in MODELS.items() if name != "commission"
+}
 
 
 def roundtrip(value: object) -> object:
@@ -147,6 +155,25 @@ class TestExecutors:
             there = sweep(PLAN, GRID, MODELS, runs=6, seed=7, executor=pool, chunksize=4)
         assert there == here
 
+    def test_each_point_is_summarized_once_its_last_chunk_is_in(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # While workers compute the next points' chunks: the summaries of a grid are
+        # not all left for after the last chunk.
+        log: list[str] = []
+        summarize = ScenarioResult.from_tallies
+
+        def logged(*args: Any, **kwargs: Any) -> ScenarioResult:
+            log.append("summary")
+            return summarize(*args, **kwargs)
+
+        monkeypatch.setattr(ScenarioResult, "from_tallies", logged)
+        here = sweep(PLAN, GRID, MODELS, runs=6, seed=7, chunksize=4)
+        log.clear()
+        there = sweep(PLAN, GRID, MODELS, runs=6, seed=7, chunksize=4, executor=_Logged(log))
+        assert there == here
+        assert log == ["chunk 0-4", "chunk 4-6", "summary"] * len(here)
+
     def test_a_dask_cluster_gives_the_numbers_computed_here(self) -> None:
         distributed = pytest.importorskip("distributed")
         here = sweep(PLAN, GRID, MODELS, runs=5, seed=9, chunksize=2)
@@ -158,6 +185,23 @@ class TestExecutors:
                 PLAN, GRID, MODELS, runs=5, seed=9, chunksize=2, executor=client.get_executor()
             )
         assert there == here
+
+
+class _Logged(Executor):
+    """Runs each task when its result is read, and logs which chunk it was."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        log, (chunk,) = self.log, args
+
+        class Deferred(Future[T]):
+            def result(self, timeout: float | None = None) -> T:
+                log.append(f"chunk {chunk.start}-{chunk.stop}")
+                return fn(*args, **kwargs)
+
+        return Deferred()
 
 
 class TestPickling:

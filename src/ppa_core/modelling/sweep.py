@@ -280,13 +280,13 @@ def sweep(
         for index, (_, scenario) in enumerate(points)
         for start in range(0, runs, size)
     ]
-    tallies = [RunTalliesBuilder(len(base.models)) for _ in points]
-    outcomes: list[list[RunOutcome]] = [[] for _ in points]
+    swept: list[SweepPoint] = []
     total, done = runs * len(points), 0
     with reporting(progress, total, "sweep") as report:
-        # A pool's results come back tallied (and with outcomes when kept): this process
-        # adds each chunk's tallies as it comes in, while the workers compute the next
-        # ones, and after the last one has only the summaries' last steps left.
+        # A pool's results come back tallied (and with outcomes when kept), point by point
+        # in run order: this process adds each chunk's tallies as it comes in, and
+        # summarizes a point once its last chunk is in, while the workers compute the next
+        # points' chunks. After the last chunk only the last point's summaries are left.
         results: Iterator[tuple[RunTallies, tuple[RunOutcome, ...]]]
         if executor is None:
             results = map(run_chunk_tallies, chunks)
@@ -295,15 +295,15 @@ def sweep(
                 executor.submit(run_chunk_tallies, chunk) for chunk in chunks
             ]
             results = (future.result() for future in futures)
+        tallies, outcomes = RunTalliesBuilder(len(base.models)), list[RunOutcome]()
         for chunk, (part, kept) in zip(chunks, results, strict=True):
-            tallies[chunk.point].add(part)
-            outcomes[chunk.point].extend(kept)
+            tallies.add(part)
+            outcomes.extend(kept)
             done += chunk.stop - chunk.start
             report(done, total)
-    return tuple(
-        SweepPoint(
-            parameters,
-            ScenarioResult.from_tallies(scenario, seed, built.build(), kept),
-        )
-        for (parameters, scenario), built, kept in zip(points, tallies, outcomes, strict=True)
-    )
+            if chunk.stop == runs:  # the point's last chunk
+                parameters, scenario = points[chunk.point]
+                result = ScenarioResult.from_tallies(scenario, seed, tallies.build(), outcomes)
+                swept.append(SweepPoint(parameters, result))
+                tallies, outcomes = RunTalliesBuilder(len(base.models)), []
+    return tuple(swept)
