@@ -158,6 +158,92 @@ class TestKeptVerdicts:
         assert outcome.costs[0] == eur(350) * 3
 
 
+@st.composite
+def neighbours(draw_: st.DrawFn) -> tuple[Scenario, Scenario]:
+    """Two scenarios as a grid has them: other models, other rates, or nothing in common."""
+    first = draw_(scenarios())
+    how = draw_(st.sampled_from(["models", "rates", "unrelated"]))
+    if how == "unrelated":
+        return first, draw_(scenarios())
+    plan = first.plan
+    if how == "rates":
+        plan = attrs.evolve(plan, show_rate=draw_(RATE), close_rate=draw_(RATE))
+    kept = [m.contract for m in first.models][: draw_(st.integers(1, len(first.models)))]
+    others = draw_(st.lists(contract_terms(currency="EUR"), max_size=2))
+    models = kept + [attrs.evolve(kept[0], id=f"n{i}", terms=t) for i, t in enumerate(others)]
+    return first, Scenario.build(plan, models)
+
+
+class TestSharedSimulators:
+    """A simulator built ``like=`` another (a sweep's next point) shares its meetings and
+    the verdicts of equal contracts, and both give what fresh simulators give."""
+
+    @settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+    @given(pair=neighbours(), seed=st.integers(0, 2**32))
+    def test_a_simulator_like_another_gives_what_a_fresh_one_gives(
+        self, pair: tuple[Scenario, Scenario], seed: int
+    ) -> None:
+        first, second = pair
+        runs = range(5)
+        earlier = first.simulator()
+        before = [earlier.outcome(seed, run) for run in runs]
+        like, fresh = second.simulator(like=earlier), second.simulator()
+        for run in runs:
+            got, expected = like.outcome(seed, run), fresh.outcome(seed, run)
+            assert got == expected
+            assert repr(got.costs) == repr(expected.costs)
+            assert like.realize(seed, run) == fresh.realize(seed, run)
+        # What the second one added to the shared meetings and verdicts changes nothing.
+        assert [earlier.outcome(seed, run) for run in runs] == before
+
+    def decided(self, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+        """The ids of the contracts the engine is asked to decide for, from now on."""
+        asked: list[str] = []
+        decide_all = BillingEngine.decide_all
+
+        def noting(engine: BillingEngine, appointments: list[object], **kw: object) -> object:
+            asked.append(engine.contract.id)
+            return decide_all(engine, appointments, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(BillingEngine, "decide_all", noting)
+        return asked
+
+    def test_only_the_models_that_changed_are_decided_again(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        plan = CampaignPlan(appointments=8, show_rate="0.7", qualification_rate="0.8")
+        hybrid = contract(Hybrid(Retainer(eur(2000)), PerAppointment(price=eur(150))))
+
+        def scenario(price: int, show_rate: str = "0.7") -> Scenario:
+            ppa = attrs.evolve(contract(PerAppointment(price=eur(price))), id="ppa")
+            return Scenario.build(attrs.evolve(plan, show_rate=show_rate), [ppa, hybrid])
+
+        earlier = scenario(350).simulator()
+        [earlier.outcome(3, run) for run in range(10)]
+        asked = self.decided(monkeypatch)
+        like = scenario(400).simulator(like=earlier)
+        got = [like.outcome(3, run) for run in range(10)]
+        assert set(asked) == {"ppa"}
+        assert got == [scenario(400).simulator().outcome(3, run) for run in range(10)]
+        asked.clear()
+        scenario(350, show_rate="0.9").simulator(like=earlier).outcome(3, 0)
+        assert asked == []  # the same contracts, meetings laid out alike: all kept
+
+    def test_meetings_laid_out_otherwise_are_not_shared(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        plan = CampaignPlan(appointments=8, show_rate="0.7", qualification_rate="0.8")
+        earlier = Scenario.build(plan, contract()).simulator()
+        [earlier.outcome(3, run) for run in range(10)]
+        asked = self.decided(monkeypatch)
+        for changed in ({"meeting_minutes": 45}, {"periods": 2}, {"booking_lead_days": 3}):
+            other = Scenario.build(attrs.evolve(plan, **changed), contract())
+            like = other.simulator(like=earlier)
+            asked.clear()
+            assert like.outcome(3, 0) == other.simulator().outcome(3, 0)
+            assert asked.count("acme") == 2, changed  # decided afresh by both
+
+
 class TestDecidesAlone:
     @pytest.mark.parametrize(
         "pricing",

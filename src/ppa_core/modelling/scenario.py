@@ -242,9 +242,14 @@ class Scenario:
         """The models' names, in order."""
         return tuple(m.name for m in self.models)
 
-    def simulator(self) -> Simulator:
-        """A simulator for this scenario (build one per process and reuse it)."""
-        return Simulator(self.plan, self.contract, [m.contract for m in self.models])
+    def simulator(self, *, like: Simulator | None = None) -> Simulator:
+        """A simulator for this scenario (build one per process and reuse it).
+
+        ``like``: another scenario's simulator, used in the same thread, whose meetings
+        and verdicts for equal contracts this one shares (see :class:`Simulator`).
+        """
+        models = [m.contract for m in self.models]
+        return Simulator(self.plan, self.contract, models, like=like)
 
     def outcomes(
         self, seed: int, start: int, stop: int, *, simulator: Simulator | None = None

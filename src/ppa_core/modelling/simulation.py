@@ -183,9 +183,19 @@ class Simulator:
 
     Build one per process; it caches the appointments it builds and the engine's
     verdicts on them (a run reuses them), so it is not shared between threads.
+    ``like``: a simulator whose plan lays out the same meetings (periods, start, minutes,
+    seniorities) gives this one its meetings and its engines for equal contracts, with
+    their kept verdicts; use both in one thread only.
     """
 
-    def __init__(self, plan: CampaignPlan, reference: Contract, models: Sequence[Contract]) -> None:
+    def __init__(
+        self,
+        plan: CampaignPlan,
+        reference: Contract,
+        models: Sequence[Contract],
+        *,
+        like: Simulator | None = None,
+    ) -> None:
         self.plan = plan
         volume = plan.leads if plan.leads is not None else plan.appointments
         if volume is None:  # CampaignPlan refuses this; a hand-made object might not
@@ -203,6 +213,15 @@ class Simulator:
         self.as_of = self.periods[-1].end.add(days=1)
         self._zero = Money.zero(reference.currency).amount
         self._undecided = Fate(self._zero, held=False, period=None)
+        mix = plan.seniority_mix
+        self._seniorities: tuple[Seniority | None, ...] = tuple(s for s, _ in mix) or (None,)
+        # What the meetings built and the engines' verdicts on them depend on: a simulator
+        # ``like`` this one in it shares them, in the same thread (a sweep's next point).
+        timing = (plan.meeting_minutes, plan.late_join_minutes, plan.short_meeting_minutes)
+        layout = (reference.timezone, self.periods, self._start, self._seniorities)
+        self._shape = (*layout, plan.booking_lead_days, timing)
+        same = like is not None and like._shape == self._shape
+        self._like = like if same else None
         self._engines: list[tuple[Contract, BillingEngine]] = []
         # Per engine pass: each kind of meeting's fate, when the contract decides each
         # appointment alone (None: the pass decides each month's appointments together).
@@ -220,8 +239,6 @@ class Simulator:
                 invoicing = self._engines[self._engine_index(contract)][1]
             self._invoiced.append(invoicing)
         self._period_index = {p.start: k for k, p in enumerate(self.periods)}
-        mix = plan.seniority_mix
-        self._seniorities: tuple[Seniority | None, ...] = tuple(s for s, _ in mix) or (None,)
         weights = [w for _, w in mix] or [1]
         total = sum(weights)
         self._thresholds = [sum(weights[: i + 1]) / total for i in range(len(weights) - 1)]
@@ -229,6 +246,10 @@ class Simulator:
         self._booked: dict[tuple[int, int, bool, int], Appointment] = {}
         self._starts: dict[tuple[int, int], pendulum.DateTime] = {}
         self._orders: dict[tuple[int, ...], list[int]] = {}
+        if self._like is not None:
+            self._appointments, self._booked = self._like._appointments, self._like._booked
+            self._starts, self._orders = self._like._starts, self._like._orders
+        self._like = None  # shared what it had: a chain of simulators would stay alive
         self._charges = [self._period_charges(contract) for contract in self.models]
         self._per_lead: dict[tuple[int, int, int], Decimal] = {}
 
@@ -238,6 +259,13 @@ class Simulator:
         for i, (known, _) in enumerate(self._engines):
             if known == contract:
                 return i
+        like = self._like
+        if like is not None:
+            for i, (known, engine) in enumerate(like._engines):
+                if known == contract:  # its engine, with the verdicts it has kept
+                    self._engines.append((known, engine))
+                    self._kept.append(like._kept[i])
+                    return len(self._engines) - 1
         self._engines.append((contract, BillingEngine(contract)))
         self._kept.append({} if decides_alone(contract) else None)
         return len(self._engines) - 1

@@ -94,7 +94,9 @@ def _simulator(scenario: Scenario) -> Simulator:
     except TypeError:  # a custom rule that does not hash: nothing to key by
         return scenario.simulator()
     if found is None:
-        found = scenario.simulator()
+        # The last used one is most likely another point of the same grid: the meetings
+        # and the verdicts of the models the grid does not change are shared with it.
+        found = scenario.simulator(like=next(reversed(kept.values()), None))
         while len(kept) >= _KEPT_SIMULATORS:
             del kept[next(iter(kept))]
     kept[scenario] = found
