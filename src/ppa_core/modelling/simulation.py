@@ -183,9 +183,9 @@ class Simulator:
 
     Build one per process; it caches the appointments it builds and the engine's
     verdicts on them (a run reuses them), so it is not shared between threads.
-    ``like``: a simulator whose plan lays out the same meetings (periods, start, minutes,
-    seniorities) gives this one its meetings and its engines for equal contracts, with
-    their kept verdicts; use both in one thread only.
+    ``like``: a simulator that lays out the same meetings (time zone, periods, start,
+    seniorities, booking lead, minutes) gives this one its meetings and its engines for
+    equal contracts, with their kept verdicts; use both in one thread only.
     """
 
     def __init__(
@@ -220,23 +220,23 @@ class Simulator:
         timing = (plan.meeting_minutes, plan.late_join_minutes, plan.short_meeting_minutes)
         layout = (reference.timezone, self.periods, self._start, self._seniorities)
         self._shape = (*layout, plan.booking_lead_days, timing)
-        same = like is not None and like._shape == self._shape
-        self._like = like if same else None
+        if like is not None and like._shape != self._shape:
+            like = None
         self._engines: list[tuple[Contract, BillingEngine]] = []
         # Per engine pass: each kind of meeting's fate, when the contract decides each
         # appointment alone (None: the pass decides each month's appointments together).
         self._kept: list[dict[Kind, Fate] | None] = []
-        self._reference_pass = self._engine_index(reference)
+        self._reference_pass = self._engine_index(reference, like)
         # Per model: the engine pass whose amounts it bills (None: it bills period fees
         # only), and the engine that builds its invoices when a guarantee needs them.
         self._model_pass: list[int | None] = []
         self._invoiced: list[BillingEngine | None] = []
         for contract in self.models:
             bills = _bills_appointments(contract)
-            self._model_pass.append(self._engine_index(contract) if bills else None)
+            self._model_pass.append(self._engine_index(contract, like) if bills else None)
             invoicing = None
             if _has_guarantee(contract) or _has_period_charges(contract):
-                invoicing = self._engines[self._engine_index(contract)][1]
+                invoicing = self._engines[self._engine_index(contract, like)][1]
             self._invoiced.append(invoicing)
         self._period_index = {p.start: k for k, p in enumerate(self.periods)}
         weights = [w for _, w in mix] or [1]
@@ -246,20 +246,18 @@ class Simulator:
         self._booked: dict[tuple[int, int, bool, int], Appointment] = {}
         self._starts: dict[tuple[int, int], pendulum.DateTime] = {}
         self._orders: dict[tuple[int, ...], list[int]] = {}
-        if self._like is not None:
-            self._appointments, self._booked = self._like._appointments, self._like._booked
-            self._starts, self._orders = self._like._starts, self._like._orders
-        self._like = None  # shared what it had: a chain of simulators would stay alive
+        if like is not None:  # only shared, not kept: a chain of simulators would stay alive
+            self._appointments, self._booked = like._appointments, like._booked
+            self._starts, self._orders = like._starts, like._orders
         self._charges = [self._period_charges(contract) for contract in self.models]
         self._per_lead: dict[tuple[int, int, int], Decimal] = {}
 
     # -- set-up ------------------------------------------------------------------------
 
-    def _engine_index(self, contract: Contract) -> int:
+    def _engine_index(self, contract: Contract, like: Simulator | None) -> int:
         for i, (known, _) in enumerate(self._engines):
             if known == contract:
                 return i
-        like = self._like
         if like is not None:
             for i, (known, engine) in enumerate(like._engines):
                 if known == contract:  # its engine, with the verdicts it has kept

@@ -297,7 +297,8 @@ def sweep(
                 executor.submit(run_chunk_tallies, chunk) for chunk in chunks
             ]
             results = (future.result() for future in futures)
-        tallies, outcomes = RunTalliesBuilder(len(base.models)), list[RunOutcome]()
+        tallies = RunTalliesBuilder(len(base.models))
+        outcomes: list[RunOutcome] = []
         for chunk, (part, kept) in zip(chunks, results, strict=True):
             tallies.add(part)
             outcomes.extend(kept)
