@@ -144,10 +144,14 @@ def _arithmetic(steps: int) -> int:
     return x
 
 
+def prices(points: int) -> list[int]:
+    """The per-appointment prices of a sweep of ``points`` points: MODELS' 350 and up."""
+    return [350 + i for i in range(points)]
+
+
 def grid_of(points: int) -> dict[str, list[int]]:
-    """The grid of a sweep of ``points`` points: the per-appointment price from 350 up
-    (none for one point, the plan as it is)."""
-    return {"ppa.price": [350 + i for i in range(points)]} if points > 1 else {}
+    """The grid of a sweep of ``points`` points (none for one point: the plan as it is)."""
+    return {"ppa.price": prices(points)} if points > 1 else {}
 
 
 def ceiling(workers: int, runs: int, seed: int, chunks: int, points: int) -> tuple[float, float]:
@@ -157,7 +161,7 @@ def ceiling(workers: int, runs: int, seed: int, chunks: int, points: int) -> tup
     then as many tasks of pure integer arithmetic."""
     size = max(1, runs // chunks)
     every = []
-    for point, price in enumerate(grid_of(points).get("ppa.price", [350])):
+    for point, price in enumerate(prices(points)):
         scenario = Scenario.build(PLAN, {**MODELS, "ppa": PerAppointment(price=eur(price))})
         every += [
             Chunk(point, scenario, seed, s, min(s + size, runs), keep_outcomes=False)

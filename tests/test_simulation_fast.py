@@ -47,6 +47,22 @@ def contract(pricing: object = None, **terms: object) -> Contract:
     )
 
 
+def decided(monkeypatch: pytest.MonkeyPatch, sizes: list[int] | None = None) -> list[str]:
+    """From now on: the id of each contract the engine is asked to decide for, one per
+    call to ``decide_all``, and in ``sizes`` how many appointments each call had."""
+    asked: list[str] = []
+    decide_all = BillingEngine.decide_all
+
+    def noting(engine: BillingEngine, appointments: list[object], **kw: object) -> object:
+        asked.append(engine.contract.id)
+        if sizes is not None:
+            sizes.append(len(appointments))
+        return decide_all(engine, appointments, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(BillingEngine, "decide_all", noting)
+    return asked
+
+
 RATE = st.sampled_from(["0", "0.5", "0.9", "1", ("0.2", "0.9"), ("0.1", "0.5", "0.95")])
 SHARE = st.sampled_from(["0", "0.05", "0.3", ("0", "0.2")])
 
@@ -146,13 +162,7 @@ class TestKeptVerdicts:
         plan = CampaignPlan(appointments=8, show_rate="0.9")
         scenario = Scenario.build(plan, contract(cap=3))
         months: list[int] = []
-        decide_all = BillingEngine.decide_all
-
-        def counting(engine: BillingEngine, appointments: list[object], **kw: object) -> object:
-            months.append(len(appointments))
-            return decide_all(engine, appointments, **kw)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(BillingEngine, "decide_all", counting)
+        decided(monkeypatch, sizes=months)
         outcome = scenario.simulator().outcome(1, 0)
         assert months == [8]
         assert outcome.costs[0] == eur(350) * 3
@@ -196,18 +206,6 @@ class TestSharedSimulators:
         # What the second one added to the shared meetings and verdicts changes nothing.
         assert [earlier.outcome(seed, run) for run in runs] == before
 
-    def decided(self, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-        """The ids of the contracts the engine is asked to decide for, from now on."""
-        asked: list[str] = []
-        decide_all = BillingEngine.decide_all
-
-        def noting(engine: BillingEngine, appointments: list[object], **kw: object) -> object:
-            asked.append(engine.contract.id)
-            return decide_all(engine, appointments, **kw)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(BillingEngine, "decide_all", noting)
-        return asked
-
     def test_only_the_models_that_changed_are_decided_again(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -220,7 +218,7 @@ class TestSharedSimulators:
 
         earlier = scenario(350).simulator()
         [earlier.outcome(3, run) for run in range(10)]
-        asked = self.decided(monkeypatch)
+        asked = decided(monkeypatch)
         like = scenario(400).simulator(like=earlier)
         got = [like.outcome(3, run) for run in range(10)]
         assert set(asked) == {"ppa"}
@@ -235,7 +233,7 @@ class TestSharedSimulators:
         plan = CampaignPlan(appointments=8, show_rate="0.7", qualification_rate="0.8")
         earlier = Scenario.build(plan, contract()).simulator()
         [earlier.outcome(3, run) for run in range(10)]
-        asked = self.decided(monkeypatch)
+        asked = decided(monkeypatch)
         for changed in ({"meeting_minutes": 45}, {"periods": 2}, {"booking_lead_days": 3}):
             other = Scenario.build(attrs.evolve(plan, **changed), contract())
             like = other.simulator(like=earlier)
